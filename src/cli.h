@@ -1,0 +1,59 @@
+/*
+ * cli.h: what the commands of the tm program share.  The program only
+ * parses arguments and prints; every capability is libtm's (tm.h).
+ */
+#ifndef TM_CLI_H
+#define TM_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tm.h"
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CLI_PRINTF(f, a)
+#endif
+
+enum cmd_flags {
+	CMD_NEEDS_DB = 1 << 0,	/* open the database before running */
+	CMD_WRITES = 1 << 1	/* ... for writing, creating it if needed */
+};
+
+struct cli {
+	const char *db_path;	/* --db, $TM_DB or the default */
+	tm_db *db;		/* open when the command asked for it */
+	const char *cmd;	/* the command's name, for messages */
+};
+
+struct cmd {
+	const char *name;
+	int (*run)(int argc, char **argv, struct cli *cli);
+	unsigned flags;
+	const char *help;
+};
+
+/* "tm: CMD: message" on stderr. */
+void cli_error(const struct cli *cli, const char *fmt, ...) CLI_PRINTF(2, 3);
+/* Report the library's last error with an optional context; returns 1. */
+int cli_tm_error(const struct cli *cli, const char *context);
+/* A usage error: message, then "see 'tm CMD --help'"; returns 2. */
+int cli_usage_error(const struct cli *cli, const char *fmt, ...)
+    CLI_PRINTF(2, 3);
+
+/* Progress on a terminal: a line on stderr, redrawn at most 10 times a second. */
+struct cli_progress {
+	bool on;
+	const char *label;
+	double last;
+};
+void cli_progress_init(struct cli_progress *p, const char *label, bool want);
+void cli_progress_update(uint64_t done, uint64_t total, void *payload);
+void cli_progress_end(struct cli_progress *p);
+
+int cmd_import(int argc, char **argv, struct cli *cli);
+int cmd_export(int argc, char **argv, struct cli *cli);
+int cmd_stats(int argc, char **argv, struct cli *cli);
+
+#endif /* TM_CLI_H */

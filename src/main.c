@@ -1,0 +1,254 @@
+/*
+ * main.c: the tm program.  Global options, then dispatch to one
+ * cmd_<name>() per command (git's commands[]); `tm help` is built from
+ * the same table.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static int cmd_help(int argc, char **argv, struct cli *cli);
+static int cmd_version(int argc, char **argv, struct cli *cli);
+
+static const struct cmd commands[] = {
+	{ "import", cmd_import, CMD_NEEDS_DB | CMD_WRITES,
+	    "import TMX files into the memory" },
+	{ "export", cmd_export, CMD_NEEDS_DB,
+	    "write the memory as TMX 1.4b" },
+	{ "stats", cmd_stats, CMD_NEEDS_DB,
+	    "show what the memory holds" },
+	{ "help", cmd_help, 0, "show the commands" },
+	{ "version", cmd_version, 0, "show the version" },
+};
+
+void
+cli_error(const struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "tm: ");
+	if (cli && cli->cmd)
+		fprintf(stderr, "%s: ", cli->cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+cli_tm_error(const struct cli *cli, const char *context)
+{
+	const tm_error *e = tm_error_last();
+	const char *msg = e ? e->message : "unknown error";
+
+	if (context)
+		cli_error(cli, "%s: %s", context, msg);
+	else
+		cli_error(cli, "%s", msg);
+	tm_error_clear();
+	return 1;
+}
+
+int
+cli_usage_error(const struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "tm: ");
+	if (cli->cmd)
+		fprintf(stderr, "%s: ", cli->cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nsee 'tm %s--help'\n", cli->cmd ? cli->cmd : "");
+	return 2;
+}
+
+static double
+now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+void
+cli_progress_init(struct cli_progress *p, const char *label, bool want)
+{
+	p->on = want && isatty(2);
+	p->label = label;
+	p->last = 0;
+}
+
+void
+cli_progress_update(uint64_t done, uint64_t total, void *payload)
+{
+	struct cli_progress *p = payload;
+	double t;
+
+	if (!p || !p->on)
+		return;
+	t = now();
+	if (t - p->last < 0.1 && done != total)
+		return;
+	p->last = t;
+	if (total > 0)
+		fprintf(stderr, "\r%s %3d%% (%.1f of %.1f MB)", p->label,
+		    (int)(done * 100 / (total ? total : 1)), (double)done / 1e6,
+		    (double)total / 1e6);
+	else
+		fprintf(stderr, "\r%s %.1f MB", p->label, (double)done / 1e6);
+	fflush(stderr);
+}
+
+void
+cli_progress_end(struct cli_progress *p)
+{
+	if (p->on && p->last > 0)
+		fprintf(stderr, "\r\033[K");
+}
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: tm [--db FILE] COMMAND [OPTIONS] [ARGS]\n\n"
+	    "The database is --db FILE, else $TM_DB, else "
+	    "$XDG_DATA_HOME/tm/tm.db.\n\nCommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "   %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\nSee 'tm COMMAND --help' for a command's options.\n");
+}
+
+static int
+cmd_help(int argc, char **argv, struct cli *cli)
+{
+	(void)cli;
+	if (argc > 1) {
+		char *args[] = { argv[1], (char *)"--help", NULL };
+		size_t i;
+
+		for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (strcmp(commands[i].name, argv[1]) == 0 &&
+			    commands[i].run != cmd_help) {
+				cli->cmd = commands[i].name;
+				return commands[i].run(2, args, cli);
+			}
+	}
+	usage(stdout);
+	return 0;
+}
+
+static int
+cmd_version(int argc, char **argv, struct cli *cli)
+{
+	(void)argc; (void)argv; (void)cli;
+	printf("tm %s\n", tm_version());
+	return 0;
+}
+
+static bool
+wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	}
+	return false;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli cli = { 0 };
+	const struct cmd *cmd = NULL;
+	char *default_path = NULL;
+	size_t i;
+	int c, rc;
+
+	/* Global options stop at the command name ('+'). */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			cli.db_path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("tm %s\n", tm_version());
+			return 0;
+		default:
+			fprintf(stderr, "tm: unknown option '%s'\n",
+			    argv[optind - 1]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, argv[optind]) == 0)
+			cmd = &commands[i];
+	if (!cmd) {
+		fprintf(stderr, "tm: '%s' is not a tm command; see 'tm help'\n",
+		    argv[optind]);
+		return 2;
+	}
+	cli.cmd = cmd->name;
+	argc -= optind;
+	argv += optind;
+	optind = 0;	/* let the command's getopt_long start afresh */
+
+	if ((cmd->flags & CMD_NEEDS_DB) && !wants_help(argc, argv)) {
+		if (!cli.db_path) {
+			if (tm_db_default_path(&default_path) < 0)
+				return cli_tm_error(&cli, NULL);
+			cli.db_path = default_path;
+		}
+		if (tm_db_open(&cli.db, cli.db_path, (cmd->flags & CMD_WRITES) ?
+		    TM_DB_CREATE : TM_DB_READONLY) < 0) {
+			const tm_error *e = tm_error_last();
+
+			/* Reading a memory that does not exist yet: say so. */
+			if (e && e->code == TM_ENOTFOUND)
+				cli_error(&cli, "no memory at '%s' yet: "
+				    "'tm import FILE' creates it", cli.db_path);
+			else
+				cli_tm_error(&cli, NULL);
+			tm_free(default_path);
+			return 1;
+		}
+	}
+	rc = cmd->run(argc, argv, &cli);
+	tm_db_close(cli.db);
+	tm_free(default_path);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_error(&cli, "cannot write to standard output");
+		rc = 1;
+	}
+	return rc;
+}

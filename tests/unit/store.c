@@ -1,0 +1,3 @@
+#include "tm-int.h"
+#include "../tap.h"
+int main(void){ok(1,"todo");return done_testing();}

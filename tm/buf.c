@@ -1,0 +1,133 @@
+/*
+ * buf.c: growable byte buffers (git's strbuf), used for every string the
+ * library builds: serialised segments, keys, SQL, messages.
+ */
+#include "tm-int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+tm__buf_grow(struct tm__buf *b, size_t extra)
+{
+	size_t want, cap;
+	char *p;
+
+	if (extra > SIZE_MAX - b->len - 1)
+		return tm__error_nomem();
+	want = b->len + extra + 1;
+	if (want <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < want)
+		cap = cap > SIZE_MAX / 2 ? want : cap * 2;
+	if (!(p = tm__realloc(b->ptr, cap)))
+		return tm__error_nomem();
+	b->ptr = p;
+	b->cap = cap;
+	return 0;
+}
+
+int
+tm__buf_add(struct tm__buf *b, const void *data, size_t len)
+{
+	int error;
+
+	if ((error = tm__buf_grow(b, len)) < 0)
+		return error;
+	if (len)
+		memcpy(b->ptr + b->len, data, len);
+	b->len += len;
+	b->ptr[b->len] = '\0';
+	return 0;
+}
+
+int
+tm__buf_adds(struct tm__buf *b, const char *s)
+{
+	return tm__buf_add(b, s, strlen(s));
+}
+
+int
+tm__buf_addc(struct tm__buf *b, char c)
+{
+	return tm__buf_add(b, &c, 1);
+}
+
+int
+tm__buf_printf(struct tm__buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n, error;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return tm__error(TM_ERROR, "cannot format text");
+	if ((error = tm__buf_grow(b, (size_t)n)) < 0)
+		return error;
+	va_start(ap, fmt);
+	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int
+tm__buf_add_xml(struct tm__buf *b, const char *s, size_t len, bool quote)
+{
+	size_t i, start = 0;
+	const char *rep;
+	int error;
+
+	for (i = 0; i < len; i++) {
+		switch (s[i]) {
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '&': rep = "&amp;"; break;
+		case '"': rep = quote ? "&quot;" : NULL; break;
+		/* Keep these in attributes: a parser would normalise them away. */
+		case '\n': rep = quote ? "&#10;" : NULL; break;
+		case '\r': rep = "&#13;"; break;
+		case '\t': rep = quote ? "&#9;" : NULL; break;
+		default: rep = NULL; break;
+		}
+		if (!rep)
+			continue;
+		if ((error = tm__buf_add(b, s + start, i - start)) < 0 ||
+		    (error = tm__buf_adds(b, rep)) < 0)
+			return error;
+		start = i + 1;
+	}
+	return tm__buf_add(b, s + start, len - start);
+}
+
+void
+tm__buf_reset(struct tm__buf *b)
+{
+	b->len = 0;
+	if (b->ptr)
+		b->ptr[0] = '\0';
+}
+
+void
+tm__buf_release(struct tm__buf *b)
+{
+	free(b->ptr);
+	b->ptr = NULL;
+	b->len = b->cap = 0;
+}
+
+char *
+tm__buf_detach(struct tm__buf *b)
+{
+	char *s = b->ptr;
+
+	if (!s)
+		s = tm__strdup("");
+	b->ptr = NULL;
+	b->len = b->cap = 0;
+	return s;
+}

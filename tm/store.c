@@ -1,0 +1,488 @@
+/*
+ * store.c: the SQLite database that holds a translation memory.
+ *
+ * The schema keeps everything a TMX 1.4b file can say.  Each imported
+ * file is a row of `import` carrying its <tmx> version and <header>
+ * attributes; its udes go to `ude` and `ude_map`.  Each <tu> is a row of
+ * `tu`, each <tuv> a row of `tuv` holding the inner XML of its <seg>
+ * exactly as parsed (inline markup and all), its plain text and its
+ * normalised matching key.  Props and notes of the header, of units and
+ * of variants live in one table, `annot`, so that their interleaved order
+ * survives.  Attributes that TMX defines get columns; any other attribute
+ * is kept in an `extra` column as a JSON array of [name, value] pairs,
+ * in the order the file gave them.
+ *
+ * The schema version is PRAGMA user_version; migrations[] brings an older
+ * database up to date in one transaction.
+ */
+#include "tm-int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+const struct tm__attr tm__header_attrs[] = {
+	{ "creationtool", "creationtool" },
+	{ "creationtoolversion", "creationtoolversion" },
+	{ "segtype", "segtype" },
+	{ "o-tmf", "o_tmf" },
+	{ "adminlang", "adminlang" },
+	{ "srclang", "srclang" },
+	{ "datatype", "datatype" },
+	{ "o-encoding", "o_encoding" },
+	{ "creationdate", "creationdate" },
+	{ "creationid", "creationid" },
+	{ "changedate", "changedate" },
+	{ "changeid", "changeid" },
+};
+const size_t tm__nheader_attrs = TM__ARRAY_SIZE(tm__header_attrs);
+
+const struct tm__attr tm__tu_attrs[] = {
+	{ "tuid", "tuid" },
+	{ "o-encoding", "o_encoding" },
+	{ "datatype", "datatype" },
+	{ "usagecount", "usagecount" },
+	{ "lastusagedate", "lastusagedate" },
+	{ "creationtool", "creationtool" },
+	{ "creationtoolversion", "creationtoolversion" },
+	{ "creationdate", "creationdate" },
+	{ "creationid", "creationid" },
+	{ "changedate", "changedate" },
+	{ "segtype", "segtype" },
+	{ "changeid", "changeid" },
+	{ "o-tmf", "o_tmf" },
+	{ "srclang", "srclang" },
+};
+const size_t tm__ntu_attrs = TM__ARRAY_SIZE(tm__tu_attrs);
+
+/* xml:lang (or TMX 1.1's lang) is kept in tuv.lang, not here. */
+const struct tm__attr tm__tuv_attrs[] = {
+	{ "o-encoding", "o_encoding" },
+	{ "datatype", "datatype" },
+	{ "usagecount", "usagecount" },
+	{ "lastusagedate", "lastusagedate" },
+	{ "creationtool", "creationtool" },
+	{ "creationtoolversion", "creationtoolversion" },
+	{ "creationdate", "creationdate" },
+	{ "creationid", "creationid" },
+	{ "changedate", "changedate" },
+	{ "o-tmf", "o_tmf" },
+	{ "changeid", "changeid" },
+};
+const size_t tm__ntuv_attrs = TM__ARRAY_SIZE(tm__tuv_attrs);
+
+int
+tm__attr_find(const struct tm__attr *attrs, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(attrs[i].xml, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+tm__prepare(tm_db *db, sqlite3_stmt **out, const char *sql)
+{
+	if (sqlite3_prepare_v2(db->sql, sql, -1, out, NULL) != SQLITE_OK)
+		return tm__error_sqlite(db->sql, "cannot prepare statement");
+	return 0;
+}
+
+int
+tm__exec(tm_db *db, const char *sql)
+{
+	if (sqlite3_exec(db->sql, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return tm__error_sqlite(db->sql, "database");
+	return 0;
+}
+
+/* Append "name TEXT, ..." for an attribute table. */
+static int
+add_columns(struct tm__buf *b, const struct tm__attr *attrs, size_t n)
+{
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < n && !error; i++)
+		error = tm__buf_printf(b, "\t%s TEXT,\n", attrs[i].col);
+	return error;
+}
+
+/* Schema version 1: the whole of TMX 1.4b. */
+static int
+migrate_1(tm_db *db)
+{
+	struct tm__buf sql = { 0 };
+	int error;
+
+	error = tm__buf_adds(&sql,
+	    "CREATE TABLE meta (\n"
+	    "\tkey TEXT PRIMARY KEY,\n"
+	    "\tvalue TEXT\n"
+	    ") WITHOUT ROWID;\n"
+	    "CREATE TABLE import (\n"
+	    "\tid INTEGER PRIMARY KEY,\n"
+	    "\tfile TEXT NOT NULL,\n"
+	    "\tdate TEXT NOT NULL,\n"
+	    "\tunits_read INTEGER NOT NULL DEFAULT 0,\n"
+	    "\timported INTEGER NOT NULL DEFAULT 0,\n"
+	    "\tduplicates INTEGER NOT NULL DEFAULT 0,\n"
+	    "\tupdated INTEGER NOT NULL DEFAULT 0,\n"
+	    "\tskipped INTEGER NOT NULL DEFAULT 0,\n"
+	    "\tseconds REAL,\n"
+	    "\ttmx_version TEXT,\n"
+	    "\thas_header INTEGER NOT NULL DEFAULT 0,\n");
+	if (!error)
+		error = add_columns(&sql, tm__header_attrs, tm__nheader_attrs);
+	if (!error)
+		error = tm__buf_adds(&sql,
+		    "\textra TEXT\n"
+		    ");\n"
+		    "CREATE TABLE ude (\n"
+		    "\tid INTEGER PRIMARY KEY,\n"
+		    "\timport_id INTEGER NOT NULL REFERENCES import(id) ON DELETE CASCADE,\n"
+		    "\tord INTEGER NOT NULL,\n"
+		    "\tname TEXT NOT NULL,\n"
+		    "\tbase TEXT,\n"
+		    "\textra TEXT\n"
+		    ");\n"
+		    "CREATE INDEX ude_import ON ude(import_id, ord);\n"
+		    "CREATE TABLE ude_map (\n"
+		    "\tude_id INTEGER NOT NULL REFERENCES ude(id) ON DELETE CASCADE,\n"
+		    "\tord INTEGER NOT NULL,\n"
+		    "\tunicode TEXT,\n"
+		    "\tcode TEXT,\n"
+		    "\tent TEXT,\n"
+		    "\tsubst TEXT,\n"
+		    "\textra TEXT,\n"
+		    "\tPRIMARY KEY (ude_id, ord)\n"
+		    ") WITHOUT ROWID;\n"
+		    "CREATE TABLE tu (\n"
+		    "\tid INTEGER PRIMARY KEY,\n"
+		    "\timport_id INTEGER REFERENCES import(id),\n");
+	if (!error)
+		error = add_columns(&sql, tm__tu_attrs, tm__ntu_attrs);
+	if (!error)
+		error = tm__buf_adds(&sql,
+		    "\textra TEXT,\n"
+		    "\t-- changedate, else creationdate, as YYYYMMDDThhmmssZ\n"
+		    "\tmtime TEXT,\n"
+		    "\t-- the variants' language keys, sorted, space-separated\n"
+		    "\tlangs TEXT NOT NULL,\n"
+		    "\t-- two independent 64-bit hashes of the variants' languages\n"
+		    "\t-- and segments: equal hashes mean a duplicate unit\n"
+		    "\tdup INTEGER NOT NULL,\n"
+		    "\tdup2 INTEGER NOT NULL\n"
+		    ");\n"
+		    "-- The index of tu.dup, kept apart so that an import adds its\n"
+		    "-- keys in order at the end rather than at random throughout\n"
+		    "-- (random inserts into a large index rewrite its pages over\n"
+		    "-- and over).  The trigger keeps it in step with deletions.\n"
+		    "CREATE TABLE tu_dup (\n"
+		    "\thash INTEGER NOT NULL,\n"
+		    "\thash2 INTEGER NOT NULL,\n"
+		    "\ttu_id INTEGER NOT NULL,\n"
+		    "\tPRIMARY KEY (hash, hash2, tu_id)\n"
+		    ") WITHOUT ROWID;\n"
+		    "CREATE TRIGGER tu_dup_delete AFTER DELETE ON tu BEGIN\n"
+		    "\tDELETE FROM tu_dup WHERE hash = old.dup AND hash2 = old.dup2\n"
+		    "\t    AND tu_id = old.id;\n"
+		    "END;\n"
+		    "CREATE TABLE tuv (\n"
+		    "\tid INTEGER PRIMARY KEY,\n"
+		    "\ttu_id INTEGER NOT NULL REFERENCES tu(id) ON DELETE CASCADE,\n"
+		    "\tord INTEGER NOT NULL,\n"
+		    "\t-- the language as written, and its BCP 47 key\n"
+		    "\tlang TEXT NOT NULL,\n"
+		    "\tlang_key TEXT NOT NULL,\n"
+		    "\t-- 1 when the file said lang= (TMX 1.1) instead of xml:lang=\n"
+		    "\tlang_attr11 INTEGER NOT NULL DEFAULT 0,\n");
+	if (!error)
+		error = add_columns(&sql, tm__tuv_attrs, tm__ntuv_attrs);
+	if (!error)
+		error = tm__buf_adds(&sql,
+		    "\textra TEXT,\n"
+		    "\t-- the content of <seg> as XML, inline markup included\n"
+		    "\tseg TEXT NOT NULL,\n"
+		    "\t-- the text a reader sees, without inline codes; NULL when\n"
+		    "\t-- it is seg itself (no markup, nothing escaped)\n"
+		    "\ttext TEXT,\n"
+		    "\t-- the normalised matching key of text\n"
+		    "\tkey TEXT NOT NULL\n"
+		    ");\n"
+		    "CREATE UNIQUE INDEX tuv_tu ON tuv(tu_id, ord);\n"
+		    "CREATE TABLE annot (\n"
+		    "\tid INTEGER PRIMARY KEY,\n"
+		    "\t-- exactly one owner: a header (import_id) or a unit (tu_id)\n"
+		    "\timport_id INTEGER REFERENCES import(id) ON DELETE CASCADE,\n"
+		    "\ttu_id INTEGER REFERENCES tu(id) ON DELETE CASCADE,\n"
+		    "\t-- NULL on the unit itself, else the variant's ord\n"
+		    "\ttuv_ord INTEGER,\n"
+		    "\tord INTEGER NOT NULL,\n"
+		    "\tkind TEXT NOT NULL CHECK (kind IN ('prop', 'note')),\n"
+		    "\ttype TEXT,\n"
+		    "\tlang TEXT,\n"
+		    "\to_encoding TEXT,\n"
+		    "\textra TEXT,\n"
+		    "\tvalue TEXT NOT NULL,\n"
+		    "\tCHECK ((import_id IS NULL) <> (tu_id IS NULL))\n"
+		    ");\n"
+		    "CREATE INDEX annot_tu ON annot(tu_id, tuv_ord, ord);\n"
+		    "CREATE INDEX annot_import ON annot(import_id, ord);\n");
+	if (!error)
+		error = tm__exec(db, sql.ptr);
+	tm__buf_release(&sql);
+	return error;
+}
+
+static int (*const migrations[])(tm_db *) = {
+	migrate_1,
+};
+#define SCHEMA_VERSION ((int)TM__ARRAY_SIZE(migrations))
+
+int
+tm_db_schema_version(void)
+{
+	return SCHEMA_VERSION;
+}
+
+static int
+user_version(tm_db *db, int *out)
+{
+	sqlite3_stmt *st = NULL;
+	int error = 0;
+
+	if ((error = tm__prepare(db, &st, "PRAGMA user_version")) < 0)
+		return error;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*out = sqlite3_column_int(st, 0);
+	else
+		error = tm__error_sqlite(db->sql, "cannot read schema version");
+	sqlite3_finalize(st);
+	return error;
+}
+
+/* An empty database file, or one that holds only our tables. */
+static int
+check_foreign(tm_db *db, int version)
+{
+	sqlite3_stmt *st = NULL;
+	int error = 0, n = 0;
+
+	if (version != 0)
+		return 0;
+	if ((error = tm__prepare(db, &st,
+	    "SELECT count(*) FROM sqlite_schema")) < 0)
+		return error;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (n > 0)
+		return tm__error(TM_EDB, "'%s' is a SQLite database but not "
+		    "a translation memory", db->path);
+	return 0;
+}
+
+static int
+migrate(tm_db *db)
+{
+	int version = 0, error, i;
+	char sql[64];
+
+	if ((error = user_version(db, &version)) < 0)
+		return error;
+	if (version > SCHEMA_VERSION)
+		return tm__error(TM_EDB, "'%s' has schema version %d; this tm "
+		    "knows up to %d: upgrade tm", db->path, version,
+		    SCHEMA_VERSION);
+	if (version == SCHEMA_VERSION)
+		return 0;
+	if (db->flags & TM_DB_READONLY)
+		return tm__error(TM_EDB, "'%s' has schema version %d and needs "
+		    "migrating to %d, which a read-only open cannot do",
+		    db->path, version, SCHEMA_VERSION);
+	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
+		return error;
+	/* Another process may have migrated while we waited for the lock. */
+	if ((error = user_version(db, &version)) < 0 ||
+	    (error = check_foreign(db, version)) < 0)
+		goto done;
+	for (i = version; i < SCHEMA_VERSION && !error; i++)
+		error = migrations[i](db);
+	if (!error && version == 0) {
+		char now[21];
+
+		tm__now_iso(now);
+		snprintf(sql, sizeof(sql), "INSERT INTO meta VALUES "
+		    "('created', '%s')", now);
+		error = tm__exec(db, sql);
+	}
+	if (!error) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		    SCHEMA_VERSION);
+		error = tm__exec(db, sql);
+	}
+done:
+	if (!error)
+		error = tm__exec(db, "COMMIT");
+	if (error) {
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		tm__error_prefix("cannot set up '%s'", db->path);
+	}
+	return error;
+}
+
+/* mkdir -p for the folder that will hold `path`. */
+static int
+make_parent(const char *path)
+{
+	char *dir, *p;
+	int error = 0;
+
+	if (!(dir = tm__strdup(path)))
+		return tm__error_nomem();
+	if ((p = strrchr(dir, '/')) == NULL || p == dir)
+		goto done;
+	*p = '\0';
+	for (p = dir + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+
+		*p = '\0';
+		if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+			error = tm__error(TM_EIO, "cannot create '%s': %s", dir,
+			    strerror(errno));
+			goto done;
+		}
+		*p = c;
+		if (!c)
+			break;
+	}
+done:
+	free(dir);
+	return error;
+}
+
+int
+tm_db_open(tm_db **out, const char *path, unsigned flags)
+{
+	tm_db *db = NULL;
+	struct stat st;
+	int error = 0, oflags, rc;
+	bool memory;
+
+	if (!out || !path || !*path)
+		return tm__error(TM_EINVAL, "no database path");
+	*out = NULL;
+	memory = strcmp(path, ":memory:") == 0;
+	if (!memory && stat(path, &st) < 0) {
+		if (errno != ENOENT || !(flags & TM_DB_CREATE) ||
+		    (flags & TM_DB_READONLY))
+			return tm__error(errno == ENOENT ? TM_ENOTFOUND :
+			    TM_EIO, "cannot open database '%s': %s", path,
+			    strerror(errno));
+		if ((error = make_parent(path)) < 0)
+			return error;
+	} else if (!memory && S_ISDIR(st.st_mode)) {
+		return tm__error(TM_EIO, "cannot open database '%s': it is a "
+		    "directory", path);
+	}
+	if (!(db = tm__calloc(1, sizeof(*db))) ||
+	    !(db->path = tm__strdup(path))) {
+		error = tm__error_nomem();
+		goto done;
+	}
+	db->flags = flags;
+	oflags = SQLITE_OPEN_NOMUTEX | ((flags & TM_DB_READONLY) ?
+	    SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	if ((rc = sqlite3_open_v2(path, &db->sql, oflags, NULL)) != SQLITE_OK) {
+		error = tm__error_sqlite(db->sql, "cannot open database");
+		goto done;
+	}
+	sqlite3_extended_result_codes(db->sql, 1);
+	sqlite3_busy_timeout(db->sql, 10000);
+	/* Reading the schema is where a file that is not SQLite says so. */
+	if (sqlite3_exec(db->sql, "SELECT count(*) FROM sqlite_schema", NULL,
+	    NULL, NULL) != SQLITE_OK) {
+		error = tm__error(TM_EDB, "cannot open database '%s': %s",
+		    path, sqlite3_errmsg(db->sql));
+		goto done;
+	}
+	/* Takes effect only when the file is new: 16 KiB pages make bulk
+	 * imports write far fewer WAL frames than the default 4 KiB. */
+	if (!(flags & TM_DB_READONLY) &&
+	    (error = tm__exec(db, "PRAGMA page_size = 16384")) < 0)
+		goto done;
+	if ((error = tm__exec(db, "PRAGMA foreign_keys = ON;"
+	    "PRAGMA cache_size = -16384")) < 0)
+		goto done;
+	if (!(flags & TM_DB_READONLY) && !memory &&
+	    (error = tm__exec(db, "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = NORMAL")) < 0)
+		goto done;
+	if ((error = migrate(db)) < 0)
+		goto done;
+done:
+	if (error < 0) {
+		tm_db_close(db);
+		return error;
+	}
+	*out = db;
+	return 0;
+}
+
+void
+tm_db_close(tm_db *db)
+{
+	if (!db)
+		return;
+	sqlite3_close_v2(db->sql);
+	free(db->path);
+	free(db);
+}
+
+int
+tm_db_default_path(char **out)
+{
+	const char *env;
+	struct tm__buf b = { 0 };
+	int error;
+
+	*out = NULL;
+	if ((env = getenv("TM_DB")) && *env)
+		error = tm__buf_adds(&b, env);
+	else if ((env = getenv("XDG_DATA_HOME")) && *env == '/')
+		error = tm__buf_printf(&b, "%s/tm/tm.db", env);
+	else if ((env = getenv("HOME")) && *env)
+		error = tm__buf_printf(&b, "%s/.local/share/tm/tm.db", env);
+	else
+		return tm__error(TM_ENOTFOUND, "no database: set TM_DB or "
+		    "HOME, or give --db FILE");
+	if (error < 0) {
+		tm__buf_release(&b);
+		return error;
+	}
+	*out = tm__buf_detach(&b);
+	return *out ? 0 : tm__error_nomem();
+}
+
+int
+tm__extra_add(json_t **arr, const char *name, const char *value, size_t len)
+{
+	json_t *pair;
+
+	if (!*arr && !(*arr = json_array()))
+		return tm__error_nomem();
+	if (!(pair = json_pack("[s, s#]", name, value, len)) ||
+	    json_array_append_new(*arr, pair) < 0)
+		return tm__error_nomem();
+	return 0;
+}

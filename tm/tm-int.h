@@ -1,0 +1,166 @@
+/*
+ * tm-int.h: internals shared by the modules of libtm.  Nothing here is
+ * API; the program and other users see tm.h only.
+ */
+#ifndef TM_INT_H
+#define TM_INT_H
+
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+/* System headers come before banned.h, which redefines their names. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "tm.h"
+#include "banned.h"
+
+#if defined(__GNUC__)
+#define TM__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define TM__PRINTF(f, a)
+#endif
+
+#define TM__ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* error.c: set the thread's error; returns `code` for `return tm__error(...)`. */
+int tm__error(int code, const char *fmt, ...) TM__PRINTF(2, 3);
+/* Prefix the current message with "prefix: ", keeping the code. */
+int tm__error_prefix(const char *fmt, ...) TM__PRINTF(1, 2);
+/* Translate a SQLite failure on `db` into TM_EDB (or TM_ENOMEM). */
+int tm__error_sqlite(sqlite3 *db, const char *what);
+int tm__error_nomem(void);
+
+/* alloc.c: allocation that can be made to fail (TM_FAIL_ALLOC=N in debug). */
+void *tm__malloc(size_t n);
+void *tm__calloc(size_t n, size_t size);
+void *tm__realloc(void *p, size_t n);
+char *tm__strdup(const char *s);
+char *tm__strndup(const char *s, size_t n);
+
+/*
+ * buf.c: a growable byte buffer, always NUL-terminated once anything was
+ * added (git's strbuf).  A zeroed struct is an empty buffer.
+ */
+struct tm__buf {
+	char *ptr;
+	size_t len;
+	size_t cap;
+};
+int tm__buf_grow(struct tm__buf *b, size_t extra);
+int tm__buf_add(struct tm__buf *b, const void *data, size_t len);
+int tm__buf_adds(struct tm__buf *b, const char *s);
+int tm__buf_addc(struct tm__buf *b, char c);
+int tm__buf_printf(struct tm__buf *b, const char *fmt, ...) TM__PRINTF(2, 3);
+/* Append `len` bytes escaped for XML text (quote: also '"' for attributes). */
+int tm__buf_add_xml(struct tm__buf *b, const char *s, size_t len, bool quote);
+void tm__buf_reset(struct tm__buf *b);
+void tm__buf_release(struct tm__buf *b);
+/* Give the string to the caller; the buffer is empty afterwards. */
+char *tm__buf_detach(struct tm__buf *b);
+static inline const char *
+tm__buf_str(const struct tm__buf *b)
+{
+	return b->ptr ? b->ptr : "";
+}
+
+/* hash.c: 64-bit hashing of byte strings (for duplicate detection). */
+#define TM__HASH_INIT UINT64_C(0xcbf29ce484222325)
+#define TM__HASH_INIT2 UINT64_C(0x84222325cbf29ce4)
+uint64_t tm__hash(uint64_t h, const void *data, size_t len);
+
+/*
+ * A map from 128-bit keys (two 64-bit hashes) to ids counted from a
+ * base.  Packed to 20 bytes: a million-unit import keeps 2M slots.
+ */
+#if defined(__GNUC__)
+#define TM__PACKED __attribute__((packed))
+#else
+#define TM__PACKED
+#endif
+struct TM__PACKED tm__idmap_slot {
+	uint64_t hash, hash2;
+	uint32_t id;		/* id - base + 1; 0: empty; UINT32_MAX: removed */
+};
+struct tm__idmap {
+	struct tm__idmap_slot *slots;
+	size_t cap, used;
+	int64_t base;		/* the first id */
+};
+int tm__idmap_add(struct tm__idmap *m, uint64_t hash, uint64_t hash2,
+    int64_t id);
+/* The id stored under the key, or 0; *pos names the entry. */
+int64_t tm__idmap_find(const struct tm__idmap *m, uint64_t hash,
+    uint64_t hash2, size_t *pos);
+void tm__idmap_remove(struct tm__idmap *m, size_t pos);
+/*
+ * Sort the live entries by key into slots[0..n) and return n; the map is
+ * spent.  tm__idmap_id() gives the id of slots[i].
+ */
+size_t tm__idmap_sort(struct tm__idmap *m);
+static inline int64_t
+tm__idmap_id(const struct tm__idmap *m, size_t i)
+{
+	return m->base + m->slots[i].id - 1;
+}
+void tm__idmap_release(struct tm__idmap *m);
+
+/* utf8.c */
+/* Length of the valid UTF-8 prefix of s[0..len); == len when all valid. */
+size_t tm__utf8_valid(const char *s, size_t len);
+
+/* norm.c: the matching key (NFKC + case folding + white space). */
+int tm__text_key(struct tm__buf *out, const char *text, size_t len);
+
+/* time.c: current time as TMX date (YYYYMMDDThhmmssZ) and ISO 8601. */
+void tm__now_tmx(char out[17]);
+void tm__now_iso(char out[21]);
+/*
+ * Normalise a TMX or ISO 8601 date into TMX form for comparisons.
+ * Returns 0, or TM_EINVAL when `s` is not a date.
+ */
+int tm__date_norm(char out[17], const char *s);
+
+/* store.c */
+struct tm_db {
+	sqlite3 *sql;
+	char *path;
+	unsigned flags;
+};
+/* Prepare `sql` on db, translating errors. */
+int tm__prepare(tm_db *db, sqlite3_stmt **out, const char *sql);
+int tm__exec(tm_db *db, const char *sql);
+
+/*
+ * The TMX attributes that the store keeps in columns, per element.  The
+ * same tables drive the schema, the reader and the writer, so that an
+ * attribute added here is kept everywhere.
+ */
+struct tm__attr {
+	const char *xml;	/* name in TMX */
+	const char *col;	/* column in the store */
+};
+extern const struct tm__attr tm__header_attrs[];
+extern const size_t tm__nheader_attrs;
+extern const struct tm__attr tm__tu_attrs[];
+extern const size_t tm__ntu_attrs;
+extern const struct tm__attr tm__tuv_attrs[];
+extern const size_t tm__ntuv_attrs;
+/* Index of attribute `name` in `attrs`, or -1. */
+int tm__attr_find(const struct tm__attr *attrs, size_t n, const char *name);
+
+/*
+ * Attributes that TMX does not define are kept as a JSON array of
+ * [name, value] pairs (store.c).  Add one pair, creating the array.
+ */
+struct json_t;
+int tm__extra_add(struct json_t **arr, const char *name, const char *value,
+    size_t len);
+
+#endif /* TM_INT_H */

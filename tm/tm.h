@@ -1,0 +1,345 @@
+/*
+ * tm.h: the one public header of libtm, a translation memory that keeps
+ * everything a TMX 1.4b file can hold in a SQLite database.
+ *
+ * This header is the manual.  Conventions that hold for every function
+ * unless its comment says otherwise:
+ *
+ * - A function that can fail returns int: 0 on success, a negative TM_E*
+ *   code on failure.  tm_error_last() then describes the failure.
+ * - Out-parameters come first.  An object returned through `T **out` is
+ *   owned by the caller and released with the matching tm_T_free();
+ *   strings returned to the caller are released with tm_free().
+ * - Arguments are borrowed; anything kept after the call is copied.
+ * - All text is NUL-terminated UTF-8.  File paths are plain bytes.
+ * - A tm_db handle must not be used by two threads at once; open one
+ *   handle per thread.  The error state is per thread.
+ * - The library never prints and never exits.
+ */
+#ifndef TM_H
+#define TM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define TM_EXTERN __attribute__((visibility("default")))
+#else
+#define TM_EXTERN
+#endif
+
+/* Result codes.  Keep them few; the message says the rest. */
+enum tm_result {
+	TM_OK = 0,
+	TM_ERROR = -1,		/* anything not covered below */
+	TM_ENOTFOUND = -2,	/* a named object does not exist */
+	TM_EINVAL = -3,		/* a bad argument or option */
+	TM_ENOMEM = -4,		/* out of memory */
+	TM_EIO = -5,		/* a file could not be read or written */
+	TM_EPARSE = -6,		/* input is not well-formed or breaks its format */
+	TM_EDB = -7,		/* the database refused or is damaged */
+	TM_ENET = -8,		/* a network transfer failed */
+	TM_EUTF8 = -9		/* text is not valid UTF-8 */
+};
+
+typedef struct tm_error {
+	int code;		/* one of enum tm_result */
+	const char *message;	/* lowercase, no final period */
+} tm_error;
+
+/*
+ * The last error raised by a tm_ call on this thread, or NULL when the
+ * last call succeeded or the error was cleared.  The memory stays valid
+ * until the next tm_ call on the same thread.
+ */
+TM_EXTERN const tm_error *tm_error_last(void);
+
+/* Forget the last error of this thread. */
+TM_EXTERN void tm_error_clear(void);
+
+/* Release memory that libtm allocated for the caller.  NULL is a no-op. */
+TM_EXTERN void tm_free(void *ptr);
+
+/* The library's version, e.g. "0.1.0".  Static memory. */
+TM_EXTERN const char *tm_version(void);
+
+/*
+ * Database
+ * ========
+ */
+
+typedef struct tm_db tm_db;
+
+enum tm_db_flags {
+	TM_DB_READONLY = 1 << 0,	/* never write, never migrate */
+	TM_DB_CREATE = 1 << 1		/* create the file (and its folder) */
+};
+
+/*
+ * Find the default database path: $TM_DB if set and not empty, else
+ * $XDG_DATA_HOME/tm/tm.db, else $HOME/.local/share/tm/tm.db.
+ * The caller frees *out with tm_free().
+ * Returns 0, TM_ENOTFOUND when neither TM_DB, XDG_DATA_HOME nor HOME is
+ * set, or TM_ENOMEM.
+ */
+TM_EXTERN int tm_db_default_path(char **out);
+
+/*
+ * Open the database at `path` (a file name; ":memory:" works too).
+ * With TM_DB_CREATE a missing file and its parent folder are created.
+ * The schema is created or migrated to the current version unless
+ * TM_DB_READONLY is set, in which case a database with an old schema is
+ * refused.  The database is put in WAL mode so that readers may query
+ * while an import runs.
+ *
+ * Returns 0, TM_ENOTFOUND (no such file, without TM_DB_CREATE), TM_EDB
+ * (not a tm database, or a newer schema than this library knows), TM_EIO
+ * or TM_ENOMEM.  On failure *out is NULL.
+ */
+TM_EXTERN int tm_db_open(tm_db **out, const char *path, unsigned flags);
+
+/* Close the database.  NULL is a no-op. */
+TM_EXTERN void tm_db_close(tm_db *db);
+
+/* The schema version this library writes. */
+TM_EXTERN int tm_db_schema_version(void);
+
+/*
+ * Import
+ * ======
+ */
+
+enum tm_dup_mode {
+	TM_DUP_SKIP = 0,	/* keep the stored unit, drop the new one */
+	TM_DUP_KEEP = 1,	/* store both */
+	TM_DUP_UPDATE = 2	/* the newer changedate (else creationdate) wins */
+};
+
+enum tm_import_flags {
+	/* Import the valid units and report the invalid ones as skipped. */
+	TM_IMPORT_SKIP_INVALID = 1 << 0
+};
+
+/*
+ * A unit that breaks the TMX DTD (a tu without tuv, a tuv without
+ * language or seg, an unknown element inside seg...).  The strings are
+ * valid only during the callback.
+ */
+typedef struct tm_import_issue {
+	const char *file;	/* the file as named by the caller */
+	long line;		/* line of the unit's <tu> */
+	const char *reason;	/* what is wrong, e.g. "<tu> has no <tuv>" */
+	int skipped;		/* 1: the unit was left out and the rest goes on */
+} tm_import_issue;
+
+typedef struct tm_import_options {
+	unsigned version;	/* TM_IMPORT_OPTIONS_VERSION */
+	unsigned flags;		/* enum tm_import_flags */
+	int duplicates;		/* enum tm_dup_mode */
+	/*
+	 * Called now and then with the bytes read so far and the size of
+	 * the file (0 when unknown, e.g. for a pipe).  May be NULL.
+	 */
+	void (*progress)(uint64_t done, uint64_t total, void *payload);
+	/* Called for each invalid unit.  May be NULL. */
+	void (*issue)(const tm_import_issue *issue, void *payload);
+	void *payload;
+} tm_import_options;
+
+#define TM_IMPORT_OPTIONS_VERSION 1
+#define TM_IMPORT_OPTIONS_INIT { TM_IMPORT_OPTIONS_VERSION, 0, TM_DUP_SKIP, \
+	NULL, NULL, NULL }
+
+typedef struct tm_import_result {
+	int64_t import_id;	/* id of the import in tm_stats, 0 if none */
+	uint64_t units_read;	/* <tu> elements seen */
+	uint64_t imported;	/* new units stored */
+	uint64_t duplicates;	/* units equal to a stored one */
+	uint64_t updated;	/* duplicates that replaced an older unit */
+	uint64_t skipped;	/* invalid units left out */
+	uint64_t variants;	/* <tuv> elements stored */
+	double seconds;		/* wall-clock time of the whole import */
+} tm_import_result;
+
+/*
+ * Import the TMX file at `path` (TMX 1.1 to 1.4b, any encoding libxml2
+ * knows, UTF-16 with or without BOM, gzip-compressed or not; "-" reads
+ * standard input) in one transaction: the file lands whole or not at all.
+ *
+ * The reader streams (memory stays flat whatever the file's size), never
+ * reads a DTD or an external entity and never touches the network.
+ *
+ * If the file is not well-formed, nothing is imported and the error
+ * names the file, line, column and problem.  Units that break the DTD
+ * are passed to opts->issue; without TM_IMPORT_SKIP_INVALID the import
+ * then fails (after reporting every such unit) and nothing is stored.
+ *
+ * `out` may be NULL; it is filled in on success and, as far as the
+ * import got, on failure.  `opts` may be NULL for the defaults.
+ *
+ * Returns 0, TM_EIO (cannot read the file), TM_EPARSE (not well-formed,
+ * hostile, or invalid units without TM_IMPORT_SKIP_INVALID), TM_EUTF8,
+ * TM_EDB, TM_EINVAL or TM_ENOMEM.
+ */
+TM_EXTERN int tm_import_tmx(tm_import_result *out, tm_db *db,
+    const char *path, const tm_import_options *opts);
+
+/*
+ * JSON for the import of `file`: {"file", "import_id", "units_read",
+ * "imported", "duplicates", "updated", "skipped", "variants", "seconds"},
+ * plus "error" (the message) when `error` is not NULL.  The caller frees
+ * *out with tm_free().  Returns 0 or TM_ENOMEM.
+ */
+TM_EXTERN int tm_import_result_json(char **out, const char *file,
+    const tm_import_result *result, const tm_error *error);
+
+/*
+ * Export
+ * ======
+ */
+
+typedef struct tm_export_options {
+	unsigned version;	/* TM_EXPORT_OPTIONS_VERSION */
+	/*
+	 * Comma-separated BCP 47 tags, e.g. "zh-CN,en-US", or NULL for all.
+	 * Only variants in these languages are written ("zh" takes every
+	 * Chinese variant); with two or more languages a unit is written
+	 * only when at least two of its variants remain, so that every unit
+	 * written is still a translation.
+	 */
+	const char *langs;
+	/*
+	 * Only units changed (else created) at or after this date: TMX
+	 * form 20200128T000000Z, ISO 8601 2020-01-28[T10:00:00[Z]] or
+	 * 20200128.  NULL for all.
+	 */
+	const char *changed_since;
+	void (*progress)(uint64_t done, uint64_t total, void *payload);
+	void *payload;
+} tm_export_options;
+
+#define TM_EXPORT_OPTIONS_VERSION 1
+#define TM_EXPORT_OPTIONS_INIT { TM_EXPORT_OPTIONS_VERSION, NULL, NULL, \
+	NULL, NULL }
+
+typedef struct tm_export_result {
+	uint64_t units;		/* <tu> written */
+	uint64_t variants;	/* <tuv> written */
+	double seconds;
+} tm_export_result;
+
+/*
+ * Write the memory as TMX 1.4b to `path` ("-" or NULL: standard output;
+ * a name ending in ".gz" is compressed).  A file is written beside the
+ * target and renamed over it on success, so a failed export leaves any
+ * earlier file untouched.  Everything imported comes back: header
+ * attributes, props, notes and udes; every tu and tuv attribute; props
+ * and notes in their order; segments with their inline markup.  When the
+ * units come from a single import, its header is written as it was;
+ * otherwise tm writes its own header followed by the props, notes and
+ * udes of every contributing import.
+ *
+ * Returns 0, TM_EINVAL (bad language list or date), TM_EIO, TM_EDB or
+ * TM_ENOMEM.  `out` and `opts` may be NULL.
+ */
+TM_EXTERN int tm_export_tmx(tm_export_result *out, tm_db *db,
+    const char *path, const tm_export_options *opts);
+
+/*
+ * JSON for an export to `file`: {"file", "units", "variants", "seconds"}.
+ * The caller frees *out with tm_free().  Returns 0 or TM_ENOMEM.
+ */
+TM_EXTERN int tm_export_result_json(char **out, const char *file,
+    const tm_export_result *result);
+
+/*
+ * Statistics
+ * ==========
+ */
+
+typedef struct tm_stats_lang {
+	const char *lang;	/* as first written in an imported file */
+	uint64_t variants;	/* <tuv> in this language */
+} tm_stats_lang;
+
+typedef struct tm_stats_pair {
+	const char *a, *b;	/* a < b in BCP 47 order, case-insensitive */
+	uint64_t units;		/* units holding both */
+} tm_stats_pair;
+
+typedef struct tm_stats_import {
+	int64_t id;
+	const char *file;	/* the path as given to import */
+	const char *date;	/* when it ran, ISO 8601 UTC */
+	uint64_t units_read, imported, duplicates, updated, skipped;
+	double seconds;
+} tm_stats_import;
+
+typedef struct tm_stats {
+	const char *path;	/* the database file */
+	int schema_version;
+	uint64_t units;
+	uint64_t variants;
+	size_t nlangs;
+	tm_stats_lang *langs;	/* most variants first */
+	size_t npairs;
+	tm_stats_pair *pairs;	/* most units first */
+	size_t nimports;
+	tm_stats_import *imports;	/* oldest first */
+} tm_stats;
+
+/*
+ * Gather statistics.  Everything *out points to belongs to it and goes
+ * with tm_stats_free().  Returns 0, TM_EDB or TM_ENOMEM.
+ */
+TM_EXTERN int tm_stats_get(tm_stats **out, tm_db *db);
+TM_EXTERN void tm_stats_free(tm_stats *stats);
+
+/* The statistics as one JSON object; free *out with tm_free(). */
+TM_EXTERN int tm_stats_json(char **out, const tm_stats *stats);
+
+/*
+ * Language tags
+ * =============
+ */
+
+/*
+ * Write the matching key of a BCP 47 tag to `out` (at most `size` bytes
+ * with the NUL): lowercase, '_' turned into '-', surrounding space
+ * dropped.  "zh_CN", "ZH-CN" and "zh-cn" all give "zh-cn".
+ * Returns 0, or TM_EINVAL for an empty or malformed tag or one that does
+ * not fit.
+ */
+TM_EXTERN int tm_lang_key(char *out, size_t size, const char *tag);
+
+/*
+ * Whether `tag` is covered by the language `query`: equal keys, or
+ * `query` is a prefix of `tag` on a subtag boundary ("zh" covers
+ * "zh-CN"), with Chinese scripts and regions folded ("zh-Hans" and
+ * "zh-CN", "zh-SG" are one; "zh-Hant", "zh-TW", "zh-HK", "zh-MO" are
+ * another).  Returns 1 or 0.
+ */
+TM_EXTERN int tm_lang_match(const char *query, const char *tag);
+
+/*
+ * Text
+ * ====
+ */
+
+/*
+ * The normalised matching key of `text`: Unicode NFKC with case folding
+ * (full-width letters, digits and the ideographic space fold to ASCII),
+ * runs of white space collapsed to one space and trimmed.  The caller
+ * frees *out with tm_free().  Returns 0, TM_EUTF8 or TM_ENOMEM.
+ */
+TM_EXTERN int tm_text_key(char **out, const char *text, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TM_H */
