@@ -145,7 +145,8 @@ tm__idmap_sort(struct tm__idmap *m)
 	for (i = 0; i < m->cap; i++)
 		if (m->slots[i].id != 0 && m->slots[i].id != REMOVED)
 			m->slots[n++] = m->slots[i];
-	qsort(m->slots, n, sizeof(*m->slots), cmp_slot);
+	if (n > 1)
+		qsort(m->slots, n, sizeof(*m->slots), cmp_slot);
 	m->used = 0;	/* no longer a map */
 	return n;
 }

@@ -57,7 +57,8 @@ tm__date_norm(char out[17], const char *s)
 	if (!take(&p, out, 4, 0) || !take(&p, out + 4, 2, '-') ||
 	    !take(&p, out + 6, 2, '-'))
 		goto bad;
-	if (*p == 'T' || *p == 't' || *p == ' ') {
+	if (*p == 'T' || *p == 't' ||
+	    (*p == ' ' && isdigit((unsigned char)p[1]))) {
 		p++;
 		if (!take(&p, out + 9, 2, 0) || !take(&p, out + 11, 2, ':'))
 			goto bad;

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Installs the Debian 12 packages tm needs to build and to run its tests.
+#   tools/install-deps.sh          build and test dependencies
+#   tools/install-deps.sh --bench  also the benchmark peers
+# Run as root (or with sudo available).  Safe to run again.
+set -eu
+
+pkgs="build-essential autoconf automake libtool pkg-config
+	libxml2-dev libxml2-utils libsqlite3-dev libicu-dev libjansson-dev
+	zlib1g-dev python3 gzip valgrind time"
+if [ "${1-}" = "--bench" ]; then
+	pkgs="$pkgs translate-toolkit python3-translate"
+fi
+
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+sudo=
+[ "$(id -u)" = 0 ] || sudo=sudo
+echo "installing:$missing" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null

@@ -1,0 +1,56 @@
+#!/bin/sh
+# Installs what is needed, builds and runs every test: the whole suite in
+# a warnings-as-errors build, again under AddressSanitizer and UBSan, and
+# the CLI tests under valgrind.  Ends with "N passed, N failed, N skipped".
+#   tools/run-tests.sh [--quick]   --quick: the first build only
+set -u
+cd "$(dirname "$0")/.."
+top=$(pwd)
+quick=${1-}
+
+sh tools/install-deps.sh || { echo "cannot install dependencies" >&2; exit 1; }
+[ -x configure ] && [ configure -nt configure.ac ] && [ configure -nt Makefile.am ] ||
+	./autogen.sh >/dev/null 2>&1 || { echo "autogen failed" >&2; exit 1; }
+
+jobs=$(nproc 2>/dev/null || echo 2)
+pass=0 fail=0 skip=0 broken=0
+
+# run NAME CONFIGURE-ARGS [MAKE-TARGET [ENVIRONMENT...]]
+run() {
+	name=$1 args=$2 target=${3:-check}
+	shift 3 2>/dev/null || shift $#
+	dir="$top/build-$name"
+	echo "== $name: configure $args; make $target $*"
+	mkdir -p "$dir"
+	if ! (cd "$dir" && ../configure -q --enable-warnings --enable-werror \
+	    $args >configure.out 2>&1); then
+		cat "$dir/configure.out"; broken=$((broken + 1)); return
+	fi
+	if ! make -C "$dir" -j"$jobs" >"$dir/build.out" 2>&1; then
+		tail -n 40 "$dir/build.out"; broken=$((broken + 1)); return
+	fi
+	rm -f "$dir"/test-suite.log
+	env "$@" make -C "$dir" -j"$jobs" "$target" >"$dir/check.out" 2>&1
+	grep -E '^(FAIL|ERROR|XPASS):' "$dir/check.out" | head -n 50
+	sed -n '/^# TOTAL/,/^# ERROR/p' "$dir/check.out"
+	log="$dir/test-suite.log"
+	if [ ! -f "$log" ]; then
+		tail -n 40 "$dir/check.out"; broken=$((broken + 1)); return
+	fi
+	p=$(sed -n 's/^# PASS: *//p' "$log"); f=$(sed -n 's/^# FAIL: *//p' "$log")
+	s=$(sed -n 's/^# SKIP: *//p' "$log"); e=$(sed -n 's/^# ERROR: *//p' "$log")
+	x=$(sed -n 's/^# XPASS: *//p' "$log")
+	pass=$((pass + ${p:-0})) fail=$((fail + ${f:-0} + ${e:-0} + ${x:-0}))
+	skip=$((skip + ${s:-0}))
+}
+
+run plain ""
+if [ "$quick" != "--quick" ]; then
+	run sanitize "--enable-asan --enable-ubsan --enable-debug" check \
+		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+	run valgrind "--enable-debug" check-valgrind
+fi
+
+fail=$((fail + broken))
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
