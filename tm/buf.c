@@ -75,31 +75,39 @@ tm__buf_printf(struct tm__buf *b, const char *fmt, ...)
 	return 0;
 }
 
+/* Bytes that XML text (1) or attribute values (2) must escape. */
+static const unsigned char xml_special[256] = {
+	['<'] = 3, ['>'] = 3, ['&'] = 3, ['\r'] = 3,
+	['"'] = 2, ['\n'] = 2, ['\t'] = 2,
+};
+
 int
 tm__buf_add_xml(struct tm__buf *b, const char *s, size_t len, bool quote)
 {
-	size_t i, start = 0;
+	unsigned char mask = quote ? 2 : 1;
+	size_t i = 0, start = 0;
 	const char *rep;
 	int error;
 
-	for (i = 0; i < len; i++) {
+	for (;;) {
+		while (i < len && !(xml_special[(unsigned char)s[i]] & mask))
+			i++;
+		if (i == len)
+			break;
 		switch (s[i]) {
 		case '<': rep = "&lt;"; break;
 		case '>': rep = "&gt;"; break;
 		case '&': rep = "&amp;"; break;
-		case '"': rep = quote ? "&quot;" : NULL; break;
+		case '"': rep = "&quot;"; break;
 		/* Keep these in attributes: a parser would normalise them away. */
-		case '\n': rep = quote ? "&#10;" : NULL; break;
-		case '\r': rep = "&#13;"; break;
-		case '\t': rep = quote ? "&#9;" : NULL; break;
-		default: rep = NULL; break;
+		case '\n': rep = "&#10;"; break;
+		case '\t': rep = "&#9;"; break;
+		default: rep = "&#13;"; break;
 		}
-		if (!rep)
-			continue;
 		if ((error = tm__buf_add(b, s + start, i - start)) < 0 ||
 		    (error = tm__buf_adds(b, rep)) < 0)
 			return error;
-		start = i + 1;
+		start = ++i;
 	}
 	return tm__buf_add(b, s + start, len - start);
 }

@@ -12,6 +12,25 @@
 #include <pthread.h>
 
 #define QUEUE_MAX 3
+/*
+ * The keys of the units being added are kept in memory up to this many
+ * (20 MB), then merged into tu_dup in key order, so that memory stays
+ * flat however large the file.
+ */
+#define ADDED_MAX 786432
+
+static size_t
+added_max(void)
+{
+#ifdef TM_DEBUG
+	/* Debug builds let tests reach the merge with a small file. */
+	const char *env = getenv("TM_DEBUG_ADDED_MAX");
+
+	if (env && *env)
+		return (size_t)strtoul(env, NULL, 10);
+#endif
+	return ADDED_MAX;
+}
 
 struct tm__sink {
 	tm_db *db;
@@ -23,7 +42,8 @@ struct tm__sink {
 	sqlite3_stmt *ins_tu, *ins_tuv, *ins_annot, *sel_dup, *sel_mtime,
 	    *del_annot, *del_tuv, *del_tu;
 	int64_t first_id;	/* of this import's units */
-	bool had_units;		/* the memory held units before this import */
+	bool had_units;		/* tu_dup may hold a duplicate */
+	size_t added_max;	/* when to merge `added` into tu_dup */
 	struct tm__idmap added;	/* hash -> id of the units this import adds */
 
 	/* Hand-over between the threads. */
@@ -211,6 +231,32 @@ delete_unit(struct tm__sink *s, int64_t id)
 	return step_done(s->db, s->del_tu, "cannot replace unit");
 }
 
+/* Add this import's keys to tu_dup in key order: one pass, no churn. */
+static int
+flush_keys(struct tm__sink *s)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i, n = tm__idmap_sort(&s->added);
+	int error;
+
+	if ((error = tm__prepare(s->db, &st, "INSERT INTO tu_dup (hash, hash2, "
+	    "tu_id) VALUES (?, ?, ?)")) < 0)
+		return error;
+	for (i = 0; i < n && !error; i++) {
+		const struct tm__idmap_slot *e = &s->added.slots[i];
+
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)e->hash);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)e->hash2);
+		sqlite3_bind_int64(st, 3, tm__idmap_id(&s->added, i));
+		error = step_done(s->db, st, "cannot index units");
+	}
+	sqlite3_finalize(st);
+	/* From now on earlier units of this import are found in tu_dup. */
+	tm__idmap_release(&s->added);
+	s->had_units = true;
+	return error;
+}
+
 static int
 store_unit(struct tm__sink *s, const struct tm__batch *b,
     const struct tm__unit *u)
@@ -254,6 +300,7 @@ store_unit(struct tm__sink *s, const struct tm__batch *b,
 	sqlite3_bind_int64(s->ins_tu, col++, (sqlite3_int64)u->hash);
 	sqlite3_bind_int64(s->ins_tu, col, (sqlite3_int64)u->hash2);
 	if ((error = step_done(s->db, s->ins_tu, "cannot store unit")) < 0 ||
+	    (s->added.used >= s->added_max && (error = flush_keys(s)) < 0) ||
 	    (error = tm__idmap_add(&s->added, u->hash, u->hash2, tu_id)) < 0)
 		return error;
 
@@ -394,6 +441,7 @@ tm__sink_open(struct tm__sink **out, tm_db *db, int64_t import_id,
 	s->db = db;
 	s->import_id = import_id;
 	s->dup_mode = dup_mode;
+	s->added_max = added_max();
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->nonempty, NULL);
 	pthread_cond_init(&s->nonfull, NULL);
@@ -480,29 +528,6 @@ tm__sink_put(struct tm__sink *s, struct tm__batch **batch)
 	fresh->next = NULL;
 	*batch = fresh;
 	return 0;
-}
-
-/* Add this import's keys to tu_dup in key order: one pass, no churn. */
-static int
-flush_keys(struct tm__sink *s)
-{
-	sqlite3_stmt *st = NULL;
-	size_t i, n = tm__idmap_sort(&s->added);
-	int error;
-
-	if ((error = tm__prepare(s->db, &st, "INSERT INTO tu_dup (hash, hash2, "
-	    "tu_id) VALUES (?, ?, ?)")) < 0)
-		return error;
-	for (i = 0; i < n && !error; i++) {
-		const struct tm__idmap_slot *e = &s->added.slots[i];
-
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)e->hash);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)e->hash2);
-		sqlite3_bind_int64(st, 3, tm__idmap_id(&s->added, i));
-		error = step_done(s->db, st, "cannot index units");
-	}
-	sqlite3_finalize(st);
-	return error;
 }
 
 int

@@ -251,6 +251,29 @@ main(void)
 	    "ids are dense");
 	ok(tm_import_tmx(&res, db, f, &io) == 0 && res.imported == 0 &&
 	    res.duplicates == 3000, "all found again through tu_dup");
+	tm_db_close(db);
+
+#ifdef TM_DEBUG
+	/* The same with the in-memory keys merged into tu_dup every 100. */
+	setenv("TM_DEBUG_ADDED_MAX", "100", 1);
+	tm_db_open(&db, ":memory:", TM_DB_CREATE);
+	ok(tm_import_tmx(&res, db, f, &io) == 0 && res.imported == 2000 &&
+	    res.duplicates == 1000, "merging keys mid-import misses nothing");
+	is_int(q(db, "SELECT count(*) FROM tu_dup"), 2000, "all indexed");
+	io.duplicates = TM_DUP_UPDATE;
+	f = write_file("late.tmx", HEAD
+	    "<tu changedate=\"20300101T000000Z\"><tuv xml:lang=\"zh-CN\">"
+	    "<seg>句子5</seg></tuv><tuv xml:lang=\"en\"><seg>Sentence 5"
+	    "</seg></tuv></tu>\n" TAIL);
+	ok(tm_import_tmx(&res, db, f, &io) == 0 && res.updated == 1,
+	    "a merged unit can be updated");
+	is_int(q(db, "SELECT count(*) FROM tu_dup"), 2000, "still one key each");
+	io.duplicates = TM_DUP_SKIP;
+	unsetenv("TM_DEBUG_ADDED_MAX");
+#endif
+	f = write_file("big.tmx", big.ptr);
+	tm_db_open(&db, ":memory:", TM_DB_CREATE);
+	ok(tm_import_tmx(&res, db, f, &io) == 0, "reimport");
 
 	/* Export filters. */
 	eo.langs = "zh";
