@@ -49,7 +49,7 @@ struct tm__sink {
 	/* Hand-over between the threads. */
 	pthread_mutex_t lock;
 	pthread_cond_t nonempty, nonfull;
-	bool thread_started, closing;
+	bool thread_started, no_thread, closing;
 	pthread_t thread;
 	struct tm__batch *head, *tail, *spare;
 	struct tm__batch *held;	/* the first batch, before any thread */
@@ -485,19 +485,30 @@ tm__sink_put(struct tm__sink *s, struct tm__batch **batch)
 		*batch = fresh;
 		return 0;
 	}
+	if (s->no_thread) {
+		/* No thread could be had: write here, in order. */
+		error = store_batch(s, b);
+		tm__batch_reset(b);
+		return error;
+	}
 	if (!s->thread_started) {
-		if (pthread_create(&s->thread, NULL, writer, s) != 0) {
-			/* No thread: write here, in order. */
-			if ((error = store_batch(s, s->held)) < 0 ||
-			    (error = store_batch(s, b)) < 0)
-				return error;
-			tm__batch_reset(b);
-			return 0;
-		}
-		s->thread_started = true;
+		/* The queue is set up before the writer can look at it. */
 		s->held->next = NULL;
 		s->head = s->tail = s->held;
 		s->nqueued = 1;
+		if (pthread_create(&s->thread, NULL, writer, s) != 0) {
+			s->head = s->tail = NULL;
+			s->nqueued = 0;
+			s->no_thread = true;
+			error = store_batch(s, s->held);
+			if (!error)
+				error = store_batch(s, b);
+			tm__batch_free(s->held);
+			s->held = NULL;
+			tm__batch_reset(b);
+			return error;
+		}
+		s->thread_started = true;
 		s->held = NULL;
 	}
 	pthread_mutex_lock(&s->lock);
