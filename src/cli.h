@@ -55,5 +55,8 @@ void cli_progress_end(struct cli_progress *p);
 int cmd_import(int argc, char **argv, struct cli *cli);
 int cmd_export(int argc, char **argv, struct cli *cli);
 int cmd_stats(int argc, char **argv, struct cli *cli);
+int cmd_lookup(int argc, char **argv, struct cli *cli);
+int cmd_concordance(int argc, char **argv, struct cli *cli);
+int cmd_reindex(int argc, char **argv, struct cli *cli);
 
 #endif /* TM_CLI_H */

@@ -25,6 +25,12 @@ static const struct cmd commands[] = {
 	    "write the memory as TMX 1.4b" },
 	{ "stats", cmd_stats, CMD_NEEDS_DB,
 	    "show what the memory holds" },
+	{ "lookup", cmd_lookup, CMD_NEEDS_DB,
+	    "find exact and fuzzy matches for a sentence" },
+	{ "concordance", cmd_concordance, CMD_NEEDS_DB,
+	    "find a term in context" },
+	{ "reindex", cmd_reindex, CMD_NEEDS_DB | CMD_WRITES,
+	    "recompute matching keys and the n-gram index" },
 	{ "help", cmd_help, 0, "show the commands" },
 	{ "version", cmd_version, 0, "show the version" },
 };
@@ -126,7 +132,7 @@ usage(FILE *f)
 	    "The database is --db FILE, else $TM_DB, else "
 	    "$XDG_DATA_HOME/tm/tm.db.\n\nCommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "   %-10s %s\n", commands[i].name, commands[i].help);
+		fprintf(f, "   %-12s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nSee 'tm COMMAND --help' for a command's options.\n");
 }
 

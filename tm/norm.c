@@ -1,22 +1,127 @@
 /*
  * norm.c: the normalised matching key stored beside every segment.
  *
- * The key is what matching compares; the text is never changed.  Today
- * it is Unicode NFKC with case folding (ICU's NFKC_Casefold, so that
- * full-width letters and digits and the ideographic space fold to ASCII)
- * and white space collapsed to single spaces and trimmed.
+ * The key is what matching compares; the text is never changed.  Its
+ * rules, whose version is TM__KEY_RULES (tm-int.h):
+ *
+ * 1. Unicode NFKC with case folding (ICU's NFKC_Casefold), so that
+ *    full-width letters, digits and punctuation and the ideographic space
+ *    fold to ASCII.
+ * 2. With TM__KEY_TRAD_TO_SIMP, Traditional Chinese is folded to
+ *    Simplified by ICU's Traditional-Simplified transliterator.
+ * 3. Chinese punctuation becomes its Western counterpart (punct[] below),
+ *    so that a text typed with either kind matches the other.
+ * 4. White space collapses to single spaces and is trimmed; a run of
+ *    three or more full stops is written "..." and a run of dashes "-",
+ *    since the Chinese ellipsis "……" and dash "——" are doubled.
+ *
+ * Pure ASCII takes a path without ICU that applies the same rules.
  */
 #include "tm-int.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
+#include <unicode/uset.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
+#include <unicode/utf8.h>
+#include <unicode/utrans.h>
 
 #define STACK_UCHARS 512
+
+/*
+ * Punctuation as it is after NFKC, which has already made ASCII of the
+ * full-width forms (，：；！？（）［］～), made 。、「」・ of the half-width
+ * ones and "..." of the ellipsis.  Book-title marks are quotes; single
+ * quotes are apostrophes, as in "don’t".  Sorted by code point.
+ */
+static const struct punct {
+	uint16_t cp;
+	char to[4];
+} punct[] = {
+	{ 0x00ab, "\"" },	/* « */
+	{ 0x00b7, "." },	/* · middle dot, as in 马丁·路德 */
+	{ 0x00bb, "\"" },	/* » */
+	{ 0x2010, "-" },	/* ‐ hyphen */
+	{ 0x2013, "-" },	/* – en dash */
+	{ 0x2014, "-" },	/* — em dash; Chinese doubles it */
+	{ 0x2015, "-" },	/* ― horizontal bar */
+	{ 0x2018, "'" },	/* ‘ */
+	{ 0x2019, "'" },	/* ’ */
+	{ 0x201a, "'" },	/* ‚ */
+	{ 0x201b, "'" },	/* ‛ */
+	{ 0x201c, "\"" },	/* “ */
+	{ 0x201d, "\"" },	/* ” */
+	{ 0x201e, "\"" },	/* „ */
+	{ 0x201f, "\"" },	/* ‟ */
+	{ 0x2022, "." },	/* • bullet */
+	{ 0x2027, "." },	/* ‧ Taiwan's middle dot */
+	{ 0x2039, "\"" },	/* ‹ */
+	{ 0x203a, "\"" },	/* › */
+	{ 0x22ef, "..." },	/* ⋯ midline ellipsis, doubled in Chinese */
+	{ 0x2e3a, "-" },	/* ⸺ two-em dash */
+	{ 0x3001, "," },	/* 、 ideographic comma */
+	{ 0x3002, "." },	/* 。 ideographic full stop */
+	{ 0x3008, "\"" },	/* 〈 */
+	{ 0x3009, "\"" },	/* 〉 */
+	{ 0x300a, "\"" },	/* 《 */
+	{ 0x300b, "\"" },	/* 》 */
+	{ 0x300c, "\"" },	/* 「 */
+	{ 0x300d, "\"" },	/* 」 */
+	{ 0x300e, "\"" },	/* 『 */
+	{ 0x300f, "\"" },	/* 』 */
+	{ 0x3010, "(" },	/* 【 */
+	{ 0x3011, ")" },	/* 】 */
+	{ 0x3014, "(" },	/* 〔 */
+	{ 0x3015, ")" },	/* 〕 */
+	{ 0x3016, "(" },	/* 〖 */
+	{ 0x3017, ")" },	/* 〗 */
+	{ 0x301c, "~" },	/* 〜 wave dash, as in 1〜5 */
+	{ 0x301d, "\"" },	/* 〝 */
+	{ 0x301e, "\"" },	/* 〞 */
+	{ 0x301f, "\"" },	/* 〟 */
+	{ 0x30fb, "." },	/* ・ katakana middle dot */
+};
+
+static int
+cmp_punct(const void *key, const void *elem)
+{
+	UChar32 c = *(const UChar32 *)key;
+	const struct punct *p = elem;
+
+	return (c > p->cp) - (c < p->cp);
+}
+
+static const char *
+punct_fold(UChar32 c)
+{
+	const struct punct *p;
+
+	if (c < punct[0].cp || c > punct[TM__ARRAY_SIZE(punct) - 1].cp)
+		return NULL;
+	p = bsearch(&c, punct, TM__ARRAY_SIZE(punct), sizeof(*punct),
+	    cmp_punct);
+	return p ? p->to : NULL;
+}
+
+/*
+ * Whether c, about to be written at key[k], continues a run that the key
+ * writes shorter: "...." is "..." and "--" is "-".
+ */
+static inline bool
+collapses(const char *key, size_t k, char c)
+{
+	if (c == '.')
+		return k >= 3 && key[k - 1] == '.' && key[k - 2] == '.' &&
+		    key[k - 3] == '.';
+	if (c == '-')
+		return k >= 1 && key[k - 1] == '-';
+	return false;
+}
 
 static bool
 is_space_ascii(unsigned char c)
@@ -29,14 +134,14 @@ is_space_ascii(unsigned char c)
 static int
 key_ascii(struct tm__buf *out, const char *s, size_t len)
 {
-	size_t i;
+	size_t i, k = 0;
 	bool space = false;
 	int error;
-	char *p;
+	char *key;
 
 	if ((error = tm__buf_grow(out, len)) < 0)
 		return error;
-	p = out->ptr + out->len;
+	key = out->ptr + out->len;
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -44,28 +149,175 @@ key_ascii(struct tm__buf *out, const char *s, size_t len)
 			space = true;
 			continue;
 		}
-		if (space && p != out->ptr + out->len)
-			*p++ = ' ';
+		if (space && k > 0)
+			key[k++] = ' ';
 		space = false;
-		*p++ = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		if (!collapses(key, k, (char)c))
+			key[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
-	out->len = (size_t)(p - out->ptr);
+	out->len += k;
+	out->ptr[out->len] = '\0';
+	return 0;
+}
+
+/*
+ * Opening the Traditional-Simplified transliterator takes 25 us (25 ms
+ * the first time in a process, while ICU compiles the rules), more than
+ * folding a sentence with it, and finding the characters it changes
+ * another 0.5 ms.  So each thread opens one on first use and keeps it
+ * until it exits; a handle is never shared, as transliterators are not
+ * thread-safe.  The main thread's is still reachable at exit, like ICU's
+ * own caches.
+ */
+static pthread_once_t trans_once = PTHREAD_ONCE_INIT;
+static pthread_key_t trans_key;
+static bool trans_key_failed;
+static _Thread_local UTransliterator *trans;
+/* The lowest code unit of any character the rules change. */
+static _Thread_local UChar trans_min;
+
+static void
+trans_close(void *t)
+{
+	utrans_close(t);
+}
+
+static void
+trans_key_create(void)
+{
+	trans_key_failed = pthread_key_create(&trans_key, trans_close) != 0;
+}
+
+static int
+trans_open(void)
+{
+	static const UChar id[] = u"Traditional-Simplified";
+	UErrorCode status = U_ZERO_ERROR;
+	UTransliterator *t = NULL;
+	USet *set = NULL;
+	UChar32 lo, hi;
+	int error = 0;
+
+	pthread_once(&trans_once, trans_key_create);
+	if (trans_key_failed) {
+		error = tm__error(TM_ERROR, "cannot create a thread key");
+		goto done;
+	}
+	t = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &status);
+	if (U_SUCCESS(status) && !(set = uset_openEmpty()))
+		status = U_MEMORY_ALLOCATION_ERROR;
+	if (U_SUCCESS(status))
+		utrans_getSourceSet(t, false, set, &status);
+	if (U_FAILURE(status)) {
+		error = status == U_MEMORY_ALLOCATION_ERROR ?
+		    tm__error_nomem() : tm__error(TM_ERROR,
+		    "ICU: cannot open Traditional-Simplified: %s",
+		    u_errorName(status));
+		goto done;
+	}
+	/* A supplementary character's units are surrogates, 0xd800 up. */
+	trans_min = 0xd800;
+	if (uset_getItemCount(set) > 0 &&
+	    uset_getItem(set, 0, &lo, &hi, NULL, 0, &status) == 0 &&
+	    U_SUCCESS(status) && lo < 0xd800)
+		trans_min = (UChar)lo;
+	if (pthread_setspecific(trans_key, t) != 0) {
+		error = tm__error_nomem();
+		goto done;
+	}
+	trans = t;
+	t = NULL;
+done:
+	if (t)
+		utrans_close(t);
+	uset_close(set);
+	return error;
+}
+
+/*
+ * Fold Traditional Chinese in u[0..*n) to Simplified, in place.  Only
+ * the span from the first to the last character the rules can change is
+ * handed to ICU, which takes some 400 ns a character of any kind.
+ */
+static int
+trad_to_simp(UChar *u, int32_t *n, int32_t cap)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	int32_t first, last, limit;
+	int error;
+
+	if (!trans && (error = trans_open()) < 0)
+		return error;
+	for (first = 0; first < *n && u[first] < trans_min; first++)
+		;
+	for (last = *n; last > first && u[last - 1] < trans_min; last--)
+		;
+	if (first == last)
+		return 0;
+	limit = last;
+	utrans_transUChars(trans, u, n, cap, first, &limit, &status);
+	if (U_FAILURE(status))
+		return tm__error(TM_ERROR, "ICU: Traditional-Simplified: %s",
+		    u_errorName(status));
+	return 0;
+}
+
+/* Write u[0..n) to out as UTF-8, applying rules 3 and 4. */
+static int
+key_utf16(struct tm__buf *out, const UChar *u, int32_t n)
+{
+	size_t k = 0;
+	int32_t i = 0;
+	bool space = false;
+	int error;
+	char *key;
+
+	/* A unit takes at most 3 bytes, and so does its folding. */
+	if ((error = tm__buf_grow(out, (size_t)n * 3)) < 0)
+		return error;
+	key = out->ptr + out->len;
+	while (i < n) {
+		const char *to;
+		UChar32 c;
+
+		U16_NEXT(u, i, n, c);
+		if (u_isUWhiteSpace(c)) {
+			space = true;
+			continue;
+		}
+		if (space && k > 0)
+			key[k++] = ' ';
+		space = false;
+		if (c < 0x80) {
+			if (!collapses(key, k, (char)c))
+				key[k++] = (char)c;
+		} else if ((to = punct_fold(c)) != NULL) {
+			for (; *to; to++)
+				if (!collapses(key, k, *to))
+					key[k++] = *to;
+		} else {
+			U8_APPEND_UNSAFE((uint8_t *)key, k, c);
+		}
+	}
+	out->len += k;
 	out->ptr[out->len] = '\0';
 	return 0;
 }
 
 int
-tm__text_key(struct tm__buf *out, const char *text, size_t len)
+tm__text_key(struct tm__buf *out, const char *text, size_t len,
+    unsigned flags)
 {
 	UChar stack_a[STACK_UCHARS], stack_b[STACK_UCHARS];
 	UChar *a = stack_a, *b = stack_b;
-	int32_t na, nb, cap, i, j, n8;
+	int32_t na, nb, cap;
 	const UNormalizer2 *nfkc;
 	UErrorCode status = U_ZERO_ERROR;
-	bool space = false;
 	size_t k;
 	int error = 0;
 
+	if (flags & ~(unsigned)TM__KEY_TRAD_TO_SIMP)
+		return tm__error(TM_EINVAL, "unknown key flags %#x", flags);
 	for (k = 0; k < len; k++)
 		if ((unsigned char)text[k] >= 0x80)
 			break;
@@ -111,36 +363,10 @@ tm__text_key(struct tm__buf *out, const char *text, size_t len)
 		error = tm__error(TM_ERROR, "ICU: %s", u_errorName(status));
 		goto done;
 	}
-
-	/* Collapse white space in place, then back to UTF-8. */
-	for (i = j = 0; i < nb; i++) {
-		UChar32 c;
-		int32_t start = i;
-
-		U16_NEXT(b, i, nb, c);
-		i--;
-		if (u_isUWhiteSpace(c)) {
-			space = true;
-			continue;
-		}
-		if (space && j > 0)
-			b[j++] = ' ';
-		space = false;
-		while (start <= i)
-			b[j++] = b[start++];
-	}
-	status = U_ZERO_ERROR;
-	u_strToUTF8(NULL, 0, &n8, b, j, &status);
-	status = U_ZERO_ERROR;
-	if ((error = tm__buf_grow(out, (size_t)n8)) < 0)
+	if ((flags & TM__KEY_TRAD_TO_SIMP) &&
+	    (error = trad_to_simp(b, &nb, cap)) < 0)
 		goto done;
-	u_strToUTF8(out->ptr + out->len, n8 + 1, NULL, b, j, &status);
-	if (U_FAILURE(status)) {
-		error = tm__error(TM_ERROR, "ICU: %s", u_errorName(status));
-		goto done;
-	}
-	out->len += (size_t)n8;
-	out->ptr[out->len] = '\0';
+	error = key_utf16(out, b, nb);
 done:
 	if (a != stack_a)
 		free(a);
@@ -160,7 +386,7 @@ tm_text_key(char **out, const char *text, size_t len)
 		return tm__error(TM_EINVAL, "no text");
 	if (tm__utf8_valid(text, len) != len)
 		return tm__error(TM_EUTF8, "text is not valid UTF-8");
-	if ((error = tm__text_key(&b, text, len)) < 0) {
+	if ((error = tm__text_key(&b, text, len, 0)) < 0) {
 		tm__buf_release(&b);
 		return error;
 	}

@@ -242,8 +242,30 @@ migrate_1(tm_db *db)
 	return error;
 }
 
+/*
+ * Schema version 2: the candidate index for fuzzy lookup and
+ * concordance (index.c).  Each run holds, per gram, the sorted ids of
+ * the variants that contain it; 'index_tuv' is the highest variant id
+ * indexed so far.
+ */
+static int
+migrate_2(tm_db *db)
+{
+	return tm__exec(db,
+	    "CREATE TABLE ngram (\n"
+	    "\tgram INTEGER NOT NULL,\n"
+	    "\trun INTEGER NOT NULL,\n"
+	    "\t-- the variants' ids, ascending, as varint differences\n"
+	    "\tids BLOB NOT NULL,\n"
+	    "\tPRIMARY KEY (gram, run)\n"
+	    ") WITHOUT ROWID;\n"
+	    "INSERT OR REPLACE INTO meta VALUES ('index_tuv', '0');\n"
+	    "INSERT OR REPLACE INTO meta VALUES ('index_runs', '0');\n");
+}
+
 static int (*const migrations[])(tm_db *) = {
 	migrate_1,
+	migrate_2,
 };
 #define SCHEMA_VERSION ((int)TM__ARRAY_SIZE(migrations))
 
@@ -444,6 +466,7 @@ tm_db_close(tm_db *db)
 {
 	if (!db)
 		return;
+	tm__matcher_free(db->matcher);
 	sqlite3_close_v2(db->sql);
 	free(db->path);
 	free(db);

@@ -28,6 +28,8 @@
 #endif
 
 #define TM__ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define TM__STR_(x) #x
+#define TM__STR(x) TM__STR_(x)
 
 /* error.c: set the thread's error; returns `code` for `return tm__error(...)`. */
 int tm__error(int code, const char *fmt, ...) TM__PRINTF(2, 3);
@@ -115,8 +117,25 @@ void tm__idmap_release(struct tm__idmap *m);
 /* Length of the valid UTF-8 prefix of s[0..len); == len when all valid. */
 size_t tm__utf8_valid(const char *s, size_t len);
 
-/* norm.c: the matching key (NFKC + case folding + white space). */
-int tm__text_key(struct tm__buf *out, const char *text, size_t len);
+/*
+ * norm.c: the matching key (NFKC + case folding, Chinese punctuation as
+ * Western, white space collapsed; optionally Traditional Chinese as
+ * Simplified).  Appends the key of text[0..len), which must be valid
+ * UTF-8, to *out.  Returns 0, TM_EINVAL (unknown flags), TM_EUTF8 or
+ * TM_ENOMEM.
+ */
+enum tm__key_flags {
+	TM__KEY_TRAD_TO_SIMP = 1 << 0	/* fold Traditional to Simplified */
+};
+int tm__text_key(struct tm__buf *out, const char *text, size_t len,
+    unsigned flags);
+/*
+ * The version of the key rules.  The store records it beside the keys;
+ * any change that gives some text a different key must raise it, so
+ * that keys made under the old rules are rebuilt.  1: NFKC_Casefold and
+ * white space; 2: Chinese punctuation folded, runs of "." and "-".
+ */
+#define TM__KEY_RULES 2
 
 /* time.c: current time as TMX date (YYYYMMDDThhmmssZ) and ISO 8601. */
 void tm__now_tmx(char out[17]);
@@ -128,11 +147,14 @@ void tm__now_iso(char out[21]);
 int tm__date_norm(char out[17], const char *s);
 
 /* store.c */
+struct tm__matcher;
 struct tm_db {
 	sqlite3 *sql;
 	char *path;
 	unsigned flags;
+	struct tm__matcher *matcher;	/* lookup statements, made on use */
 };
+void tm__matcher_free(struct tm__matcher *m);
 /* Prepare `sql` on db, translating errors. */
 int tm__prepare(tm_db *db, sqlite3_stmt **out, const char *sql);
 int tm__exec(tm_db *db, const char *sql);

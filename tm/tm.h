@@ -163,6 +163,12 @@ typedef struct tm_import_result {
 	uint64_t skipped;	/* invalid units left out */
 	uint64_t variants;	/* <tuv> elements stored */
 	double seconds;		/* wall-clock time of the whole import */
+	double index_seconds;	/* of which updating the n-gram index */
+	/*
+	 * 1 when the units were imported but the n-gram index could not be
+	 * brought up to date; the next import or writable lookup retries.
+	 */
+	int index_stale;
 } tm_import_result;
 
 /*
@@ -301,6 +307,125 @@ TM_EXTERN void tm_stats_free(tm_stats *stats);
 
 /* The statistics as one JSON object; free *out with tm_free(). */
 TM_EXTERN int tm_stats_json(char **out, const tm_stats *stats);
+
+/*
+ * Lookup
+ * ======
+ */
+
+typedef struct tm_lookup_options {
+	unsigned version;	/* TM_LOOKUP_OPTIONS_VERSION */
+	const char *from;	/* the query's language, e.g. "zh-CN" (required) */
+	const char *to;		/* the translation's language (required) */
+	int min;		/* lowest score returned, 0..100 */
+	size_t limit;		/* most matches returned */
+	/* The source segments around the query, or NULL (context match). */
+	const char *context_before;
+	const char *context_after;
+} tm_lookup_options;
+
+#define TM_LOOKUP_OPTIONS_VERSION 1
+#define TM_LOOKUP_OPTIONS_INIT { TM_LOOKUP_OPTIONS_VERSION, NULL, NULL, \
+	50, 5, NULL, NULL }
+
+/*
+ * One match.  The score is 100 × (1 − edit distance / longer length) over
+ * tokens (a CJK character, a word, a number), rounded down, then:
+ * 100 only for the same text; 99 when only case, width, white space or
+ * punctuation differ; 99 with the unit's numbers replaced by the
+ * query's (in source and target) when only numbers differ; minus one
+ * point per inline tag that differs; 101 for a 100 whose stored context
+ * (props x-context-pre and x-context-post) equals the caller's.
+ */
+typedef struct tm_match {
+	int score;		/* 0..101 */
+	const char *source;	/* the unit's source text (numbers replaced) */
+	const char *target;	/* its translation (numbers replaced) */
+	const char *source_lang, *target_lang;	/* as written in the unit */
+	/*
+	 * The stored source against the query, word-diff style: text only
+	 * in the stored source as "[-text-]", only in the query "{+text+}".
+	 */
+	const char *diff;
+	int numbers_replaced;	/* 1: numbers were taken from the query */
+	int64_t unit_id;
+	const char *tuid;	/* NULL when the unit has none */
+	const char *creationdate, *creationid, *changedate, *changeid;
+	long long usagecount;
+	const char *import_file;	/* the file the unit came from */
+} tm_match;
+
+typedef struct tm_matches tm_matches;
+
+/*
+ * Find the stored units whose source is closest to `query` (plain UTF-8
+ * text in opts->from) and that hold a translation in opts->to, best
+ * first; ties go to the newer changedate, then the higher usagecount.
+ * Candidates come from the n-gram index, which import keeps current.
+ * The caller frees *out with tm_matches_free().
+ *
+ * Returns 0 (also when nothing matched), TM_EINVAL (no languages, bad
+ * options), TM_EUTF8, TM_EDB or TM_ENOMEM.
+ */
+TM_EXTERN int tm_lookup(tm_matches **out, tm_db *db, const char *query,
+    const tm_lookup_options *opts);
+TM_EXTERN size_t tm_matches_count(const tm_matches *m);
+/* The i-th match; valid until tm_matches_free(). */
+TM_EXTERN const tm_match *tm_matches_get(const tm_matches *m, size_t i);
+TM_EXTERN void tm_matches_free(tm_matches *m);
+/* {"query": ..., "matches": [{"score", "source", "target", ...}]}. */
+TM_EXTERN int tm_matches_json(char **out, const char *query,
+    const tm_matches *m);
+
+enum tm_concordance_in {
+	TM_IN_SOURCE = 0,	/* search the variants in opts->lang */
+	TM_IN_TARGET = 1,	/* search the other variants */
+	TM_IN_BOTH = 2
+};
+
+typedef struct tm_concordance_options {
+	unsigned version;	/* TM_CONCORDANCE_OPTIONS_VERSION */
+	const char *lang;	/* the term's language, or NULL for any */
+	int in;			/* enum tm_concordance_in */
+	size_t limit;		/* most hits returned, newest units first */
+} tm_concordance_options;
+
+#define TM_CONCORDANCE_OPTIONS_VERSION 1
+#define TM_CONCORDANCE_OPTIONS_INIT { TM_CONCORDANCE_OPTIONS_VERSION, \
+	NULL, TM_IN_SOURCE, 20 }
+
+typedef struct tm_hit {
+	const char *text;	/* the variant holding the term */
+	const char *lang;
+	size_t start, len;	/* the hit: bytes of text */
+	const char *other;	/* the unit's other variant, or NULL */
+	const char *other_lang;
+	int64_t unit_id;
+	const char *tuid;
+} tm_hit;
+
+typedef struct tm_hits tm_hits;
+
+/*
+ * Every unit with a variant containing `term` (compared by matching
+ * key: case, width and punctuation do not matter), with the hit's place
+ * and the unit's translation beside it.  Returns 0, TM_EINVAL, TM_EDB
+ * or TM_ENOMEM.  The caller frees *out with tm_hits_free().
+ */
+TM_EXTERN int tm_concordance(tm_hits **out, tm_db *db, const char *term,
+    const tm_concordance_options *opts);
+TM_EXTERN size_t tm_hits_count(const tm_hits *h);
+TM_EXTERN const tm_hit *tm_hits_get(const tm_hits *h, size_t i);
+TM_EXTERN void tm_hits_free(tm_hits *h);
+TM_EXTERN int tm_hits_json(char **out, const char *term, const tm_hits *h);
+
+/*
+ * Rebuild the derived data: every matching key (after a change of the
+ * key rules or of the Traditional→Simplified setting) and the n-gram
+ * index.  `fold_traditional`: 1 to fold Traditional Chinese to
+ * Simplified in keys from now on, 0 not to, -1 to keep the setting.
+ */
+TM_EXTERN int tm_reindex(tm_db *db, int fold_traditional);
 
 /*
  * Language tags

@@ -16,6 +16,7 @@
  * libxml2's amplification limits, so a billion-laughs file is refused.
  */
 #include "import.h"
+#include "index.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -480,7 +481,7 @@ end_seg(struct reader *r)
 		goto done;
 	keyoff = b->arena.len;
 	if ((error = tm__text_key(&b->arena, tm__buf_str(&r->text),
-	    r->text.len)) < 0)
+	    r->text.len, 0)) < 0)
 		goto done;
 	v->key.off = keyoff;
 	v->key.len = b->arena.len - keyoff;
@@ -1337,6 +1338,21 @@ tm_import_tmx(tm_import_result *out, tm_db *db, const char *path,
 		goto done;
 	in_tx = false;
 	res.import_id = r.import_id;
+	/*
+	 * The n-gram index is derived data, brought up to date in its own
+	 * transaction: if this fails or is killed, the import stands and
+	 * the next lookup or import catches up.
+	 */
+	{
+		struct timespec t1;
+
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (tm__index_update(db) < 0) {
+			tm_error_clear();
+			res.index_stale = 1;
+		}
+		res.index_seconds = elapsed(&t1);
+	}
 	if (opts->progress)
 		opts->progress(r.total, r.total, opts->payload);
 done:

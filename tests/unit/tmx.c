@@ -270,6 +270,7 @@ main(void)
 	is_int(q(db, "SELECT count(*) FROM tu_dup"), 2000, "still one key each");
 	io.duplicates = TM_DUP_SKIP;
 	unsetenv("TM_DEBUG_ADDED_MAX");
+	tm_db_close(db);
 #endif
 	f = write_file("big.tmx", big.ptr);
 	tm_db_open(&db, ":memory:", TM_DB_CREATE);

@@ -1,0 +1,61 @@
+/*
+ * index.h: the candidate index behind fuzzy lookup and concordance.
+ *
+ * A gram is a 32-bit hash of a language (its primary subtag) and either
+ * two adjacent CJK characters or one other token (a word, a number, a
+ * symbol, or a CJK character standing alone).  The index maps each gram
+ * to the ids of the variants whose key contains it.  It is derived data:
+ * built after each import (tm__index_update) and rebuilt whole by
+ * tm reindex.
+ */
+#ifndef TM_INDEX_H
+#define TM_INDEX_H
+
+#include "tm-int.h"
+#include "token.h"
+
+struct tm__u32v {
+	uint32_t *v;
+	size_t n, cap;
+};
+int tm__u32v_push(struct tm__u32v *a, uint32_t x);
+void tm__u32v_release(struct tm__u32v *a);
+
+/*
+ * The salt of a language: grams of different languages never meet.
+ * `lang_key` is a normalised tag (tm_lang_key); only its primary
+ * subtag counts, so zh-CN and zh-TW share grams.
+ */
+uint32_t tm__lang_salt(const char *lang_key);
+
+/* Append the distinct grams of tokens `t` to `out`, sorted. */
+int tm__grams(struct tm__u32v *out, uint32_t salt, const struct tm__tokens *t);
+
+/*
+ * Index every variant added since the last update, in one transaction
+ * of its own.  Returns 0, TM_EDB or TM_ENOMEM.
+ */
+int tm__index_update(tm_db *db);
+
+/* Drop the index and build it again from every variant. */
+int tm__index_rebuild(tm_db *db);
+
+/*
+ * Reading postings: the ids holding `gram`, ascending, appended to
+ * `out` (as 64-bit ids).  *bytes is set to the size of the encoded
+ * lists, which lets a caller skip grams too common to be worth reading.
+ */
+struct tm__i64v {
+	int64_t *v;
+	size_t n, cap;
+};
+void tm__i64v_release(struct tm__i64v *a);
+struct tm__postings;
+int tm__postings_open(struct tm__postings **out, tm_db *db);
+void tm__postings_close(struct tm__postings *p);
+/* The encoded size of gram's lists, without decoding them. */
+int tm__postings_size(struct tm__postings *p, uint32_t gram, size_t *bytes);
+int tm__postings_read(struct tm__postings *p, uint32_t gram,
+    struct tm__i64v *out);
+
+#endif /* TM_INDEX_H */

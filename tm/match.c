@@ -1,0 +1,1340 @@
+/*
+ * match.c: lookup (exact, fuzzy and context matches) and concordance.
+ *
+ * A lookup normalises the query into a key, tokenises it, reads the
+ * n-gram postings of its grams (the rarest first; grams shared by too
+ * many variants to tell anything apart are skipped while rarer ones
+ * remain), ranks candidates by grams shared, and scores the best of
+ * them with the bit-parallel edit distance over tokens (fuzzy.c).  The
+ * statements it needs are prepared once per database handle.
+ */
+#include "index.h"
+#include "fuzzy.h"
+
+#include <jansson.h>
+#include <unicode/utf8.h>
+
+/* Candidates verified per lookup, at most. */
+#define CANDIDATES 128
+/* A gram whose lists exceed this many bytes is skipped if rarer remain. */
+#define COMMON_BYTES (64u << 10)
+
+struct tm__matcher {
+	sqlite3_stmt *tuv;	/* a variant by id */
+	sqlite3_stmt *unit;	/* a unit's attributes and import */
+	sqlite3_stmt *others;	/* the other variants of a unit */
+	sqlite3_stmt *context;	/* a unit's context props */
+	sqlite3_stmt *maxid;
+	struct tm__postings *post;
+	unsigned key_flags;
+};
+
+void
+tm__matcher_free(struct tm__matcher *m)
+{
+	if (!m)
+		return;
+	sqlite3_finalize(m->tuv);
+	sqlite3_finalize(m->unit);
+	sqlite3_finalize(m->others);
+	sqlite3_finalize(m->context);
+	sqlite3_finalize(m->maxid);
+	tm__postings_close(m->post);
+	free(m);
+}
+
+static int
+matcher(tm_db *db, struct tm__matcher **out)
+{
+	struct tm__matcher *m;
+	sqlite3_stmt *st = NULL;
+	int error;
+
+	if (db->matcher) {
+		*out = db->matcher;
+		return 0;
+	}
+	if (!(m = tm__calloc(1, sizeof(*m))))
+		return tm__error_nomem();
+	if ((error = tm__prepare(db, &m->tuv, "SELECT tu_id, lang, key, seg, "
+	    "coalesce(text, seg) FROM tuv WHERE id = ?")) < 0 ||
+	    (error = tm__prepare(db, &m->unit, "SELECT tu.tuid, "
+	    "tu.creationdate, tu.creationid, tu.changedate, tu.changeid, "
+	    "tu.usagecount, tu.mtime, import.file FROM tu LEFT JOIN import "
+	    "ON import.id = tu.import_id WHERE tu.id = ?")) < 0 ||
+	    (error = tm__prepare(db, &m->others, "SELECT id, lang, "
+	    "coalesce(text, seg) FROM tuv WHERE tu_id = ? ORDER BY ord")) < 0 ||
+	    (error = tm__prepare(db, &m->context, "SELECT type, value FROM "
+	    "annot WHERE tu_id = ? AND kind = 'prop' AND type IN "
+	    "('x-context-pre', 'x-context-post')")) < 0 ||
+	    (error = tm__prepare(db, &m->maxid, "SELECT (SELECT max(id) FROM "
+	    "tuv), (SELECT value FROM meta WHERE key = 'index_tuv'), "
+	    "(SELECT value FROM meta WHERE key = 'fold_traditional')")) < 0 ||
+	    (error = tm__postings_open(&m->post, db)) < 0)
+		goto done;
+done:
+	sqlite3_finalize(st);
+	if (error) {
+		tm__matcher_free(m);
+		return error;
+	}
+	db->matcher = m;
+	*out = m;
+	return 0;
+}
+
+/*
+ * Bring the index up to date when the database can be written, and
+ * learn the key flags.  A read-only handle works with what is indexed.
+ */
+static int
+prepare_lookup(tm_db *db, struct tm__matcher **out)
+{
+	struct tm__matcher *m = NULL;
+	int64_t max = 0, indexed = 0;
+	int error;
+
+	if ((error = matcher(db, &m)) < 0)
+		return error;
+	if (sqlite3_step(m->maxid) == SQLITE_ROW) {
+		max = sqlite3_column_int64(m->maxid, 0);
+		indexed = sqlite3_column_int64(m->maxid, 1);
+		m->key_flags = sqlite3_column_int(m->maxid, 2) ?
+		    TM__KEY_TRAD_TO_SIMP : 0;
+	}
+	sqlite3_reset(m->maxid);
+	if (max > indexed && !(db->flags & TM_DB_READONLY) &&
+	    (error = tm__index_update(db)) < 0)
+		return error;
+	*out = m;
+	return 0;
+}
+
+/*
+ * Results
+ * =======
+ */
+
+struct item {
+	tm_match pub;
+	char mtime[17];		/* the unit's date, for ranking */
+};
+
+struct tm_matches {
+	struct item *v;
+	size_t n, cap;
+	char **strings;		/* everything the matches point to */
+	size_t nstrings, scap;
+};
+
+static const char *
+keep(tm_matches *m, const char *s, size_t len)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	if (m->nstrings == m->scap) {
+		size_t cap = m->scap ? m->scap * 2 : 32;
+		char **p = tm__realloc(m->strings, cap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		m->strings = p;
+		m->scap = cap;
+	}
+	if (!(d = tm__strndup(s, len)))
+		return NULL;
+	m->strings[m->nstrings++] = d;
+	return d;
+}
+
+static const char *
+keep_col(tm_matches *m, sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return NULL;
+	return keep(m, (const char *)sqlite3_column_text(st, col),
+	    (size_t)sqlite3_column_bytes(st, col));
+}
+
+size_t
+tm_matches_count(const tm_matches *m)
+{
+	return m ? m->n : 0;
+}
+
+const tm_match *
+tm_matches_get(const tm_matches *m, size_t i)
+{
+	return m && i < m->n ? &m->v[i].pub : NULL;
+}
+
+void
+tm_matches_free(tm_matches *m)
+{
+	size_t i;
+
+	if (!m)
+		return;
+	for (i = 0; i < m->nstrings; i++)
+		free(m->strings[i]);
+	free(m->strings);
+	free(m->v);
+	free(m);
+}
+
+/*
+ * Candidates
+ * ==========
+ */
+
+struct cand {
+	int64_t id;
+	uint32_t count;
+};
+
+/* A counter of candidate ids: open addressing, grows at half full. */
+struct counter {
+	struct cand *slots;
+	size_t cap, used;
+};
+
+static int
+count_id(struct counter *c, int64_t id)
+{
+	size_t k;
+
+	if ((c->used + 1) * 2 > c->cap) {
+		struct cand *old = c->slots;
+		size_t oldcap = c->cap, i;
+
+		c->cap = c->cap ? c->cap * 2 : 1024;
+		if (!(c->slots = tm__calloc(c->cap, sizeof(*c->slots)))) {
+			c->slots = old;
+			c->cap = oldcap;
+			return tm__error_nomem();
+		}
+		c->used = 0;
+		for (i = 0; i < oldcap; i++) {
+			if (!old[i].id)
+				continue;
+			for (k = (size_t)old[i].id * 0x9e3779b1u & (c->cap - 1);
+			    c->slots[k].id; k = (k + 1) & (c->cap - 1))
+				;
+			c->slots[k] = old[i];
+			c->used++;
+		}
+		free(old);
+	}
+	for (k = (size_t)id * 0x9e3779b1u & (c->cap - 1); c->slots[k].id;
+	    k = (k + 1) & (c->cap - 1))
+		if (c->slots[k].id == id) {
+			c->slots[k].count++;
+			return 0;
+		}
+	c->slots[k].id = id;
+	c->slots[k].count = 1;
+	c->used++;
+	return 0;
+}
+
+static int
+cmp_cand(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return (x->id < y->id) - (x->id > y->id);	/* newer first */
+}
+
+struct gram_size {
+	uint32_t gram;
+	size_t bytes;
+};
+
+static int
+cmp_gram_size(const void *a, const void *b)
+{
+	const struct gram_size *x = a, *y = b;
+
+	return (x->bytes > y->bytes) - (x->bytes < y->bytes);
+}
+
+/*
+ * The ids sharing most grams with the query, at most `max`, into *out
+ * (sorted by shared grams).  With `all_grams`, only ids holding every
+ * gram (concordance).
+ */
+static int
+candidates(struct tm__matcher *m, const struct tm__u32v *grams, size_t max,
+    bool all_grams, struct cand **out, size_t *nout)
+{
+	struct gram_size *gs = NULL;
+	struct counter c = { 0 };
+	struct tm__i64v ids = { 0 };
+	struct cand *v = NULL;
+	size_t i, k, n = 0, used = 0;
+	int error = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (!grams->n)
+		return 0;
+	if (!(gs = tm__calloc(grams->n, sizeof(*gs))))
+		return tm__error_nomem();
+	for (i = 0; i < grams->n && !error; i++) {
+		gs[i].gram = grams->v[i];
+		error = tm__postings_size(m->post, gs[i].gram, &gs[i].bytes);
+	}
+	if (error)
+		goto done;
+	qsort(gs, grams->n, sizeof(*gs), cmp_gram_size);
+	for (i = 0; i < grams->n && !error; i++) {
+		/* Common grams tell little; skip them while rarer ones remain. */
+		if (!all_grams && used >= 3 && gs[i].bytes > COMMON_BYTES)
+			break;
+		if (all_grams && gs[i].bytes == 0) {
+			/* A gram nobody holds: no unit holds them all. */
+			goto done;
+		}
+		ids.n = 0;
+		if ((error = tm__postings_read(m->post, gs[i].gram, &ids)) < 0)
+			break;
+		for (k = 0; k < ids.n && !error; k++)
+			error = count_id(&c, ids.v[k]);
+		used++;
+	}
+	if (error || !c.used)
+		goto done;
+	if (!(v = tm__malloc(c.used * sizeof(*v)))) {
+		error = tm__error_nomem();
+		goto done;
+	}
+	for (i = 0; i < c.cap; i++)
+		if (c.slots[i].id && (!all_grams || c.slots[i].count == used))
+			v[n++] = c.slots[i];
+	qsort(v, n, sizeof(*v), cmp_cand);
+	if (n > max)
+		n = max;
+	*out = v;
+	*nout = n;
+	v = NULL;
+done:
+	free(gs);
+	free(c.slots);
+	free(v);
+	tm__i64v_release(&ids);
+	return error;
+}
+
+/*
+ * Scoring
+ * =======
+ */
+
+/* The query, prepared once. */
+struct query {
+	const char *text;
+	size_t len;
+	struct tm__buf key;
+	struct tm__tokens toks;
+	struct tm__u32v ids, masked;	/* token ids; numbers made one id */
+	struct tm__pattern *pat, *pat_masked;
+	bool has_numbers;
+};
+
+#define NUMBER_MASK 0xffffffffu
+
+static int
+token_ids(const struct tm__tokens *t, struct tm__u32v *ids,
+    struct tm__u32v *masked, bool *has_numbers)
+{
+	size_t i;
+	int error = 0;
+
+	ids->n = masked->n = 0;
+	if (has_numbers)
+		*has_numbers = false;
+	for (i = 0; i < t->n && !error; i++) {
+		bool num = t->v[i].kind == TM__TOK_NUMBER;
+
+		if (num && has_numbers)
+			*has_numbers = true;
+		if (!(error = tm__u32v_push(ids, t->v[i].id)))
+			error = tm__u32v_push(masked, num ? NUMBER_MASK :
+			    t->v[i].id);
+	}
+	return error;
+}
+
+static void
+query_release(struct query *q)
+{
+	tm__buf_release(&q->key);
+	tm__tokens_release(&q->toks);
+	tm__u32v_release(&q->ids);
+	tm__u32v_release(&q->masked);
+	tm__pattern_free(q->pat);
+	tm__pattern_free(q->pat_masked);
+}
+
+static int
+query_init(struct query *q, const char *text, unsigned key_flags)
+{
+	int error;
+
+	memset(q, 0, sizeof(*q));
+	q->text = text;
+	q->len = strlen(text);
+	if (tm__utf8_valid(text, q->len) != q->len)
+		return tm__error(TM_EUTF8, "the query is not valid UTF-8");
+	if ((error = tm__text_key(&q->key, text, q->len, key_flags)) < 0 ||
+	    (error = tm__tokenize(&q->toks, tm__buf_str(&q->key),
+	    q->key.len)) < 0 ||
+	    (error = token_ids(&q->toks, &q->ids, &q->masked,
+	    &q->has_numbers)) < 0 ||
+	    (error = tm__pattern_new(&q->pat, q->ids.v, q->ids.n)) < 0 ||
+	    (error = tm__pattern_new(&q->pat_masked, q->masked.v,
+	    q->masked.n)) < 0)
+		return error;
+	return 0;
+}
+
+/* Inline tags in a stored segment: the elements that stand for codes. */
+static int
+count_tags(const char *seg)
+{
+	static const char *const names[] = {
+		"bpt", "ept", "it", "ph", "ut", "hi"
+	};
+	const char *p;
+	int n = 0;
+	size_t i, k;
+
+	for (p = strchr(seg, '<'); p; p = strchr(p + 1, '<'))
+		for (i = 0; i < TM__ARRAY_SIZE(names); i++) {
+			k = strlen(names[i]);
+			if (strncmp(p + 1, names[i], k) == 0 &&
+			    (p[1 + k] == ' ' || p[1 + k] == '>' ||
+			    p[1 + k] == '/'))
+				n++;
+		}
+	return n;
+}
+
+/*
+ * Word-diff of the stored source against the query: equal tokens are
+ * written as the source has them, the source's own as [-x-], the
+ * query's as {+x+}; text between tokens (spaces, punctuation) comes
+ * from the source.
+ */
+static int
+make_diff(struct tm__buf *out, const struct query *q, const char *ckey,
+    const struct tm__tokens *ct, const struct tm__u32v *cids)
+{
+	size_t n = cids->n, mq = q->ids.n, i, j, k;
+	size_t *d = NULL, at = 0;
+	char *ops = NULL;	/* '=', 's', 'd' (source only), 'i' (query only) */
+	size_t nops = 0;
+	int error = 0;
+
+	if (!(d = tm__malloc((n + 1) * (mq + 1) * sizeof(*d))) ||
+	    !(ops = tm__malloc(n + mq + 1))) {
+		error = tm__error_nomem();
+		goto done;
+	}
+#define D(a, b) d[(a) * (mq + 1) + (b)]
+	for (i = 0; i <= n; i++)
+		D(i, 0) = i;
+	for (j = 0; j <= mq; j++)
+		D(0, j) = j;
+	for (i = 1; i <= n; i++)
+		for (j = 1; j <= mq; j++) {
+			size_t best = D(i - 1, j - 1) +
+			    (cids->v[i - 1] != q->ids.v[j - 1]);
+
+			if (D(i - 1, j) + 1 < best)
+				best = D(i - 1, j) + 1;
+			if (D(i, j - 1) + 1 < best)
+				best = D(i, j - 1) + 1;
+			D(i, j) = best;
+		}
+	for (i = n, j = mq; i > 0 || j > 0;) {
+		if (i > 0 && j > 0 && D(i, j) == D(i - 1, j - 1) +
+		    (cids->v[i - 1] != q->ids.v[j - 1])) {
+			ops[nops++] = cids->v[i - 1] == q->ids.v[j - 1] ?
+			    '=' : 's';
+			i--, j--;
+		} else if (i > 0 && D(i, j) == D(i - 1, j) + 1) {
+			ops[nops++] = 'd';
+			i--;
+		} else {
+			ops[nops++] = 'i';
+			j--;
+		}
+	}
+#undef D
+	/* Replay forwards. */
+	for (k = nops, i = j = 0; k-- > 0 && !error;) {
+		const struct tm__token *ctok = i < ct->n ? &ct->v[i] : NULL;
+		const struct tm__token *qtok = j < q->toks.n ? &q->toks.v[j] :
+		    NULL;
+
+		if (ops[k] != 'i' && ctok && ctok->start > at)
+			error = tm__buf_add(out, ckey + at, ctok->start - at);
+		if (error)
+			break;
+		switch (ops[k]) {
+		case '=':
+			error = tm__buf_add(out, ckey + ctok->start, ctok->len);
+			i++, j++;
+			break;
+		case 's':
+			if (!(error = tm__buf_printf(out, "[-%.*s-]{+%.*s+}",
+			    (int)ctok->len, ckey + ctok->start, (int)qtok->len,
+			    tm__buf_str(&q->key) + qtok->start)))
+				i++, j++;
+			break;
+		case 'd':
+			error = tm__buf_printf(out, "[-%.*s-]", (int)ctok->len,
+			    ckey + ctok->start);
+			i++;
+			break;
+		default:
+			error = tm__buf_printf(out, "{+%.*s+}", (int)qtok->len,
+			    tm__buf_str(&q->key) + qtok->start);
+			j++;
+			break;
+		}
+		if (ops[k] != 'i' && ctok)
+			at = ctok->start + ctok->len;
+	}
+	if (!error)
+		error = tm__buf_adds(out, ckey + at);
+done:
+	free(d);
+	free(ops);
+	return error;
+}
+
+/* The first place from `p` on where the number num[0..n) stands alone. */
+static const char *
+find_number(const char *text, const char *p, const char *num, size_t n)
+{
+	for (; *p; p++) {
+		if (strncmp(p, num, n) != 0)
+			continue;
+		if ((p > text && p[-1] >= '0' && p[-1] <= '9') ||
+		    (p[n] >= '0' && p[n] <= '9'))
+			continue;
+		return p;
+	}
+	return NULL;
+}
+
+/*
+ * Replace, in `text`, each number the unit has where the query has
+ * another (pairs from the aligned number tokens).  Returns the text in
+ * out; numbers that do not appear in `text` are left alone.
+ */
+static int
+replace_numbers(struct tm__buf *out, const char *text,
+    const struct query *q, const char *ckey, const struct tm__tokens *ct)
+{
+	size_t i, j = 0, qn = 0, pos;
+	int error = 0;
+	struct {
+		const char *from, *to;
+		size_t flen, tlen;
+	} pairs[32];
+	size_t npairs = 0;
+	const char *p = text;
+
+	for (i = 0; i < ct->n && npairs < TM__ARRAY_SIZE(pairs); i++) {
+		if (ct->v[i].kind != TM__TOK_NUMBER)
+			continue;
+		while (j < q->toks.n && q->toks.v[j].kind != TM__TOK_NUMBER)
+			j++;
+		if (j >= q->toks.n)
+			break;
+		if (ct->v[i].id != q->toks.v[j].id) {
+			pairs[npairs].from = ckey + ct->v[i].start;
+			pairs[npairs].flen = ct->v[i].len;
+			pairs[npairs].to = q->key.ptr + q->toks.v[j].start;
+			pairs[npairs].tlen = q->toks.v[j].len;
+			npairs++;
+		}
+		j++;
+		qn++;
+	}
+	(void)qn;
+	/* One pass over the text, earliest match first. */
+	while (*p && !error) {
+		const char *best = NULL;
+		size_t bk = 0;
+
+		for (i = 0; i < npairs; i++) {
+			const char *hit = find_number(text, p, pairs[i].from,
+			    pairs[i].flen);
+
+			if (hit && (!best || hit < best)) {
+				best = hit;
+				bk = i;
+			}
+		}
+		if (!best)
+			break;
+		pos = (size_t)(best - p);
+		if ((error = tm__buf_add(out, p, pos)) < 0 ||
+		    (error = tm__buf_add(out, pairs[bk].to, pairs[bk].tlen)) < 0)
+			break;
+		p = best + pairs[bk].flen;
+	}
+	if (!error)
+		error = tm__buf_adds(out, p);
+	return error;
+}
+
+/* Whether the unit's stored context equals the caller's. */
+static int
+context_matches(struct tm__matcher *m, int64_t tu_id, const char *before,
+    const char *after, unsigned key_flags, bool *yes)
+{
+	struct tm__buf k1 = { 0 }, k2 = { 0 };
+	bool pre_ok = !before, post_ok = !after;
+	int rc, error = 0;
+
+	*yes = false;
+	sqlite3_bind_int64(m->context, 1, tu_id);
+	while ((rc = sqlite3_step(m->context)) == SQLITE_ROW && !error) {
+		const char *type = (const char *)sqlite3_column_text(
+		    m->context, 0);
+		const char *val = (const char *)sqlite3_column_text(
+		    m->context, 1);
+		const char *want = strcmp(type, "x-context-pre") == 0 ?
+		    before : after;
+
+		if (!want || !val)
+			continue;
+		tm__buf_reset(&k1);
+		tm__buf_reset(&k2);
+		if ((error = tm__text_key(&k1, val, strlen(val), key_flags)) < 0 ||
+		    (error = tm__text_key(&k2, want, strlen(want),
+		    key_flags)) < 0)
+			break;
+		if (strcmp(tm__buf_str(&k1), tm__buf_str(&k2)) == 0) {
+			if (want == before)
+				pre_ok = true;
+			else
+				post_ok = true;
+		}
+	}
+	sqlite3_reset(m->context);
+	tm__buf_release(&k1);
+	tm__buf_release(&k2);
+	*yes = pre_ok && post_ok && (before || after);
+	return error;
+}
+
+static int
+grow_matches(tm_matches *r)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 8;
+		struct item *p = tm__realloc(r->v, cap * sizeof(*p));
+
+		if (!p)
+			return tm__error_nomem();
+		r->v = p;
+		r->cap = cap;
+	}
+	return 0;
+}
+
+/* Fill in a match's unit data and its translation; 0 with *found = false
+ * when the unit holds no variant in `to`. */
+static int
+add_match(tm_matches *r, struct tm__matcher *m, const tm_lookup_options *o,
+    int64_t tu_id, const char *source, const char *source_lang, int score,
+    const char *diff, int numbers, const struct query *q, const char *ckey,
+    const struct tm__tokens *ct, bool *found)
+{
+	struct tm__buf fixed = { 0 };
+	tm_match *x;
+	int rc, error = 0;
+
+	*found = false;
+	sqlite3_bind_int64(m->others, 1, tu_id);
+	while ((rc = sqlite3_step(m->others)) == SQLITE_ROW) {
+		const char *lang = (const char *)sqlite3_column_text(
+		    m->others, 1);
+		const char *text = (const char *)sqlite3_column_text(
+		    m->others, 2);
+
+		if (!lang || !tm_lang_match(o->to, lang))
+			continue;
+		if ((error = grow_matches(r)) < 0)
+			break;
+		memset(&r->v[r->n], 0, sizeof(r->v[r->n]));
+		x = &r->v[r->n].pub;
+		x->score = score;
+		x->numbers_replaced = numbers;
+		x->unit_id = tu_id;
+		x->source = keep(r, source, strlen(source));
+		x->source_lang = keep(r, source_lang, strlen(source_lang));
+		x->target_lang = keep(r, lang, strlen(lang));
+		x->diff = keep(r, diff, strlen(diff));
+		if (numbers) {
+			tm__buf_reset(&fixed);
+			if ((error = replace_numbers(&fixed, text ? text : "",
+			    q, ckey, ct)) < 0)
+				break;
+			x->target = keep(r, tm__buf_str(&fixed), fixed.len);
+		} else {
+			x->target = keep(r, text ? text : "", strlen(text ?
+			    text : ""));
+		}
+		if (!x->source || !x->source_lang || !x->target_lang ||
+		    !x->diff || !x->target) {
+			error = tm__error_nomem();
+			break;
+		}
+		*found = true;
+		break;
+	}
+	sqlite3_reset(m->others);
+	tm__buf_release(&fixed);
+	if (error || !*found)
+		return error;
+
+	x = &r->v[r->n].pub;
+	sqlite3_bind_int64(m->unit, 1, tu_id);
+	if (sqlite3_step(m->unit) == SQLITE_ROW) {
+		const unsigned char *mt = sqlite3_column_text(m->unit, 6);
+
+		x->tuid = keep_col(r, m->unit, 0);
+		x->creationdate = keep_col(r, m->unit, 1);
+		x->creationid = keep_col(r, m->unit, 2);
+		x->changedate = keep_col(r, m->unit, 3);
+		x->changeid = keep_col(r, m->unit, 4);
+		x->usagecount = sqlite3_column_int64(m->unit, 5);
+		x->import_file = keep_col(r, m->unit, 7);
+		if (mt)
+			snprintf(r->v[r->n].mtime, 17, "%s", mt);
+	}
+	sqlite3_reset(m->unit);
+	r->n++;
+	return 0;
+}
+
+/* Best first; ties to the newer unit, then the more used. */
+static int
+cmp_match(const void *a, const void *b)
+{
+	const struct item *ia = a, *ib = b;
+	const tm_match *x = &ia->pub, *y = &ib->pub;
+	int c;
+
+	if (x->score != y->score)
+		return y->score - x->score;
+	if ((c = strcmp(ib->mtime, ia->mtime)) != 0)
+		return c;
+	if (x->usagecount != y->usagecount)
+		return x->usagecount < y->usagecount ? 1 : -1;
+	return (x->unit_id < y->unit_id) - (x->unit_id > y->unit_id);
+}
+
+int
+tm_lookup(tm_matches **out, tm_db *db, const char *text,
+    const tm_lookup_options *o)
+{
+	struct tm__matcher *m;
+	struct query q;
+	struct tm__tokens ct = { 0 };
+	struct tm__u32v grams = { 0 }, cids = { 0 }, cmasked = { 0 };
+	struct tm__buf diff = { 0 }, fixed = { 0 };
+	struct cand *cands = NULL;
+	size_t ncands = 0, i;
+	tm_matches *r = NULL;
+	int64_t seen_tu[CANDIDATES];
+	size_t nseen = 0;
+	int error;
+
+	memset(&q, 0, sizeof(q));
+	*out = NULL;
+	if (!db || !text || !o || o->version != TM_LOOKUP_OPTIONS_VERSION ||
+	    !o->from || !o->to || o->min < 0 || o->min > 101)
+		return tm__error(TM_EINVAL, "lookup needs a query, --from and "
+		    "--to, and a minimum score from 0 to 100");
+	if ((error = prepare_lookup(db, &m)) < 0 ||
+	    (error = query_init(&q, text, m->key_flags)) < 0)
+		goto done;
+	if (!(r = tm__calloc(1, sizeof(*r)))) {
+		error = tm__error_nomem();
+		goto done;
+	}
+	{
+		char lk[64];
+
+		if ((error = tm_lang_key(lk, sizeof(lk), o->from)) < 0 ||
+		    (error = tm_lang_key(lk, sizeof(lk), o->to)) < 0)
+			goto done;
+		if ((error = tm_lang_key(lk, sizeof(lk), o->from)) < 0 ||
+		    (error = tm__grams(&grams, tm__lang_salt(lk), &q.toks)) < 0)
+			goto done;
+	}
+	if ((error = candidates(m, &grams, CANDIDATES, false, &cands,
+	    &ncands)) < 0)
+		goto done;
+
+	for (i = 0; i < ncands && !error; i++) {
+		sqlite3_stmt *st = m->tuv;
+		int64_t tu_id;
+		const char *lang, *ckey, *seg, *ctext;
+		size_t L, dmax, dist, k;
+		int score, numbers = 0;
+		bool found = false, dup = false;
+
+		sqlite3_bind_int64(st, 1, cands[i].id);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			sqlite3_reset(st);
+			continue;	/* deleted since it was indexed */
+		}
+		tu_id = sqlite3_column_int64(st, 0);
+		lang = (const char *)sqlite3_column_text(st, 1);
+		ckey = (const char *)sqlite3_column_text(st, 2);
+		seg = (const char *)sqlite3_column_text(st, 3);
+		ctext = (const char *)sqlite3_column_text(st, 4);
+		for (k = 0; k < nseen; k++)
+			dup |= seen_tu[k] == tu_id;
+		if (dup || !lang || !ckey || !tm_lang_match(o->from, lang)) {
+			sqlite3_reset(st);
+			continue;
+		}
+		ct.n = 0;
+		if ((error = tm__tokenize(&ct, ckey, strlen(ckey))) < 0 ||
+		    (error = token_ids(&ct, &cids, &cmasked, NULL)) < 0) {
+			sqlite3_reset(st);
+			break;
+		}
+		L = cids.n > q.ids.n ? cids.n : q.ids.n;
+		dmax = L ? L * (size_t)(100 - (o->min > 100 ? 100 : o->min)) /
+		    100 : 0;
+		dist = tm__edit_distance(q.pat, cids.v, cids.n, dmax);
+		if (dist > dmax) {
+			sqlite3_reset(st);
+			continue;
+		}
+		score = L ? (int)(100 * (L - dist) / L) : 100;
+		if (dist == 0) {
+			score = strcmp(ctext, q.text) == 0 ? 100 : 99;
+		} else if (q.has_numbers && tm__edit_distance(q.pat_masked,
+		    cmasked.v, cmasked.n, 0) == 0) {
+			score = 99;
+			numbers = 1;
+		}
+		score -= count_tags(seg);
+		if (score < 0)
+			score = 0;
+		if (score == 100 && (o->context_before || o->context_after)) {
+			bool yes;
+
+			if ((error = context_matches(m, tu_id,
+			    o->context_before, o->context_after, m->key_flags,
+			    &yes)) < 0) {
+				sqlite3_reset(st);
+				break;
+			}
+			if (yes)
+				score = 101;
+		}
+		if (score < o->min) {
+			sqlite3_reset(st);
+			continue;
+		}
+		tm__buf_reset(&diff);
+		tm__buf_reset(&fixed);
+		if ((error = make_diff(&diff, &q, ckey, &ct, &cids)) < 0 ||
+		    (numbers && (error = replace_numbers(&fixed, ctext, &q,
+		    ckey, &ct)) < 0)) {
+			sqlite3_reset(st);
+			break;
+		}
+		{
+			/* Copies: the statement is reused by add_match. */
+			char *src = tm__strdup(numbers ? tm__buf_str(&fixed) :
+			    ctext);
+			char *sl = tm__strdup(lang);
+			char *ck = tm__strdup(ckey);
+
+			sqlite3_reset(st);
+			if (!src || !sl || !ck)
+				error = tm__error_nomem();
+			else
+				error = add_match(r, m, o, tu_id, src, sl,
+				    score, tm__buf_str(&diff), numbers, &q,
+				    ck, &ct, &found);
+			free(src);
+			free(sl);
+			free(ck);
+		}
+		if (found && nseen < CANDIDATES)
+			seen_tu[nseen++] = tu_id;
+	}
+	if (error)
+		goto done;
+	if (r->n > 1)
+		qsort(r->v, r->n, sizeof(*r->v), cmp_match);
+	if (r->n > o->limit)
+		r->n = o->limit;
+done:
+	query_release(&q);
+	tm__tokens_release(&ct);
+	tm__u32v_release(&grams);
+	tm__u32v_release(&cids);
+	tm__u32v_release(&cmasked);
+	tm__buf_release(&diff);
+	tm__buf_release(&fixed);
+	free(cands);
+	if (error) {
+		tm_matches_free(r);
+		return error;
+	}
+	*out = r;
+	return 0;
+}
+
+int
+tm_matches_json(char **out, const char *query, const tm_matches *r)
+{
+	json_t *obj, *arr;
+	size_t i;
+
+	*out = NULL;
+	if (!(obj = json_pack("{s:s}", "query", query ? query : "")) ||
+	    !(arr = json_array())) {
+		json_decref(obj);
+		return tm__error_nomem();
+	}
+	json_object_set_new(obj, "matches", arr);
+	for (i = 0; r && i < r->n; i++) {
+		const tm_match *x = &r->v[i].pub;
+		json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:b, "
+		    "s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:I, s:s?}",
+		    "score", x->score, "source", x->source, "target", x->target,
+		    "source_lang", x->source_lang, "target_lang",
+		    x->target_lang, "diff", x->diff, "numbers_replaced",
+		    x->numbers_replaced, "unit_id", (json_int_t)x->unit_id,
+		    "tuid", x->tuid, "creationdate", x->creationdate,
+		    "creationid", x->creationid, "changedate", x->changedate,
+		    "changeid", x->changeid, "usagecount",
+		    (json_int_t)x->usagecount, "import", x->import_file);
+
+		if (!o || json_array_append_new(arr, o) < 0) {
+			json_decref(obj);
+			return tm__error_nomem();
+		}
+	}
+	*out = json_dumps(obj, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(obj);
+	return *out ? 0 : tm__error_nomem();
+}
+
+/*
+ * Concordance
+ * ===========
+ */
+
+struct tm_hits {
+	tm_hit *v;
+	size_t n, cap;
+	tm_matches strings;	/* only its string store is used */
+};
+
+size_t
+tm_hits_count(const tm_hits *h)
+{
+	return h ? h->n : 0;
+}
+
+const tm_hit *
+tm_hits_get(const tm_hits *h, size_t i)
+{
+	return h && i < h->n ? &h->v[i] : NULL;
+}
+
+void
+tm_hits_free(tm_hits *h)
+{
+	size_t i;
+
+	if (!h)
+		return;
+	for (i = 0; i < h->strings.nstrings; i++)
+		free(h->strings.strings[i]);
+	free(h->strings.strings);
+	free(h->v);
+	free(h);
+}
+
+/* Where the key's hit at [kstart, kstart+klen) lies in the text. */
+static void
+hit_in_text(const char *text, const char *key, size_t kstart, size_t klen,
+    unsigned key_flags, size_t *start, size_t *len)
+{
+	struct tm__buf k = { 0 };
+	size_t i = 0, ci = 0, cstart = 0, cend = 0, tpos, n = strlen(text);
+	UChar32 c;
+
+	*start = *len = 0;
+	/* Count code points of the key before and through the hit ... */
+	while (i < kstart) {
+		U8_NEXT(key, i, (int32_t)strlen(key), c);
+		cstart++;
+	}
+	cend = cstart;
+	while (i < kstart + klen) {
+		U8_NEXT(key, i, (int32_t)strlen(key), c);
+		cend++;
+	}
+	/* ... and take as many from the text when its key is as long. */
+	if (tm__text_key(&k, text, n, key_flags) < 0 ||
+	    strcmp(tm__buf_str(&k), key) != 0) {
+		tm_error_clear();
+		tm__buf_release(&k);
+		return;
+	}
+	tm__buf_release(&k);
+	for (tpos = 0, ci = 0; tpos < n && ci < cstart; ci++)
+		U8_NEXT(text, tpos, (int32_t)n, c);
+	*start = tpos;
+	for (; tpos < n && ci < cend; ci++)
+		U8_NEXT(text, tpos, (int32_t)n, c);
+	*len = tpos - *start;
+	(void)c;
+}
+
+static bool
+side_wanted(const tm_concordance_options *o, const char *lang)
+{
+	if (!o->lang || o->in == TM_IN_BOTH)
+		return true;
+	return tm_lang_match(o->lang, lang) == (o->in == TM_IN_SOURCE);
+}
+
+static int
+add_hit(tm_hits *h, struct tm__matcher *m, const tm_concordance_options *o,
+    int64_t tu_id, int64_t tuv_id, const char *text, const char *lang,
+    size_t start, size_t len)
+{
+	tm_hit *x;
+	int rc;
+
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 16;
+		tm_hit *p = tm__realloc(h->v, cap * sizeof(*p));
+
+		if (!p)
+			return tm__error_nomem();
+		h->v = p;
+		h->cap = cap;
+	}
+	x = &h->v[h->n];
+	memset(x, 0, sizeof(*x));
+	x->text = keep(&h->strings, text, strlen(text));
+	x->lang = keep(&h->strings, lang, strlen(lang));
+	x->start = start;
+	x->len = len;
+	x->unit_id = tu_id;
+	sqlite3_bind_int64(m->others, 1, tu_id);
+	while ((rc = sqlite3_step(m->others)) == SQLITE_ROW) {
+		const char *ol = (const char *)sqlite3_column_text(m->others, 1);
+
+		if (sqlite3_column_int64(m->others, 0) == tuv_id || !ol)
+			continue;
+		/* The translation: another language than the hit's. */
+		if (o->lang && o->in == TM_IN_SOURCE &&
+		    tm_lang_match(o->lang, ol))
+			continue;
+		x->other = keep_col(&h->strings, m->others, 2);
+		x->other_lang = keep(&h->strings, ol, strlen(ol));
+		break;
+	}
+	sqlite3_reset(m->others);
+	sqlite3_bind_int64(m->unit, 1, tu_id);
+	if (sqlite3_step(m->unit) == SQLITE_ROW)
+		x->tuid = keep_col(&h->strings, m->unit, 0);
+	sqlite3_reset(m->unit);
+	if (!x->text || !x->lang)
+		return tm__error_nomem();
+	h->n++;
+	return 0;
+}
+
+/* Check candidate variant `id`; add it as a hit when it holds the term. */
+static int
+check_hit(tm_hits *h, struct tm__matcher *m, const tm_concordance_options *o,
+    int64_t id, const char *tkey, size_t tklen)
+{
+	sqlite3_stmt *st = m->tuv;
+	const char *lang, *key, *hit;
+	char *text = NULL, *lg = NULL;
+	int64_t tu_id;
+	size_t start, len;
+	int error = 0;
+
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	tu_id = sqlite3_column_int64(st, 0);
+	lang = (const char *)sqlite3_column_text(st, 1);
+	key = (const char *)sqlite3_column_text(st, 2);
+	if (!lang || !key || !side_wanted(o, lang) ||
+	    !(hit = strstr(key, tkey))) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	hit_in_text((const char *)sqlite3_column_text(st, 4), key,
+	    (size_t)(hit - key), tklen, m->key_flags, &start, &len);
+	text = tm__strdup((const char *)sqlite3_column_text(st, 4));
+	lg = tm__strdup(lang);
+	sqlite3_reset(st);
+	if (!text || !lg)
+		error = tm__error_nomem();
+	else
+		error = add_hit(h, m, o, tu_id, id, text, lg, start, len);
+	free(text);
+	free(lg);
+	return error;
+}
+
+/*
+ * A lone CJK character is indexed only where it stands alone, so a
+ * one-character term is looked for by reading the keys, newest first,
+ * until enough hits are found.
+ */
+static int
+scan_for(tm_hits *h, tm_db *db, struct tm__matcher *m,
+    const tm_concordance_options *o, const char *tkey, size_t tklen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, error;
+
+	if ((error = tm__prepare(db, &st, "SELECT id FROM tuv WHERE "
+	    "instr(key, ?) > 0 ORDER BY id DESC")) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, tkey, (int)tklen, SQLITE_STATIC);
+	while (h->n < o->limit && (rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    !error)
+		error = check_hit(h, m, o, sqlite3_column_int64(st, 0), tkey,
+		    tklen);
+	sqlite3_finalize(st);
+	return error;
+}
+
+/* The primary subtags the index holds, space-separated. */
+static int
+index_langs(tm_db *db, struct tm__buf *out)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+
+	if ((error = tm__prepare(db, &st, "SELECT value FROM meta WHERE "
+	    "key = 'index_langs'")) < 0)
+		return error;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		error = tm__buf_adds(out, (const char *)sqlite3_column_text(st,
+		    0));
+	sqlite3_finalize(st);
+	return error;
+}
+
+int
+tm_concordance(tm_hits **out, tm_db *db, const char *term,
+    const tm_concordance_options *o)
+{
+	struct tm__matcher *m;
+	struct tm__buf tkey = { 0 }, langs = { 0 };
+	struct tm__tokens toks = { 0 };
+	struct tm__u32v grams = { 0 };
+	struct cand *cands = NULL;
+	size_t ncands = 0, i;
+	tm_hits *h = NULL;
+	char lk[64], *p, *save = NULL;
+	int error;
+
+	*out = NULL;
+	if (!db || !term || !o || o->version != TM_CONCORDANCE_OPTIONS_VERSION ||
+	    o->in < TM_IN_SOURCE || o->in > TM_IN_BOTH || !o->limit)
+		return tm__error(TM_EINVAL, "concordance needs a term and a "
+		    "limit above 0");
+	if (tm__utf8_valid(term, strlen(term)) != strlen(term))
+		return tm__error(TM_EUTF8, "the term is not valid UTF-8");
+	if (o->lang && (error = tm_lang_key(lk, sizeof(lk), o->lang)) < 0)
+		return error;
+	if ((error = prepare_lookup(db, &m)) < 0 ||
+	    (error = tm__text_key(&tkey, term, strlen(term), m->key_flags)) < 0 ||
+	    (error = tm__tokenize(&toks, tm__buf_str(&tkey), tkey.len)) < 0)
+		goto done;
+	if (!toks.n) {
+		error = tm__error(TM_EINVAL, "'%s' has no word to look for",
+		    term);
+		goto done;
+	}
+	if (!(h = tm__calloc(1, sizeof(*h)))) {
+		error = tm__error_nomem();
+		goto done;
+	}
+	if (toks.n == 1 && toks.v[0].kind == TM__TOK_CJK) {
+		error = scan_for(h, db, m, o, tkey.ptr, tkey.len);
+		goto done;
+	}
+	/* Which languages' grams to read. */
+	if (o->lang && o->in == TM_IN_SOURCE)
+		error = tm__buf_adds(&langs, lk);
+	else
+		error = index_langs(db, &langs);
+	if (error)
+		goto done;
+	for (p = strtok_r(langs.ptr ? langs.ptr : (char *)"", " ", &save);
+	    p && h->n < o->limit && !error; p = strtok_r(NULL, " ", &save)) {
+		grams.n = 0;
+		free(cands);
+		cands = NULL;
+		if ((error = tm__grams(&grams, tm__lang_salt(p), &toks)) < 0 ||
+		    (error = candidates(m, &grams, o->limit * 8 + 256, true,
+		    &cands, &ncands)) < 0)
+			break;
+		for (i = 0; i < ncands && h->n < o->limit && !error; i++)
+			error = check_hit(h, m, o, cands[i].id, tkey.ptr,
+			    tkey.len);
+	}
+done:
+	tm__buf_release(&tkey);
+	tm__buf_release(&langs);
+	tm__tokens_release(&toks);
+	tm__u32v_release(&grams);
+	free(cands);
+	if (error) {
+		tm_hits_free(h);
+		return error;
+	}
+	*out = h;
+	return 0;
+}
+
+int
+tm_hits_json(char **out, const char *term, const tm_hits *h)
+{
+	json_t *obj, *arr;
+	size_t i;
+
+	*out = NULL;
+	if (!(obj = json_pack("{s:s}", "term", term ? term : "")) ||
+	    !(arr = json_array())) {
+		json_decref(obj);
+		return tm__error_nomem();
+	}
+	json_object_set_new(obj, "hits", arr);
+	for (i = 0; h && i < h->n; i++) {
+		const tm_hit *x = &h->v[i];
+		json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:s?, s:s?, s:I, "
+		    "s:s?}", "text", x->text, "lang", x->lang, "start",
+		    (json_int_t)x->start, "length", (json_int_t)x->len,
+		    "other", x->other, "other_lang", x->other_lang, "unit_id",
+		    (json_int_t)x->unit_id, "tuid", x->tuid);
+
+		if (!o || json_array_append_new(arr, o) < 0) {
+			json_decref(obj);
+			return tm__error_nomem();
+		}
+	}
+	*out = json_dumps(obj, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(obj);
+	return *out ? 0 : tm__error_nomem();
+}
+
+/*
+ * Reindex
+ * =======
+ */
+
+int
+tm_reindex(tm_db *db, int fold_traditional)
+{
+	sqlite3_stmt *sel = NULL, *upd = NULL, *st = NULL;
+	struct tm__buf key = { 0 };
+	unsigned flags = 0;
+	int rc, error;
+
+	if (!db || fold_traditional < -1 || fold_traditional > 1)
+		return tm__error(TM_EINVAL, "bad reindex arguments");
+	if (db->flags & TM_DB_READONLY)
+		return tm__error(TM_EINVAL, "the database is open read-only");
+	tm__matcher_free(db->matcher);
+	db->matcher = NULL;
+	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
+		return error;
+	if (fold_traditional >= 0) {
+		if ((error = tm__prepare(db, &st, "INSERT OR REPLACE INTO meta "
+		    "VALUES ('fold_traditional', ?)")) < 0)
+			goto done;
+		sqlite3_bind_int(st, 1, fold_traditional);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			error = tm__error_sqlite(db->sql, "cannot save setting");
+			goto done;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	if ((error = tm__prepare(db, &st, "SELECT value FROM meta WHERE "
+	    "key = 'fold_traditional'")) < 0)
+		goto done;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0))
+		flags |= TM__KEY_TRAD_TO_SIMP;
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((error = tm__prepare(db, &sel, "SELECT id, coalesce(text, seg) "
+	    "FROM tuv")) < 0 ||
+	    (error = tm__prepare(db, &upd, "UPDATE tuv SET key = ? WHERE "
+	    "id = ? AND key IS NOT ?1")) < 0)
+		goto done;
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		tm__buf_reset(&key);
+		if ((error = tm__text_key(&key, (const char *)
+		    sqlite3_column_text(sel, 1), (size_t)sqlite3_column_bytes(
+		    sel, 1), flags)) < 0)
+			goto done;
+		sqlite3_bind_text(upd, 1, tm__buf_str(&key), (int)key.len,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(upd, 2, sqlite3_column_int64(sel, 0));
+		if (sqlite3_step(upd) != SQLITE_DONE) {
+			sqlite3_reset(upd);
+			error = tm__error_sqlite(db->sql, "cannot update keys");
+			goto done;
+		}
+		sqlite3_reset(upd);
+	}
+	if (rc != SQLITE_DONE) {
+		error = tm__error_sqlite(db->sql, "cannot read variants");
+		goto done;
+	}
+	error = tm__exec(db, "INSERT OR REPLACE INTO meta VALUES ('key_rules', "
+	    TM__STR(TM__KEY_RULES) ")");
+done:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	sqlite3_finalize(st);
+	tm__buf_release(&key);
+	if (!error)
+		error = tm__exec(db, "COMMIT");
+	if (error) {
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		return error;
+	}
+	return tm__index_rebuild(db);
+}
