@@ -23,8 +23,10 @@ enum cmd_flags {
 
 struct cli {
 	const char *db_path;	/* --db, $TM_DB or the default */
-	tm_db *db;		/* open when the command asked for it */
+	char *default_path;	/* owned, when db_path came from the default */
+	tm_db *db;		/* open once the command called cli_open_db */
 	const char *cmd;	/* the command's name, for messages */
+	unsigned flags;		/* the command's enum cmd_flags */
 };
 
 struct cmd {
@@ -33,6 +35,9 @@ struct cmd {
 	unsigned flags;
 	const char *help;
 };
+
+/* Open cli->db (read-only unless the command writes); 0 or 1. */
+int cli_open_db(struct cli *cli);
 
 /* "tm: CMD: message" on stderr. */
 void cli_error(const struct cli *cli, const char *fmt, ...) CLI_PRINTF(2, 3);

@@ -79,6 +79,8 @@ cmd_concordance(int argc, char **argv, struct cli *cli)
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error(cli, "give one TERM");
+	if (cli_open_db(cli))
+		return 1;
 	if (tm_concordance(&h, cli->db, argv[optind], &co) < 0)
 		return cli_tm_error(cli, NULL);
 	if (json) {

@@ -74,13 +74,20 @@ cmd_export(int argc, char **argv, struct cli *cli)
 		    argv[optind]);
 	if (output && strcmp(output, "-") == 0)
 		output = NULL;
+	if (cli_open_db(cli))
+		return 1;
 
 	cli_progress_init(&progress, "exporting", output && !quiet && !json);
 	eo.progress = cli_progress_update;
 	eo.payload = &progress;
 	if (tm_export_tmx(&res, cli->db, output, &eo) < 0) {
+		const tm_error *e = tm_error_last();
+		bool usage = e && e->code == TM_EINVAL;
+
 		cli_progress_end(&progress);
-		return cli_tm_error(cli, output);
+		/* A bad --langs or --changed-since is a usage error. */
+		cli_tm_error(cli, NULL);
+		return usage ? 2 : 1;
 	}
 	cli_progress_end(&progress);
 	if (!output || quiet)

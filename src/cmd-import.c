@@ -107,6 +107,8 @@ cmd_import(int argc, char **argv, struct cli *cli)
 	}
 	if (optind >= argc)
 		return cli_usage_error(cli, "no file to import");
+	if (cli_open_db(cli))
+		return 1;
 
 	io.progress = cli_progress_update;
 	io.issue = on_issue;

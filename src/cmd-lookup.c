@@ -143,6 +143,8 @@ cmd_lookup(int argc, char **argv, struct cli *cli)
 		return cli_usage_error(cli, "give one TEXT, or - to read queries "
 		    "from standard input");
 
+	if (cli_open_db(cli))
+		return 1;
 	if (strcmp(argv[optind], "-") != 0) {
 		tm_matches *m = NULL;
 		char *doc = NULL;

@@ -49,6 +49,8 @@ cmd_reindex(int argc, char **argv, struct cli *cli)
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'",
 		    argv[optind]);
+	if (cli_open_db(cli))
+		return 1;
 	if (tm_reindex(cli->db, fold) < 0)
 		return cli_tm_error(cli, NULL);
 	return 0;

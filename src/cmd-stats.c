@@ -43,6 +43,8 @@ cmd_stats(int argc, char **argv, struct cli *cli)
 	if (optind < argc)
 		return cli_usage_error(cli, "unexpected argument '%s'",
 		    argv[optind]);
+	if (cli_open_db(cli))
+		return 1;
 	if (tm_stats_get(&st, cli->db) < 0)
 		return cli_tm_error(cli, NULL);
 	if (json) {

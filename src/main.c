@@ -74,7 +74,8 @@ cli_usage_error(const struct cli *cli, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nsee 'tm %s--help'\n", cli->cmd ? cli->cmd : "");
+	fprintf(stderr, "\nsee 'tm %s%s--help'\n", cli->cmd ? cli->cmd : "",
+	    cli->cmd ? " " : "");
 	return 2;
 }
 
@@ -90,7 +91,8 @@ now(void)
 void
 cli_progress_init(struct cli_progress *p, const char *label, bool want)
 {
-	p->on = want && isatty(2);
+	/* On a terminal only, and quiet when the output goes elsewhere. */
+	p->on = want && isatty(2) && isatty(1);
 	p->label = label;
 	p->last = 0;
 }
@@ -150,6 +152,9 @@ cmd_help(int argc, char **argv, struct cli *cli)
 				cli->cmd = commands[i].name;
 				return commands[i].run(2, args, cli);
 			}
+		fprintf(stderr, "tm: '%s' is not a tm command; see 'tm help'\n",
+		    argv[1]);
+		return 2;
 	}
 	usage(stdout);
 	return 0;
@@ -163,18 +168,32 @@ cmd_version(int argc, char **argv, struct cli *cli)
 	return 0;
 }
 
-static bool
-wants_help(int argc, char **argv)
+/*
+ * Open the database for a command, once its options are parsed (so that
+ * a usage error never creates a file).  Returns 0, or 1 after saying why.
+ */
+int
+cli_open_db(struct cli *cli)
 {
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-			return true;
+	if (!cli->db_path) {
+		if (tm_db_default_path(&cli->default_path) < 0)
+			return cli_tm_error(cli, NULL);
+		cli->db_path = cli->default_path;
 	}
-	return false;
+	if (tm_db_open(&cli->db, cli->db_path, (cli->flags & CMD_WRITES) ?
+	    TM_DB_CREATE : TM_DB_READONLY) < 0) {
+		const tm_error *e = tm_error_last();
+
+		/* Reading a memory that does not exist yet: say so. */
+		if (e && e->code == TM_ENOTFOUND)
+			cli_error(cli, "no memory at '%s' yet: 'tm import FILE' "
+			    "creates it", cli->db_path);
+		else
+			cli_tm_error(cli, NULL);
+		tm_error_clear();
+		return 1;
+	}
+	return 0;
 }
 
 int
@@ -188,7 +207,6 @@ main(int argc, char **argv)
 	};
 	struct cli cli = { 0 };
 	const struct cmd *cmd = NULL;
-	char *default_path = NULL;
 	size_t i;
 	int c, rc;
 
@@ -229,29 +247,10 @@ main(int argc, char **argv)
 	argv += optind;
 	optind = 0;	/* let the command's getopt_long start afresh */
 
-	if ((cmd->flags & CMD_NEEDS_DB) && !wants_help(argc, argv)) {
-		if (!cli.db_path) {
-			if (tm_db_default_path(&default_path) < 0)
-				return cli_tm_error(&cli, NULL);
-			cli.db_path = default_path;
-		}
-		if (tm_db_open(&cli.db, cli.db_path, (cmd->flags & CMD_WRITES) ?
-		    TM_DB_CREATE : TM_DB_READONLY) < 0) {
-			const tm_error *e = tm_error_last();
-
-			/* Reading a memory that does not exist yet: say so. */
-			if (e && e->code == TM_ENOTFOUND)
-				cli_error(&cli, "no memory at '%s' yet: "
-				    "'tm import FILE' creates it", cli.db_path);
-			else
-				cli_tm_error(&cli, NULL);
-			tm_free(default_path);
-			return 1;
-		}
-	}
+	cli.flags = cmd->flags;
 	rc = cmd->run(argc, argv, &cli);
 	tm_db_close(cli.db);
-	tm_free(default_path);
+	tm_free(cli.default_path);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		cli_error(&cli, "cannot write to standard output");
 		rc = 1;

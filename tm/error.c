@@ -117,3 +117,14 @@ tm_version(void)
 {
 	return PACKAGE_VERSION;
 }
+
+const char *
+tm__strerror(int e)
+{
+	static _Thread_local char buf[128];
+
+	snprintf(buf, sizeof(buf), "%s", strerror(e));
+	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+		buf[0] = (char)(buf[0] + 32);
+	return buf;
+}

@@ -37,8 +37,8 @@ tm__u32v_release(struct tm__u32v *a)
 	memset(a, 0, sizeof(*a));
 }
 
-static int
-i64v_push(struct tm__i64v *a, int64_t x)
+int
+tm__i64v_push(struct tm__i64v *a, int64_t x)
 {
 	if (a->n == a->cap) {
 		size_t cap = a->cap ? a->cap * 2 : 256;
@@ -113,6 +113,28 @@ tm__grams(struct tm__u32v *out, uint32_t salt, const struct tm__tokens *t)
 	return 0;
 }
 
+int
+tm__whole_grams(struct tm__u32v *out, uint32_t salt,
+    const struct tm__tokens *t)
+{
+	uint64_t h = TM__HASH_INIT, hm = TM__HASH_INIT;
+	size_t i;
+	int error;
+
+	if (!t->n)
+		return 0;
+	for (i = 0; i < t->n; i++) {
+		uint32_t id = t->v[i].id;
+		uint32_t mid = t->v[i].kind == TM__TOK_NUMBER ? 0xffffffffu : id;
+
+		h = tm__hash(h, &id, sizeof(id));
+		hm = tm__hash(hm, &mid, sizeof(mid));
+	}
+	if ((error = tm__u32v_push(out, gram_of(salt, (uint32_t)h, 2))) < 0)
+		return error;
+	return tm__u32v_push(out, gram_of(salt, (uint32_t)hm, 3));
+}
+
 /*
  * Varints
  * =======
@@ -159,7 +181,7 @@ decode(const unsigned char *p, size_t len, struct tm__i64v *out)
 		if (!(k = get_varint(p, len, &v)))
 			return tm__error(TM_EDB, "damaged index: run 'tm reindex'");
 		id += v;
-		if ((error = i64v_push(out, (int64_t)id)) < 0)
+		if ((error = tm__i64v_push(out, (int64_t)id)) < 0)
 			return error;
 		p += k;
 		len -= k;
@@ -452,7 +474,9 @@ index_from(tm_db *db, int64_t from)
 		}
 		if ((error = tm__tokenize(&toks, key ? key : "", klen)) < 0 ||
 		    (error = tm__grams(&grams, tm__lang_salt(lang ? lang : ""),
-		    &toks)) < 0)
+		    &toks)) < 0 ||
+		    (error = tm__whole_grams(&grams, tm__lang_salt(lang ?
+		    lang : ""), &toks)) < 0)
 			goto done;
 		if (b.n && (b.n + grams.n > PAIRS_MAX ||
 		    id - b.base > (int64_t)0xffffffff) &&

@@ -32,6 +32,15 @@ uint32_t tm__lang_salt(const char *lang_key);
 int tm__grams(struct tm__u32v *out, uint32_t salt, const struct tm__tokens *t);
 
 /*
+ * Append the two whole-sequence grams of `t`: one of all its tokens,
+ * one with every number made the same.  Variants that differ from a
+ * query only in case, width, punctuation or numbers share one of them,
+ * so those matches are found however common their words.
+ */
+int tm__whole_grams(struct tm__u32v *out, uint32_t salt,
+    const struct tm__tokens *t);
+
+/*
  * Index every variant added since the last update, in one transaction
  * of its own.  Returns 0, TM_EDB or TM_ENOMEM.
  */
@@ -49,6 +58,7 @@ struct tm__i64v {
 	int64_t *v;
 	size_t n, cap;
 };
+int tm__i64v_push(struct tm__i64v *a, int64_t x);
 void tm__i64v_release(struct tm__i64v *a);
 struct tm__postings;
 int tm__postings_open(struct tm__postings **out, tm_db *db);
@@ -57,5 +67,17 @@ void tm__postings_close(struct tm__postings *p);
 int tm__postings_size(struct tm__postings *p, uint32_t gram, size_t *bytes);
 int tm__postings_read(struct tm__postings *p, uint32_t gram,
     struct tm__i64v *out);
+
+/*
+ * Scoring outside a lookup (match.c), e.g. for an exhaustive check of
+ * the index's recall: the score tm_lookup would give a candidate with
+ * key `ckey`, text `ctext` and segment `seg`, or -1 below `min`.
+ */
+struct tm__scorer;
+int tm__scorer_new(struct tm__scorer **out, const char *query,
+    unsigned key_flags);
+int tm__scorer_score(struct tm__scorer *sc, const char *ckey,
+    const char *ctext, const char *seg, int min);
+void tm__scorer_free(struct tm__scorer *sc);
 
 #endif /* TM_INDEX_H */

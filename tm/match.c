@@ -16,8 +16,13 @@
 
 /* Candidates verified per lookup, at most. */
 #define CANDIDATES 128
-/* A gram whose lists exceed this many bytes is skipped if rarer remain. */
-#define COMMON_BYTES (64u << 10)
+/*
+ * Postings read per lookup: grams are read rarest first until this many
+ * bytes of lists (some 100,000 ids) have been read, but always the two
+ * rarest.  Common grams tell little and cost most.
+ */
+#define BUDGET_BYTES (192u << 10)
+#define MIN_GRAMS 3
 
 struct tm__matcher {
 	sqlite3_stmt *tuv;	/* a variant by id */
@@ -27,6 +32,13 @@ struct tm__matcher {
 	sqlite3_stmt *maxid;
 	struct tm__postings *post;
 	unsigned key_flags;
+	/*
+	 * Shared-gram counts by variant id, all zero between lookups: a
+	 * byte a variant, so that counting is an increment in a flat array.
+	 */
+	uint8_t *counts;
+	int64_t ncounts;
+	struct tm__i64v touched;	/* ids whose count is not zero */
 };
 
 void
@@ -40,6 +52,8 @@ tm__matcher_free(struct tm__matcher *m)
 	sqlite3_finalize(m->context);
 	sqlite3_finalize(m->maxid);
 	tm__postings_close(m->post);
+	free(m->counts);
+	tm__i64v_release(&m->touched);
 	free(m);
 }
 
@@ -106,6 +120,15 @@ prepare_lookup(tm_db *db, struct tm__matcher **out)
 	if (max > indexed && !(db->flags & TM_DB_READONLY) &&
 	    (error = tm__index_update(db)) < 0)
 		return error;
+	if (max >= m->ncounts) {
+		uint8_t *p = tm__realloc(m->counts, (size_t)max + 1024);
+
+		if (!p)
+			return tm__error_nomem();
+		memset(p + m->ncounts, 0, (size_t)(max + 1024 - m->ncounts));
+		m->counts = p;
+		m->ncounts = max + 1024;
+	}
 	*out = m;
 	return 0;
 }
@@ -194,51 +217,6 @@ struct cand {
 	uint32_t count;
 };
 
-/* A counter of candidate ids: open addressing, grows at half full. */
-struct counter {
-	struct cand *slots;
-	size_t cap, used;
-};
-
-static int
-count_id(struct counter *c, int64_t id)
-{
-	size_t k;
-
-	if ((c->used + 1) * 2 > c->cap) {
-		struct cand *old = c->slots;
-		size_t oldcap = c->cap, i;
-
-		c->cap = c->cap ? c->cap * 2 : 1024;
-		if (!(c->slots = tm__calloc(c->cap, sizeof(*c->slots)))) {
-			c->slots = old;
-			c->cap = oldcap;
-			return tm__error_nomem();
-		}
-		c->used = 0;
-		for (i = 0; i < oldcap; i++) {
-			if (!old[i].id)
-				continue;
-			for (k = (size_t)old[i].id * 0x9e3779b1u & (c->cap - 1);
-			    c->slots[k].id; k = (k + 1) & (c->cap - 1))
-				;
-			c->slots[k] = old[i];
-			c->used++;
-		}
-		free(old);
-	}
-	for (k = (size_t)id * 0x9e3779b1u & (c->cap - 1); c->slots[k].id;
-	    k = (k + 1) & (c->cap - 1))
-		if (c->slots[k].id == id) {
-			c->slots[k].count++;
-			return 0;
-		}
-	c->slots[k].id = id;
-	c->slots[k].count = 1;
-	c->used++;
-	return 0;
-}
-
 static int
 cmp_cand(const void *a, const void *b)
 {
@@ -264,22 +242,25 @@ cmp_gram_size(const void *a, const void *b)
 
 /*
  * The ids sharing most grams with the query, at most `max`, into *out
- * (sorted by shared grams).  With `all_grams`, only ids holding every
- * gram (concordance).
+ * (most shared first).  With `all_grams`, only ids holding every gram
+ * (concordance).  Counting is an increment in m->counts; selecting the
+ * best is one pass over a histogram of counts, not a sort.
  */
 static int
-candidates(struct tm__matcher *m, const struct tm__u32v *grams, size_t max,
-    bool all_grams, struct cand **out, size_t *nout)
+candidates(struct tm__matcher *m, const struct tm__u32v *grams,
+    const struct tm__u32v *whole, size_t max, bool all_grams,
+    struct cand **out, size_t *nout)
 {
 	struct gram_size *gs = NULL;
-	struct counter c = { 0 };
 	struct tm__i64v ids = { 0 };
 	struct cand *v = NULL;
-	size_t i, k, n = 0, used = 0;
+	size_t hist[256], i, k, n = 0, used = 0, spent = 0, need;
+	unsigned t;
 	int error = 0;
 
 	*out = NULL;
 	*nout = 0;
+	m->touched.n = 0;
 	if (!grams->n)
 		return 0;
 	if (!(gs = tm__calloc(grams->n, sizeof(*gs))))
@@ -291,30 +272,78 @@ candidates(struct tm__matcher *m, const struct tm__u32v *grams, size_t max,
 	if (error)
 		goto done;
 	qsort(gs, grams->n, sizeof(*gs), cmp_gram_size);
-	for (i = 0; i < grams->n && !error; i++) {
-		/* Common grams tell little; skip them while rarer ones remain. */
-		if (!all_grams && used >= 3 && gs[i].bytes > COMMON_BYTES)
+	/*
+	 * Variants with the query's whole token sequence (numbers aside)
+	 * come first whatever else they share: they count as holding
+	 * every gram.
+	 */
+	for (i = 0; whole && i < whole->n && !error; i++) {
+		ids.n = 0;
+		if ((error = tm__postings_read(m->post, whole->v[i], &ids)) < 0)
 			break;
-		if (all_grams && gs[i].bytes == 0) {
-			/* A gram nobody holds: no unit holds them all. */
-			goto done;
+		for (k = 0; k < ids.n && k < 1024 && !error; k++) {
+			int64_t id = ids.v[k];
+
+			if (id <= 0 || id >= m->ncounts || m->counts[id])
+				continue;
+			m->counts[id] = 255;
+			error = tm__i64v_push(&m->touched, id);
 		}
+	}
+	for (i = 0; i < grams->n && used < 254 && !error; i++) {
+		if (!all_grams && used >= MIN_GRAMS &&
+		    spent + gs[i].bytes > BUDGET_BYTES)
+			break;
+		if (all_grams && gs[i].bytes == 0)
+			goto done;	/* no unit holds them all */
 		ids.n = 0;
 		if ((error = tm__postings_read(m->post, gs[i].gram, &ids)) < 0)
 			break;
-		for (k = 0; k < ids.n && !error; k++)
-			error = count_id(&c, ids.v[k]);
+		for (k = 0; k < ids.n && !error; k++) {
+			int64_t id = ids.v[k];
+
+			if (id <= 0 || id >= m->ncounts || m->counts[id] == 255)
+				continue;	/* new since the lookup began, or whole */
+			if (m->counts[id]++ == 0)
+				error = tm__i64v_push(&m->touched, id);
+		}
 		used++;
+		spent += gs[i].bytes;
 	}
-	if (error || !c.used)
+	if (error || !m->touched.n)
 		goto done;
-	if (!(v = tm__malloc(c.used * sizeof(*v)))) {
+
+	/* The lowest count that still makes the best `max`. */
+	memset(hist, 0, sizeof(hist));
+	for (i = 0; i < m->touched.n; i++)
+		hist[m->counts[m->touched.v[i]]]++;
+	need = all_grams ? SIZE_MAX : max;
+	for (t = 255, k = 0; t > 1 && k + hist[t] < need; t--)
+		k += hist[t];
+	if (all_grams)
+		t = (unsigned)used;
+	/* All above the threshold, then those at it while room is left. */
+	need = all_grams ? hist[t] : max;
+	if (!(v = tm__malloc((need + 1) * sizeof(*v)))) {
 		error = tm__error_nomem();
 		goto done;
 	}
-	for (i = 0; i < c.cap; i++)
-		if (c.slots[i].id && (!all_grams || c.slots[i].count == used))
-			v[n++] = c.slots[i];
+	for (i = 0; i < m->touched.n && n < need; i++) {
+		int64_t id = m->touched.v[i];
+
+		if (m->counts[id] > t) {
+			v[n].id = id;
+			v[n++].count = m->counts[id];
+		}
+	}
+	for (i = 0; i < m->touched.n && n < need; i++) {
+		int64_t id = m->touched.v[i];
+
+		if (m->counts[id] == t) {
+			v[n].id = id;
+			v[n++].count = m->counts[id];
+		}
+	}
 	qsort(v, n, sizeof(*v), cmp_cand);
 	if (n > max)
 		n = max;
@@ -322,8 +351,10 @@ candidates(struct tm__matcher *m, const struct tm__u32v *grams, size_t max,
 	*nout = n;
 	v = NULL;
 done:
+	for (i = 0; i < m->touched.n; i++)
+		m->counts[m->touched.v[i]] = 0;
+	m->touched.n = 0;
 	free(gs);
-	free(c.slots);
 	free(v);
 	tm__i64v_release(&ids);
 	return error;
@@ -597,6 +628,51 @@ replace_numbers(struct tm__buf *out, const char *text,
 	return error;
 }
 
+/*
+ * Whether a variant in `lang` answers a query in `from`: the same
+ * language, or any Chinese when the memory folds Traditional to
+ * Simplified (then a zh-TW memory serves zh-CN queries).
+ */
+static bool
+lang_ok(const char *from, const char *lang, unsigned key_flags)
+{
+	if (tm_lang_match(from, lang))
+		return true;
+	return (key_flags & TM__KEY_TRAD_TO_SIMP) && tm_lang_match("zh", from) &&
+	    tm_lang_match("zh", lang);
+}
+
+/*
+ * The score of a candidate whose key's tokens are cids (and, numbers
+ * made one, cmasked), or -1 when it is below `min`.  *numbers is set
+ * when the candidate differs from the query only in its numbers.
+ */
+static int
+score_one(const struct query *q, const char *ctext, const char *seg, int min,
+    const struct tm__u32v *cids, const struct tm__u32v *cmasked, int *numbers)
+{
+	size_t L = cids->n > q->ids.n ? cids->n : q->ids.n, dmax, dist;
+	int score;
+
+	*numbers = 0;
+	dmax = L ? L * (size_t)(100 - min) / 100 : 0;
+	dist = tm__edit_distance(q->pat, cids->v, cids->n, dmax);
+	if (dist > dmax)
+		return -1;
+	score = L ? (int)(100 * (L - dist) / L) : 100;
+	if (dist == 0) {
+		score = strcmp(ctext, q->text) == 0 ? 100 : 99;
+	} else if (q->has_numbers && tm__edit_distance(q->pat_masked,
+	    cmasked->v, cmasked->n, 0) == 0) {
+		score = 99;
+		*numbers = 1;
+	}
+	score -= count_tags(seg);
+	if (score < 0)
+		score = 0;
+	return score < min ? -1 : score;
+}
+
 /* Whether the unit's stored context equals the caller's. */
 static int
 context_matches(struct tm__matcher *m, int64_t tu_id, const char *before,
@@ -759,7 +835,9 @@ tm_lookup(tm_matches **out, tm_db *db, const char *text,
 	size_t ncands = 0, i;
 	tm_matches *r = NULL;
 	int64_t seen_tu[CANDIDATES];
-	size_t nseen = 0;
+	size_t nseen = 0, whole_start;
+	struct tm__u32v whole = { 0 };
+	uint32_t salt;
 	int error;
 
 	memset(&q, 0, sizeof(q));
@@ -776,16 +854,22 @@ tm_lookup(tm_matches **out, tm_db *db, const char *text,
 		goto done;
 	}
 	{
-		char lk[64];
+		char lk[64], tk[64];
 
 		if ((error = tm_lang_key(lk, sizeof(lk), o->from)) < 0 ||
-		    (error = tm_lang_key(lk, sizeof(lk), o->to)) < 0)
+		    (error = tm_lang_key(tk, sizeof(tk), o->to)) < 0)
 			goto done;
-		if ((error = tm_lang_key(lk, sizeof(lk), o->from)) < 0 ||
-		    (error = tm__grams(&grams, tm__lang_salt(lk), &q.toks)) < 0)
+		salt = tm__lang_salt(lk);
+		if ((error = tm__grams(&grams, salt, &q.toks)) < 0)
 			goto done;
 	}
-	if ((error = candidates(m, &grams, CANDIDATES, false, &cands,
+	whole_start = grams.n;
+	if ((error = tm__whole_grams(&grams, salt, &q.toks)) < 0)
+		goto done;
+	whole.v = grams.v + whole_start;
+	whole.n = grams.n - whole_start;
+	grams.n = whole_start;
+	if ((error = candidates(m, &grams, &whole, CANDIDATES, false, &cands,
 	    &ncands)) < 0)
 		goto done;
 
@@ -793,7 +877,7 @@ tm_lookup(tm_matches **out, tm_db *db, const char *text,
 		sqlite3_stmt *st = m->tuv;
 		int64_t tu_id;
 		const char *lang, *ckey, *seg, *ctext;
-		size_t L, dmax, dist, k;
+		size_t k;
 		int score, numbers = 0;
 		bool found = false, dup = false;
 
@@ -809,7 +893,8 @@ tm_lookup(tm_matches **out, tm_db *db, const char *text,
 		ctext = (const char *)sqlite3_column_text(st, 4);
 		for (k = 0; k < nseen; k++)
 			dup |= seen_tu[k] == tu_id;
-		if (dup || !lang || !ckey || !tm_lang_match(o->from, lang)) {
+		if (dup || !lang || !ckey || !lang_ok(o->from, lang,
+		    m->key_flags)) {
 			sqlite3_reset(st);
 			continue;
 		}
@@ -819,25 +904,11 @@ tm_lookup(tm_matches **out, tm_db *db, const char *text,
 			sqlite3_reset(st);
 			break;
 		}
-		L = cids.n > q.ids.n ? cids.n : q.ids.n;
-		dmax = L ? L * (size_t)(100 - (o->min > 100 ? 100 : o->min)) /
-		    100 : 0;
-		dist = tm__edit_distance(q.pat, cids.v, cids.n, dmax);
-		if (dist > dmax) {
+		if ((score = score_one(&q, ctext, seg, o->min > 100 ? 100 :
+		    o->min, &cids, &cmasked, &numbers)) < 0) {
 			sqlite3_reset(st);
 			continue;
 		}
-		score = L ? (int)(100 * (L - dist) / L) : 100;
-		if (dist == 0) {
-			score = strcmp(ctext, q.text) == 0 ? 100 : 99;
-		} else if (q.has_numbers && tm__edit_distance(q.pat_masked,
-		    cmasked.v, cmasked.n, 0) == 0) {
-			score = 99;
-			numbers = 1;
-		}
-		score -= count_tags(seg);
-		if (score < 0)
-			score = 0;
 		if (score == 100 && (o->context_before || o->context_after)) {
 			bool yes;
 
@@ -1206,8 +1277,8 @@ tm_concordance(tm_hits **out, tm_db *db, const char *term,
 		free(cands);
 		cands = NULL;
 		if ((error = tm__grams(&grams, tm__lang_salt(p), &toks)) < 0 ||
-		    (error = candidates(m, &grams, o->limit * 8 + 256, true,
-		    &cands, &ncands)) < 0)
+		    (error = candidates(m, &grams, NULL, o->limit * 8 + 256,
+		    true, &cands, &ncands)) < 0)
 			break;
 		for (i = 0; i < ncands && h->n < o->limit && !error; i++)
 			error = check_hit(h, m, o, cands[i].id, tkey.ptr,
@@ -1337,4 +1408,59 @@ done:
 		return error;
 	}
 	return tm__index_rebuild(db);
+}
+
+/*
+ * The scorer, for tools that score outside a lookup (the exhaustive
+ * recall check in tools/bench/): the same scoring as tm_lookup.
+ */
+struct tm__scorer {
+	struct query q;
+	struct tm__tokens ct;
+	struct tm__u32v cids, cmasked;
+};
+
+int
+tm__scorer_new(struct tm__scorer **out, const char *query, unsigned key_flags)
+{
+	struct tm__scorer *sc;
+	int error;
+
+	*out = NULL;
+	if (!(sc = tm__calloc(1, sizeof(*sc))))
+		return tm__error_nomem();
+	if ((error = query_init(&sc->q, query, key_flags)) < 0) {
+		tm__scorer_free(sc);
+		return error;
+	}
+	*out = sc;
+	return 0;
+}
+
+int
+tm__scorer_score(struct tm__scorer *sc, const char *ckey, const char *ctext,
+    const char *seg, int min)
+{
+	int numbers;
+
+	sc->ct.n = 0;
+	if (tm__tokenize(&sc->ct, ckey, strlen(ckey)) < 0 ||
+	    token_ids(&sc->ct, &sc->cids, &sc->cmasked, NULL) < 0) {
+		tm_error_clear();
+		return -1;
+	}
+	return score_one(&sc->q, ctext, seg, min, &sc->cids, &sc->cmasked,
+	    &numbers);
+}
+
+void
+tm__scorer_free(struct tm__scorer *sc)
+{
+	if (!sc)
+		return;
+	query_release(&sc->q);
+	tm__tokens_release(&sc->ct);
+	tm__u32v_release(&sc->cids);
+	tm__u32v_release(&sc->cmasked);
+	free(sc);
 }

@@ -144,8 +144,11 @@ tm_stats_get(tm_stats **out, tm_db *db)
 	    (error = count(db, "SELECT count(*) FROM tuv", &p->variants)) < 0)
 		goto done;
 
-	if ((error = tm__prepare(db, &st, "SELECT min(lang), count(*) FROM tuv "
-	    "GROUP BY lang_key ORDER BY 2 DESC, 1")) < 0)
+	/* The spelling of each language's first variant, as first written. */
+	if ((error = tm__prepare(db, &st, "SELECT (SELECT lang FROM tuv AS f "
+	    "WHERE f.id = g.first), g.n FROM (SELECT min(id) AS first, "
+	    "count(*) AS n FROM tuv GROUP BY lang_key) AS g "
+	    "ORDER BY 2 DESC, 1")) < 0)
 		goto done;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		tm_stats_lang *v = tm__realloc(p->langs, (p->nlangs + 1) *

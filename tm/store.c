@@ -263,9 +263,20 @@ migrate_2(tm_db *db)
 	    "INSERT OR REPLACE INTO meta VALUES ('index_runs', '0');\n");
 }
 
+/*
+ * Schema version 3: the namespace declarations of each imported file,
+ * so that extension attributes such as ext:id come back declared.
+ */
+static int
+migrate_3(tm_db *db)
+{
+	return tm__exec(db, "ALTER TABLE import ADD COLUMN namespaces TEXT");
+}
+
 static int (*const migrations[])(tm_db *) = {
 	migrate_1,
 	migrate_2,
+	migrate_3,
 };
 #define SCHEMA_VERSION ((int)TM__ARRAY_SIZE(migrations))
 
@@ -381,7 +392,7 @@ make_parent(const char *path)
 		*p = '\0';
 		if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
 			error = tm__error(TM_EIO, "cannot create '%s': %s", dir,
-			    strerror(errno));
+			    tm__strerror(errno));
 			goto done;
 		}
 		*p = c;
@@ -410,7 +421,7 @@ tm_db_open(tm_db **out, const char *path, unsigned flags)
 		    (flags & TM_DB_READONLY))
 			return tm__error(errno == ENOENT ? TM_ENOTFOUND :
 			    TM_EIO, "cannot open database '%s': %s", path,
-			    strerror(errno));
+			    tm__strerror(errno));
 		if ((error = make_parent(path)) < 0)
 			return error;
 	} else if (!memory && S_ISDIR(st.st_mode)) {
@@ -443,6 +454,14 @@ tm_db_open(tm_db **out, const char *path, unsigned flags)
 	if (!(flags & TM_DB_READONLY) &&
 	    (error = tm__exec(db, "PRAGMA page_size = 16384")) < 0)
 		goto done;
+	/* Before anything writes: is this a memory, or can it become one? */
+	{
+		int version = 0;
+
+		if ((error = user_version(db, &version)) < 0 ||
+		    (error = check_foreign(db, version)) < 0)
+			goto done;
+	}
 	if ((error = tm__exec(db, "PRAGMA foreign_keys = ON;"
 	    "PRAGMA cache_size = -16384")) < 0)
 		goto done;

@@ -137,6 +137,23 @@ int tm__text_key(struct tm__buf *out, const char *text, size_t len,
  */
 #define TM__KEY_RULES 2
 
+/* error.c: strerror(e) with a lowercase first letter, as our messages are. */
+const char *tm__strerror(int e);
+
+/*
+ * xml.c: libxml2 prints some errors (I/O, generic) to stderr by itself;
+ * the library never prints.  Quiet them on this thread between
+ * tm__xml_quiet and tm__xml_loud.
+ */
+struct tm__xml_errors {
+	void *generic_ctx, *structured_ctx;
+	void (*generic)(void *, const char *, ...);
+	void (*structured)(void *, void *);
+	bool set;
+};
+void tm__xml_quiet(struct tm__xml_errors *saved);
+void tm__xml_loud(struct tm__xml_errors *saved);
+
 /* time.c: current time as TMX date (YYYYMMDDThhmmssZ) and ISO 8601. */
 void tm__now_tmx(char out[17]);
 void tm__now_iso(char out[21]);

@@ -81,6 +81,7 @@ struct reader {
 	struct tm__buf problem;	/* why the unit breaks the DTD, if it does */
 	struct tm__buf scratch;
 	char *tmx_version;
+	json_t *namespaces;	/* [prefix, URI] pairs declared in the file */
 
 	/* header */
 	int64_t import_id;
@@ -205,9 +206,17 @@ take_attrs(struct tm__batch *b, const xmlChar **attrs, int nattrs,
 	char name[256], *dump;
 	int i, k, error = 0;
 
+	bool has_xml_lang = false;
+
 	for (i = 0; i < (int)ndefs; i++)
 		cols[i].set = false;
 	extra->set = false;
+	/* xml:lang is the language; TMX 1.1's lang= only without it. */
+	for (i = 0; lang && i < nattrs; i++)
+		if (attrs[5 * i + 1] && strcmp((const char *)attrs[5 * i + 1],
+		    "xml") == 0 && strcmp((const char *)attrs[5 * i],
+		    "lang") == 0)
+			has_xml_lang = true;
 	for (i = 0; i < nattrs && !error; i++) {
 		const xmlChar **a = attrs + 5 * i;
 		const char *val = (const char *)a[3];
@@ -215,7 +224,7 @@ take_attrs(struct tm__batch *b, const xmlChar **attrs, int nattrs,
 
 		qname(name, sizeof(name), a[1], a[0]);
 		if (lang && (strcmp(name, "xml:lang") == 0 ||
-		    (strcmp(name, "lang") == 0 && !lang->set))) {
+		    (strcmp(name, "lang") == 0 && !has_xml_lang))) {
 			error = arena_add(b, lang, val, len);
 			if (lang11)
 				*lang11 = strcmp(name, "lang") == 0;
@@ -629,7 +638,8 @@ begin_ude(struct reader *r, const xmlChar **attrs, int nattrs)
 	    "name, base, extra) VALUES (?, ?, ?, ?, ?)")) < 0)
 		goto done;
 	sqlite3_bind_int64(st, 1, r->import_id);
-	sqlite3_bind_int(st, 2, r->udes++);
+	/* One sequence with the header's props and notes: order is kept. */
+	sqlite3_bind_int(st, 2, r->header_annots++);
 	if (cols[0].set)
 		bind_str(&r->hb, st, 3, &cols[0]);
 	else
@@ -789,6 +799,32 @@ seg_text(struct reader *r, const char *s, size_t len)
  * =============
  */
 
+/* Keep the file's namespace declarations (first binding of a prefix). */
+static void
+note_namespaces(struct reader *r, int n, const xmlChar **ns)
+{
+	int i;
+	size_t k;
+
+	if (!r->namespaces && !(r->namespaces = json_array())) {
+		fail(r, tm__error_nomem());
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const char *prefix = ns[2 * i] ? (const char *)ns[2 * i] : "";
+		const char *uri = ns[2 * i + 1] ? (const char *)ns[2 * i + 1] :
+		    "";
+		bool seen = false;
+
+		for (k = 0; k < json_array_size(r->namespaces); k++)
+			seen |= strcmp(json_string_value(json_array_get(
+			    json_array_get(r->namespaces, k), 0)), prefix) == 0;
+		if (!seen && json_array_append_new(r->namespaces,
+		    json_pack("[ss]", prefix, uri)) < 0)
+			fail(r, tm__error_nomem());
+	}
+}
+
 static void
 skip_element(struct reader *r)
 {
@@ -806,9 +842,11 @@ on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	const char *name = (const char *)localname;
 	int nattrs = nb_attributes;
 
-	(void)URI; (void)nb_namespaces; (void)namespaces; (void)nb_defaulted;
+	(void)URI; (void)nb_defaulted;
 	if (r->error)
 		return;
+	if (nb_namespaces > 0)
+		note_namespaces(r, nb_namespaces, namespaces);
 	if (prefix && r->state != S_SEG && r->state != S_SKIP) {
 		/* A namespaced element is an extension we do not know. */
 		if (r->state == S_TU || r->state == S_TUV) {
@@ -1129,7 +1167,7 @@ on_read(void *ctx, char *buf, int len)
 		if (!r->error)
 			r->error = tm__error(zerr == Z_ERRNO ? TM_EIO :
 			    TM_EPARSE, "read error: %s", zerr == Z_ERRNO ?
-			    strerror(errno) : msg);
+			    tm__strerror(errno) : msg);
 		return -1;
 	}
 	return n;
@@ -1175,10 +1213,16 @@ finish_import(struct reader *r)
 	sqlite3_stmt *st = NULL;
 	int error;
 
+	char *ns = NULL;
+
+	if (r->namespaces && !(ns = json_dumps(r->namespaces, JSON_COMPACT)))
+		return tm__error_nomem();
 	if ((error = tm__prepare(r->db, &st, "UPDATE import SET units_read = ?,"
 	    " imported = ?, duplicates = ?, updated = ?, skipped = ?, "
-	    "seconds = ?, tmx_version = ? WHERE id = ?")) < 0)
+	    "seconds = ?, tmx_version = ?, namespaces = ? WHERE id = ?")) < 0) {
+		free(ns);
 		return error;
+	}
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)r->res->units_read);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)r->res->imported);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)r->res->duplicates);
@@ -1186,9 +1230,11 @@ finish_import(struct reader *r)
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)r->res->skipped);
 	sqlite3_bind_double(st, 6, r->res->seconds);
 	sqlite3_bind_text(st, 7, r->tmx_version, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 8, r->import_id);
+	sqlite3_bind_text(st, 8, ns, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, r->import_id);
 	error = step_done(r, st, "cannot record import");
 	sqlite3_finalize(st);
+	free(ns);
 	return error;
 }
 
@@ -1211,10 +1257,10 @@ open_input(struct reader *r, const char *path)
 	if (strcmp(path, "-") == 0) {
 		if ((fd = dup(0)) < 0)
 			return tm__error(TM_EIO, "cannot read standard input: "
-			    "%s", strerror(errno));
+			    "%s", tm__strerror(errno));
 	} else if ((fd = open(path, O_RDONLY)) < 0) {
 		return tm__error(errno == ENOENT ? TM_ENOTFOUND : TM_EIO,
-		    "cannot open: %s", strerror(errno));
+		    "cannot open: %s", tm__strerror(errno));
 	}
 	if (fstat(fd, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
@@ -1247,6 +1293,7 @@ tm_import_tmx(tm_import_result *out, tm_db *db, const char *path,
 	tm_import_result res;
 	xmlSAXHandler sax;
 	struct timespec t0;
+	struct tm__xml_errors quiet = { 0 };
 	bool in_tx = false;
 	int error = 0;
 
@@ -1268,6 +1315,7 @@ tm_import_tmx(tm_import_result *out, tm_db *db, const char *path,
 	r.res = &res;
 
 	xmlInitParser();
+	tm__xml_quiet(&quiet);
 	if ((error = open_input(&r, path)) < 0)
 		goto done;
 
@@ -1377,6 +1425,8 @@ done:
 	free(r.hb.tuvs);
 	free(r.hb.annots);
 	free(r.tmx_version);
+	json_decref(r.namespaces);
+	tm__xml_loud(&quiet);
 	res.seconds = elapsed(&t0);
 	if (error) {
 		res.import_id = 0;

@@ -66,7 +66,7 @@ write_failed(struct writer *wr)
 {
 	if (wr->io_errno)
 		return tm__error(TM_EIO, "write error: %s",
-		    strerror(wr->io_errno));
+		    tm__strerror(wr->io_errno));
 	return tm__error(TM_EIO, "cannot write TMX");
 }
 
@@ -215,73 +215,85 @@ release_arow(struct arow *a)
 	tm__buf_release(&a->value);
 }
 
-/* The props, notes and udes of one import's header. */
 static int
-write_header_content(struct writer *wr, int64_t import_id)
+write_ude(struct writer *wr, sqlite3_stmt *st, sqlite3_stmt *maps)
 {
-	sqlite3_stmt *st = NULL, *maps = NULL;
-	struct arow a;
-	int rc, error = 0;
+	static const char *const names[] = { "unicode", "code", "ent", "subst" };
+	int rc, i, error = 0;
 
-	memset(&a, 0, sizeof(a));
-	if ((error = tm__prepare(wr->db, &st, "SELECT tuv_ord, kind, type, "
-	    "lang, o_encoding, extra, value FROM annot WHERE import_id = ? "
-	    "ORDER BY ord")) < 0)
+	W(indent(wr, "\n    "));
+	W(xmlTextWriterStartElement(wr->w, BAD_CAST "ude"));
+	if ((error = write_text_attr(wr, "name", st, 2)) < 0 ||
+	    (error = write_text_attr(wr, "base", st, 3)) < 0 ||
+	    (error = write_extra(wr, (const char *)sqlite3_column_text(st,
+	    4))) < 0)
 		goto done;
-	sqlite3_bind_int64(st, 1, import_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((error = read_annot(&a, st, 0)) < 0 ||
-		    (error = write_annot(wr, &a, "\n    ")) < 0)
+	sqlite3_bind_int64(maps, 1, sqlite3_column_int64(st, 1));
+	while ((rc = sqlite3_step(maps)) == SQLITE_ROW) {
+		W(indent(wr, "\n      "));
+		W(xmlTextWriterStartElement(wr->w, BAD_CAST "map"));
+		for (i = 0; i < 4; i++)
+			if ((error = write_text_attr(wr, names[i], maps, i)) < 0)
+				goto done;
+		if ((error = write_extra(wr, (const char *)
+		    sqlite3_column_text(maps, 4))) < 0)
 			goto done;
+		W(xmlTextWriterEndElement(wr->w));
 	}
 	if (rc != SQLITE_DONE) {
 		error = tm__error_sqlite(wr->db->sql, "cannot read header");
 		goto done;
 	}
-	sqlite3_finalize(st);
-	st = NULL;
+	W(indent(wr, "\n    "));
+	W(xmlTextWriterEndElement(wr->w));
+done:
+	sqlite3_reset(maps);
+	return error;
+}
 
-	if ((error = tm__prepare(wr->db, &st, "SELECT id, name, base, extra "
-	    "FROM ude WHERE import_id = ? ORDER BY ord")) < 0 ||
+/*
+ * The props, notes and udes of one import's header, in the order the
+ * file gave them (they share one sequence of ords).
+ */
+static int
+write_header_content(struct writer *wr, int64_t import_id)
+{
+	sqlite3_stmt *an = NULL, *ud = NULL, *maps = NULL;
+	struct arow a;
+	int rca, rcu, error = 0;
+
+	memset(&a, 0, sizeof(a));
+	if ((error = tm__prepare(wr->db, &an, "SELECT tuv_ord, kind, type, "
+	    "lang, o_encoding, extra, value, ord FROM annot WHERE "
+	    "import_id = ? ORDER BY ord")) < 0 ||
+	    (error = tm__prepare(wr->db, &ud, "SELECT ord, id, name, base, "
+	    "extra FROM ude WHERE import_id = ? ORDER BY ord")) < 0 ||
 	    (error = tm__prepare(wr->db, &maps, "SELECT unicode, code, ent, "
 	    "subst, extra FROM ude_map WHERE ude_id = ? ORDER BY ord")) < 0)
 		goto done;
-	sqlite3_bind_int64(st, 1, import_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		static const char *const names[] = {
-			"unicode", "code", "ent", "subst"
-		};
-		int i;
-
-		W(indent(wr, "\n    "));
-		W(xmlTextWriterStartElement(wr->w, BAD_CAST "ude"));
-		if ((error = write_text_attr(wr, "name", st, 1)) < 0 ||
-		    (error = write_text_attr(wr, "base", st, 2)) < 0 ||
-		    (error = write_extra(wr, (const char *)
-		    sqlite3_column_text(st, 3))) < 0)
-			goto done;
-		sqlite3_bind_int64(maps, 1, sqlite3_column_int64(st, 0));
-		while ((rc = sqlite3_step(maps)) == SQLITE_ROW) {
-			W(indent(wr, "\n      "));
-			W(xmlTextWriterStartElement(wr->w, BAD_CAST "map"));
-			for (i = 0; i < 4; i++)
-				if ((error = write_text_attr(wr, names[i],
-				    maps, i)) < 0)
-					goto done;
-			if ((error = write_extra(wr, (const char *)
-			    sqlite3_column_text(maps, 4))) < 0)
+	sqlite3_bind_int64(an, 1, import_id);
+	sqlite3_bind_int64(ud, 1, import_id);
+	rca = sqlite3_step(an);
+	rcu = sqlite3_step(ud);
+	while (rca == SQLITE_ROW || rcu == SQLITE_ROW) {
+		if (rcu != SQLITE_ROW || (rca == SQLITE_ROW &&
+		    sqlite3_column_int(an, 7) < sqlite3_column_int(ud, 0))) {
+			if ((error = read_annot(&a, an, 0)) < 0 ||
+			    (error = write_annot(wr, &a, "\n    ")) < 0)
 				goto done;
-			W(xmlTextWriterEndElement(wr->w));
+			rca = sqlite3_step(an);
+		} else {
+			if ((error = write_ude(wr, ud, maps)) < 0)
+				goto done;
+			rcu = sqlite3_step(ud);
 		}
-		sqlite3_reset(maps);
-		W(indent(wr, "\n    "));
-		W(xmlTextWriterEndElement(wr->w));
 	}
-	if (rc != SQLITE_DONE)
+	if (rca != SQLITE_DONE || rcu != SQLITE_DONE)
 		error = tm__error_sqlite(wr->db->sql, "cannot read header");
 done:
 	release_arow(&a);
-	sqlite3_finalize(st);
+	sqlite3_finalize(an);
+	sqlite3_finalize(ud);
 	sqlite3_finalize(maps);
 	return error;
 }
@@ -328,6 +340,24 @@ write_header(struct writer *wr)
 	if (rc != SQLITE_DONE) {
 		error = tm__error_sqlite(wr->db->sql, "cannot read imports");
 		goto done;
+	}
+	/* A memory of unit-less files still has their headers to give. */
+	if (!nimports) {
+		sqlite3_finalize(ids);
+		if ((error = tm__prepare(wr->db, &ids, "SELECT id FROM import "
+		    "ORDER BY id")) < 0)
+			goto done;
+		while ((rc = sqlite3_step(ids)) == SQLITE_ROW) {
+			int64_t *p = tm__realloc(imports, (nimports + 1) *
+			    sizeof(*imports));
+
+			if (!p) {
+				error = tm__error_nomem();
+				goto done;
+			}
+			imports = p;
+			imports[nimports++] = sqlite3_column_int64(ids, 0);
+		}
 	}
 
 	error = tm__buf_adds(&sql, "SELECT has_header, extra");
@@ -508,6 +538,29 @@ collect(struct writer *wr, int64_t id)
 	return 0;
 }
 
+/* Whether the kept variants are in at least two of the asked languages. */
+static bool
+two_languages(struct writer *wr)
+{
+	size_t i, k, first = SIZE_MAX;
+
+	for (i = 0; i < wr->nv; i++) {
+		if (!wr->vrows[i].keep)
+			continue;
+		for (k = 0; k < wr->nlangs; k++) {
+			if (!tm_lang_match(wr->langs[k],
+			    tm__buf_str(&wr->vrows[i].lang)))
+				continue;
+			if (first == SIZE_MAX)
+				first = k;
+			else if (k != first)
+				return true;
+			break;
+		}
+	}
+	return false;
+}
+
 static int
 write_unit(struct writer *wr)
 {
@@ -517,7 +570,7 @@ write_unit(struct writer *wr)
 
 	for (i = 0; i < wr->nv; i++)
 		kept += wr->vrows[i].keep;
-	if (kept == 0 || (wr->nlangs >= 2 && kept < 2))
+	if (kept == 0 || (wr->nlangs >= 2 && !two_languages(wr)))
 		return 0;
 
 	W(indent(wr, "\n    "));
@@ -608,6 +661,52 @@ done:
 }
 
 /*
+ * The namespaces the imported files declared, on <tmx>: extension
+ * attributes and elements come back with their prefixes bound.
+ */
+static int
+write_namespaces(struct writer *wr)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *seen = NULL;
+	int rc, error;
+
+	if ((error = tm__prepare(wr->db, &st, "SELECT namespaces FROM import "
+	    "WHERE namespaces IS NOT NULL ORDER BY id")) < 0)
+		return error;
+	if (!(seen = json_object())) {
+		error = tm__error_nomem();
+		goto done;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !error) {
+		json_t *arr = json_loads((const char *)sqlite3_column_text(st,
+		    0), 0, NULL);
+		size_t i;
+
+		for (i = 0; i < json_array_size(arr) && !error; i++) {
+			const char *prefix = NULL, *uri = NULL;
+			char name[300];
+
+			if (json_unpack(json_array_get(arr, i), "[ss]", &prefix,
+			    &uri) < 0 || json_object_get(seen, prefix) ||
+			    strcmp(prefix, "xml") == 0)
+				continue;
+			json_object_set_new(seen, prefix, json_true());
+			snprintf(name, sizeof(name), "%s%s%s", "xmlns",
+			    *prefix ? ":" : "", prefix);
+			if (xmlTextWriterWriteAttribute(wr->w, BAD_CAST name,
+			    BAD_CAST uri) < 0)
+				error = write_failed(wr);
+		}
+		json_decref(arr);
+	}
+done:
+	json_decref(seen);
+	sqlite3_finalize(st);
+	return error;
+}
+
+/*
  * The export
  * ==========
  */
@@ -654,6 +753,27 @@ elapsed(const struct timespec *t0)
 	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* Writing over the database (or its WAL) would destroy the memory. */
+static int
+refuse_own_files(tm_db *db, const char *path)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	struct stat out, own;
+	char name[4096];
+	size_t i;
+
+	if (stat(path, &out) < 0)
+		return 0;
+	for (i = 0; i < TM__ARRAY_SIZE(suffix); i++) {
+		snprintf(name, sizeof(name), "%s%s", db->path, suffix[i]);
+		if (stat(name, &own) == 0 && own.st_dev == out.st_dev &&
+		    own.st_ino == out.st_ino)
+			return tm__error(TM_EIO, "refusing to write over "
+			    "'%s': it is the memory's own database", path);
+	}
+	return 0;
+}
+
 static bool
 ends_with(const char *s, const char *suffix)
 {
@@ -672,6 +792,7 @@ tm_export_tmx(tm_export_result *out, tm_db *db, const char *path,
 	xmlOutputBufferPtr ob;
 	struct timespec t0;
 	char *tmp = NULL;
+	struct tm__xml_errors quiet = { 0 };
 	bool to_stdout, in_tx = false;
 	size_t i;
 	int fd = -1, error = 0;
@@ -695,6 +816,8 @@ tm_export_tmx(tm_export_result *out, tm_db *db, const char *path,
 	    (error = tm__date_norm(wr->since, opts->changed_since)) < 0)
 		goto done;
 
+	if (!to_stdout && (error = refuse_own_files(db, path)) < 0)
+		goto done;
 	if (to_stdout) {
 		wr->file = stdout;
 	} else {
@@ -704,8 +827,8 @@ tm_export_tmx(tm_export_result *out, tm_db *db, const char *path,
 			goto done;
 		tmp = tm__buf_detach(&b);
 		if (!tmp || (fd = mkstemp(tmp)) < 0) {
-			error = tmp ? tm__error(TM_EIO, "cannot create '%s': %s",
-			    tmp, strerror(errno)) : tm__error_nomem();
+			error = tmp ? tm__error(TM_EIO, "cannot write '%s': %s",
+			    path, tm__strerror(errno)) : tm__error_nomem();
 			free(tmp);
 			tmp = NULL;
 			goto done;
@@ -718,12 +841,13 @@ tm_export_tmx(tm_export_result *out, tm_db *db, const char *path,
 			}
 		} else if (!(wr->file = fdopen(fd, "wb"))) {
 			error = tm__error(TM_EIO, "cannot write '%s': %s",
-			    tmp, strerror(errno));
+			    path, tm__strerror(errno));
 			goto done;
 		}
 		fd = -1;
 	}
 	xmlInitParser();
+	tm__xml_quiet(&quiet);
 	if (!(ob = xmlOutputBufferCreateIO(on_write, on_close, wr, NULL)) ||
 	    !(wr->w = xmlNewTextWriter(ob))) {
 		error = tm__error_nomem();
@@ -741,6 +865,8 @@ tm_export_tmx(tm_export_result *out, tm_db *db, const char *path,
 	W(indent(wr, "\n"));
 	W(xmlTextWriterStartElement(wr->w, BAD_CAST "tmx"));
 	W(xmlTextWriterWriteAttribute(wr->w, BAD_CAST "version", BAD_CAST "1.4"));
+	if ((error = write_namespaces(wr)) < 0)
+		goto done;
 	if ((error = write_header(wr)) < 0 || (error = write_body(wr)) < 0)
 		goto done;
 	W(indent(wr, "\n"));
@@ -762,16 +888,16 @@ done:
 		error = tm__error(TM_EIO, "cannot write '%s'", path);
 	if (wr->file && wr->file != stdout && fclose(wr->file) != 0 && !error)
 		error = tm__error(TM_EIO, "cannot write '%s': %s", path,
-		    strerror(errno));
+		    tm__strerror(errno));
 	if (wr->file == stdout && fflush(stdout) != 0 && !error)
 		error = tm__error(TM_EIO, "cannot write to standard output: %s",
-		    strerror(errno));
+		    tm__strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	if (tmp) {
 		if (!error && rename(tmp, path) < 0)
 			error = tm__error(TM_EIO, "cannot write '%s': %s", path,
-			    strerror(errno));
+			    tm__strerror(errno));
 		if (error)
 			unlink(tmp);
 		free(tmp);
@@ -792,6 +918,7 @@ done:
 	for (i = 0; i < wr->nlangs; i++)
 		free(wr->langs[i]);
 	free(wr->langs);
+	tm__xml_loud(&quiet);
 	res.seconds = elapsed(&t0);
 	if (out)
 		*out = res;

@@ -1,0 +1,218 @@
+/* Unit tests for match.c: the scoring table, lookup and concordance. */
+#include "tm-int.h"
+#include "../tap.h"
+
+#include <unistd.h>
+
+static char path[] = "/tmp/tm-unit-match-XXXXXX";
+
+#define TU(zh, en) "<tu><tuv xml:lang=\"zh-CN\"><seg>" zh "</seg></tuv>" \
+	"<tuv xml:lang=\"en-US\"><seg>" en "</seg></tuv></tu>\n"
+
+static const char memory[] =
+    "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header/><body>\n"
+    TU("日本友好城市捐赠的5万只口罩已于1月29日运抵我市。",
+	"The 50,000 masks donated by our sister city in Japan arrived on January 29.")
+    TU("双方就疫情防控等共同关心的问题深入交换了意见。",
+	"The two sides exchanged views on epidemic prevention and control.")
+    TU("请拨打热线电话<ph x=\"1\">&lt;b/&gt;</ph>12345。",
+	"Please call the hotline <ph x=\"1\">&lt;b/&gt;</ph>12345.")
+    "<tu><prop type=\"x-context-pre\">会议开始。</prop>"
+    "<prop type=\"x-context-post\">会议结束。</prop>"
+    "<tuv xml:lang=\"zh-CN\"><seg>副市长出席活动并致辞。</seg></tuv>"
+    "<tuv xml:lang=\"en-US\"><seg>The Vice Mayor attended and spoke.</seg></tuv></tu>\n"
+    TU("副市长出席活动并致辞。", "The vice mayor attended the event and spoke.")
+    TU("一二三四五六七八九十", "one two three four five six seven eight nine ten")
+    "<tu><tuv xml:lang=\"zh-TW\"><seg>醫療物資已經運抵。</seg></tuv>"
+    "<tuv xml:lang=\"en-US\"><seg>The medical supplies have arrived.</seg></tuv></tu>\n"
+    "</body></tmx>\n";
+
+static int
+best(tm_db *db, const char *from, const char *to, const char *q,
+    const tm_match **out, tm_matches **keep)
+{
+	tm_lookup_options o = TM_LOOKUP_OPTIONS_INIT;
+
+	o.from = from;
+	o.to = to;
+	o.min = 0;
+	if (tm_lookup(keep, db, q, &o) < 0 || !tm_matches_count(*keep))
+		return -1;
+	*out = tm_matches_get(*keep, 0);
+	return (*out)->score;
+}
+
+static const struct {
+	const char *from, *to, *query;
+	int score;
+	const char *why;
+} table[] = {
+	{ "zh-CN", "en-US", "双方就疫情防控等共同关心的问题深入交换了意见。", 100,
+	    "the same text is 100" },
+	{ "zh-CN", "en-US", "双方就疫情防控等共同关心的问题深入交换了意见.", 99,
+	    "Western for Chinese punctuation is 99" },
+	{ "zh-CN", "en-US", "双方就疫情防控等共同关心的问题深入交换了意见", 99,
+	    "punctuation left out is 99" },
+	{ "zh", "en", "双方就疫情防控等共同关心的问题  深入交换了意见。", 99,
+	    "white space is 99" },
+	{ "en-US", "zh-CN", "the two sides exchanged views on epidemic "
+	    "prevention and control.", 99, "case is 99" },
+	{ "zh-CN", "en-US", "日本友好城市捐赠的５万只口罩已于１月２９日运抵我市。",
+	    99, "full-width digits are 99" },
+	{ "zh-CN", "en-US", "日本友好城市捐赠的8万只口罩已于2月3日运抵我市。",
+	    99, "other numbers: 99, numbers replaced" },
+	{ "zh-CN", "en-US", "请拨打热线电话12345。", 99,
+	    "a tag the query lacks costs a point" },
+	{ "zh-CN", "en-US", "一二三四五六七八九拾", 90,
+	    "Chinese by characters: 1 of 10 differs is 90" },
+	{ "zh-CN", "en-US", "一二三四五", 50,
+	    "half the characters is 50" },
+	{ "en-US", "zh-CN", "one two three four five six seven eight nine "
+	    "eleven", 90, "English by words: 1 of 10 differs is 90" },
+	{ "en-US", "zh-CN", "one two three four five six seven eight nine",
+	    90, "a word missing of 10 is 90" },
+};
+
+int
+main(void)
+{
+	tm_concordance_options co = TM_CONCORDANCE_OPTIONS_INIT;
+	tm_lookup_options lo = TM_LOOKUP_OPTIONS_INIT;
+	tm_matches *m = NULL;
+	tm_hits *h = NULL;
+	const tm_match *x;
+	tm_db *db = NULL;
+	char file[300];
+	FILE *f;
+	size_t i;
+	int fd;
+
+	if ((fd = mkstemp(path)) < 0)
+		return 1;
+	close(fd);
+	snprintf(file, sizeof(file), "%s.tmx", path);
+	f = fopen(file, "w");
+	fputs(memory, f);
+	fclose(f);
+	ok(tm_db_open(&db, ":memory:", TM_DB_CREATE) == 0 &&
+	    tm_import_tmx(NULL, db, file, NULL) == 0, "the memory imports");
+
+	for (i = 0; i < TM__ARRAY_SIZE(table); i++) {
+		int s = best(db, table[i].from, table[i].to, table[i].query,
+		    &x, &m);
+
+		ok(s == table[i].score, "%s", table[i].why);
+		if (s != table[i].score)
+			printf("#   got %d, want %d\n", s, table[i].score);
+		tm_matches_free(m);
+		m = NULL;
+	}
+
+	best(db, "zh-CN", "en-US", "日本友好城市捐赠的8万只口罩已于2月3日运抵我市。",
+	    &x, &m);
+	ok(x && x->numbers_replaced && strstr(x->source, "8万") &&
+	    strstr(x->source, "2月3日"), "the source takes the query's numbers");
+	ok(x && strstr(x->target, "January 3.") && !strstr(x->target, "29"),
+	    "the target's 29 became 3");
+	ok(x && strstr(x->diff, "[-5-]{+8+}") != NULL, "the diff shows it");
+	tm_matches_free(m);
+	m = NULL;
+
+	/* Context: 101 with the stored neighbours, 100 without. */
+	lo.from = "zh-CN";
+	lo.to = "en-US";
+	lo.context_before = "会议开始。";
+	lo.context_after = "会议结束。";
+	ok(tm_lookup(&m, db, "副市长出席活动并致辞。", &lo) == 0 &&
+	    tm_matches_count(m) == 2, "both units are found");
+	x = tm_matches_get(m, 0);
+	ok(x && x->score == 101 && strstr(x->target, "spoke.") &&
+	    strstr(x->target, "Vice Mayor"), "the one with the context is 101");
+	x = tm_matches_get(m, 1);
+	ok(x && x->score == 100, "the other is 100");
+	tm_matches_free(m);
+	m = NULL;
+	lo.context_before = "别的句子。";
+	ok(tm_lookup(&m, db, "副市长出席活动并致辞。", &lo) == 0 &&
+	    tm_matches_get(m, 0)->score == 100, "another context is 100");
+	tm_matches_free(m);
+	m = NULL;
+	lo.context_before = lo.context_after = NULL;
+
+	/* Limits and filters. */
+	lo.min = 95;
+	ok(tm_lookup(&m, db, "一二三四五六七八九拾", &lo) == 0 &&
+	    tm_matches_count(m) == 0, "--min drops weaker matches");
+	tm_matches_free(m);
+	m = NULL;
+	lo.min = 50;
+	lo.to = "fr";
+	ok(tm_lookup(&m, db, "双方就疫情防控等共同关心的问题深入交换了意见。",
+	    &lo) == 0 && tm_matches_count(m) == 0,
+	    "no unit holds the target language: no match");
+	tm_matches_free(m);
+	m = NULL;
+	lo.to = NULL;
+	ok(tm_lookup(&m, db, "x", &lo) == TM_EINVAL, "--to is required");
+	tm_error_clear();
+	lo.to = "en";
+	ok(tm_lookup(&m, db, "bad \xff", &lo) == TM_EUTF8, "bad UTF-8");
+	tm_error_clear();
+
+	/* Traditional and Simplified. */
+	ok(best(db, "zh-CN", "en-US", "医疗物资已经运抵。", &x, &m) < 60,
+	    "without folding a zh-TW unit does not answer zh-CN");
+	tm_matches_free(m);
+	m = NULL;
+	ok(tm_reindex(db, 1) == 0, "reindex with folding");
+	ok(best(db, "zh-CN", "en-US", "医疗物资已经运抵。", &x, &m) == 99,
+	    "with folding it does, as 99 (the script differs)");
+	tm_matches_free(m);
+	m = NULL;
+	ok(tm_reindex(db, 0) == 0 && best(db, "zh-CN", "en-US",
+	    "医疗物资已经运抵。", &x, &m) < 60, "and folding can be undone");
+	tm_matches_free(m);
+	m = NULL;
+
+	/* Concordance. */
+	ok(tm_concordance(&h, db, "口罩", &co) == 0 && tm_hits_count(h) == 1,
+	    "a two-character term is found");
+	ok(h && tm_hits_count(h) && strncmp(tm_hits_get(h, 0)->text +
+	    tm_hits_get(h, 0)->start, "口罩", tm_hits_get(h, 0)->len) == 0 &&
+	    tm_hits_get(h, 0)->len == strlen("口罩"), "the hit is marked");
+	ok(h && tm_hits_count(h) && tm_hits_get(h, 0)->other &&
+	    strstr(tm_hits_get(h, 0)->other, "masks"),
+	    "with its translation beside it");
+	tm_hits_free(h);
+	h = NULL;
+	co.lang = "en";
+	ok(tm_concordance(&h, db, "VICE MAYOR", &co) == 0 &&
+	    tm_hits_count(h) == 2, "case does not matter");
+	tm_hits_free(h);
+	h = NULL;
+	co.lang = "zh";
+	co.in = TM_IN_TARGET;
+	ok(tm_concordance(&h, db, "masks", &co) == 0 && tm_hits_count(h) == 1 &&
+	    strcmp(tm_hits_get(h, 0)->lang, "en-US") == 0,
+	    "--in target looks in the other languages");
+	tm_hits_free(h);
+	h = NULL;
+	co.lang = NULL;
+	co.in = TM_IN_SOURCE;
+	ok(tm_concordance(&h, db, "罩", &co) == 0 && tm_hits_count(h) == 1,
+	    "a one-character term is found too");
+	tm_hits_free(h);
+	h = NULL;
+	ok(tm_concordance(&h, db, "没有的词", &co) == 0 && tm_hits_count(h) == 0,
+	    "an absent term finds nothing");
+	tm_hits_free(h);
+	h = NULL;
+	ok(tm_concordance(&h, db, "，。", &co) == TM_EINVAL,
+	    "punctuation alone is not a term");
+	tm_error_clear();
+
+	tm_db_close(db);
+	unlink(file);
+	unlink(path);
+	return done_testing();
+}

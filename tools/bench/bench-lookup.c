@@ -1,0 +1,244 @@
+/*
+ * bench-lookup: latency and recall of tm_lookup, and latency of
+ * tm_concordance, on an existing memory.
+ *
+ *   bench-lookup DB QUERIES FROM TO [TERMS]
+ *
+ * QUERIES has one "kind<TAB>query" a line.  Each query is looked up
+ * once to warm up and then timed; its best score is compared with the
+ * best score of an exhaustive pass over every variant in FROM (the same
+ * scoring, no index), which gives the index's recall.  TERMS has one
+ * concordance term a line.  Prints a Markdown report.
+ */
+#include "tm-int.h"
+#include "index.h"
+
+#include <time.h>
+
+struct variant {
+	char *key, *text, *seg;
+};
+
+static double
+now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double
+pct(double *v, size_t n, double p)
+{
+	size_t i;
+
+	if (!n)
+		return 0;
+	i = (size_t)(p * (double)(n - 1) + 0.5);
+	return v[i];
+}
+
+static void
+report(const char *what, double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	printf("| %s | %zu | %.2f | %.2f | %.2f | %.2f |\n", what, n,
+	    pct(v, n, 0.5), pct(v, n, 0.95), pct(v, n, 0.99),
+	    n ? v[n - 1] : 0);
+}
+
+int
+main(int argc, char **argv)
+{
+	tm_lookup_options lo = TM_LOOKUP_OPTIONS_INIT;
+	tm_concordance_options co = TM_CONCORDANCE_OPTIONS_INIT;
+	struct variant *vs = NULL;
+	size_t nv = 0, cap = 0, nq = 0, i, k;
+	double *lat = NULL, *lat_kind = NULL, *clat = NULL;
+	char **kinds = NULL, **queries = NULL, line[8192];
+	int *best_index = NULL, *best_exh = NULL;
+	sqlite3_stmt *st;
+	tm_db *db = NULL;
+	FILE *f;
+	size_t nc = 0;
+
+	if (argc < 5) {
+		fprintf(stderr, "usage: bench-lookup DB QUERIES FROM TO [TERMS]\n");
+		return 2;
+	}
+	if (tm_db_open(&db, argv[1], 0) < 0) {
+		fprintf(stderr, "%s\n", tm_error_last()->message);
+		return 1;
+	}
+	lo.from = argv[3];
+	lo.to = argv[4];
+	lo.limit = 1;
+	lo.min = 50;
+
+	/* Every variant in FROM, for the exhaustive pass. */
+	sqlite3_prepare_v2(db->sql, "SELECT lang, key, coalesce(text, seg), "
+	    "seg FROM tuv", -1, &st, NULL);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (!tm_lang_match(argv[3], (const char *)
+		    sqlite3_column_text(st, 0)))
+			continue;
+		if (nv == cap) {
+			cap = cap ? cap * 2 : 1 << 16;
+			vs = realloc(vs, cap * sizeof(*vs));
+		}
+		vs[nv].key = strdup((const char *)sqlite3_column_text(st, 1));
+		vs[nv].text = strdup((const char *)sqlite3_column_text(st, 2));
+		vs[nv].seg = strdup((const char *)sqlite3_column_text(st, 3));
+		nv++;
+	}
+	sqlite3_finalize(st);
+
+	if (!(f = fopen(argv[2], "r"))) {
+		perror(argv[2]);
+		return 1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *tab = strchr(line, '\t'), *nl = strchr(line, '\n');
+
+		if (nl)
+			*nl = '\0';
+		if (!tab || !tab[1])
+			continue;
+		*tab = '\0';
+		kinds = realloc(kinds, (nq + 1) * sizeof(*kinds));
+		queries = realloc(queries, (nq + 1) * sizeof(*queries));
+		kinds[nq] = strdup(line);
+		queries[nq] = strdup(tab + 1);
+		nq++;
+	}
+	fclose(f);
+	lat = calloc(nq + 1, sizeof(*lat));
+	lat_kind = calloc(nq + 1, sizeof(*lat_kind));
+	best_index = calloc(nq + 1, sizeof(*best_index));
+	best_exh = calloc(nq + 1, sizeof(*best_exh));
+
+	for (i = 0; i < nq; i++) {
+		tm_matches *m = NULL;
+		double t0;
+
+		/* Warm up once (first touch of its pages), then time. */
+		if (tm_lookup(&m, db, queries[i], &lo) == 0)
+			tm_matches_free(m);
+		t0 = now();
+		if (tm_lookup(&m, db, queries[i], &lo) < 0) {
+			fprintf(stderr, "lookup failed: %s\n",
+			    tm_error_last()->message);
+			return 1;
+		}
+		lat[i] = now() - t0;
+		best_index[i] = tm_matches_count(m) ?
+		    tm_matches_get(m, 0)->score : -1;
+		tm_matches_free(m);
+	}
+
+	/* Exhaustive best scores (context matches aside: none is given). */
+	for (i = 0; i < nq; i++) {
+		struct tm__scorer *sc = NULL;
+		int best = -1;
+
+		if (tm__scorer_new(&sc, queries[i], 0) < 0)
+			return 1;
+		for (k = 0; k < nv; k++) {
+			int s = tm__scorer_score(sc, vs[k].key, vs[k].text,
+			    vs[k].seg, best > 50 ? best : 50);
+
+			if (s > best)
+				best = s;
+		}
+		best_exh[i] = best;
+		tm__scorer_free(sc);
+	}
+
+	printf("Memory: %s, %zu variants in %s; %zu queries\n\n", argv[1], nv,
+	    argv[3], nq);
+	printf("| queries | n | p50 ms | p95 ms | p99 ms | max ms |\n");
+	printf("| --- | ---: | ---: | ---: | ---: | ---: |\n");
+	{
+		double *all = malloc((nq + 1) * sizeof(*all));
+
+		memcpy(all, lat, nq * sizeof(*all));
+		report("all", all, nq);
+		free(all);
+	}
+	for (i = 0; i < nq; i++) {
+		size_t n = 0;
+		bool first = true;
+
+		for (k = 0; k < i; k++)
+			if (strcmp(kinds[k], kinds[i]) == 0)
+				first = false;
+		if (!first)
+			continue;
+		for (k = 0; k < nq; k++)
+			if (strcmp(kinds[k], kinds[i]) == 0)
+				lat_kind[n++] = lat[k];
+		report(kinds[i], lat_kind, n);
+	}
+	{
+		size_t n70 = 0, ok70 = 0, n50 = 0, ok50 = 0;
+
+		for (i = 0; i < nq; i++) {
+			if (best_exh[i] >= 70) {
+				n70++;
+				ok70 += best_index[i] >= best_exh[i];
+			}
+			if (best_exh[i] >= 50) {
+				n50++;
+				ok50 += best_index[i] >= best_exh[i];
+			}
+			if (best_index[i] < best_exh[i])
+				fprintf(stderr, "missed: [%s] index %d, "
+				    "exhaustive %d: %s\n", kinds[i],
+				    best_index[i], best_exh[i], queries[i]);
+		}
+		printf("\nRecall (the index's best score equals the exhaustive "
+		    "best): %zu/%zu (%.1f%%) of queries whose best is >= 70, "
+		    "%zu/%zu (%.1f%%) of those >= 50\n", ok70, n70,
+		    n70 ? 100.0 * (double)ok70 / (double)n70 : 100.0, ok50, n50,
+		    n50 ? 100.0 * (double)ok50 / (double)n50 : 100.0);
+	}
+
+	if (argc > 5 && (f = fopen(argv[5], "r"))) {
+		clat = calloc(4096, sizeof(*clat));
+		while (fgets(line, sizeof(line), f) && nc < 4096) {
+			tm_hits *h = NULL;
+			char *nl = strchr(line, '\n');
+			double t0;
+
+			if (nl)
+				*nl = '\0';
+			if (!*line)
+				continue;
+			if (tm_concordance(&h, db, line, &co) == 0)
+				tm_hits_free(h);
+			t0 = now();
+			if (tm_concordance(&h, db, line, &co) < 0) {
+				tm_error_clear();
+				continue;
+			}
+			clat[nc++] = now() - t0;
+			tm_hits_free(h);
+		}
+		fclose(f);
+		printf("\nConcordance (limit %zu):\n\n", co.limit);
+		printf("| terms | n | p50 ms | p95 ms | p99 ms | max ms |\n");
+		printf("| --- | ---: | ---: | ---: | ---: | ---: |\n");
+		report("concordance", clat, nc);
+	}
+	tm_db_close(db);
+	return 0;
+}
