@@ -18,7 +18,7 @@ pass=0 fail=0 skip=0 broken=0
 # run NAME CONFIGURE-ARGS [MAKE-TARGET [ENVIRONMENT...]]
 run() {
 	name=$1 args=$2 target=${3:-check}
-	shift 3 2>/dev/null || shift $#
+	if [ $# -ge 3 ]; then shift 3; else shift $#; fi
 	dir="$top/build-$name"
 	echo "== $name: configure $args; make $target $*"
 	mkdir -p "$dir"
