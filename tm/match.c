@@ -248,8 +248,8 @@ cmp_gram_size(const void *a, const void *b)
  */
 static int
 candidates(struct tm__matcher *m, const struct tm__u32v *grams,
-    const struct tm__u32v *whole, size_t max, bool all_grams,
-    struct cand **out, size_t *nout)
+    const struct tm__u32v *whole, size_t max, bool all_grams, size_t budget,
+    bool *exhausted, struct cand **out, size_t *nout)
 {
 	struct gram_size *gs = NULL;
 	struct tm__i64v ids = { 0 };
@@ -292,7 +292,7 @@ candidates(struct tm__matcher *m, const struct tm__u32v *grams,
 	}
 	for (i = 0; i < grams->n && used < 254 && !error; i++) {
 		if (!all_grams && used >= MIN_GRAMS &&
-		    spent + gs[i].bytes > BUDGET_BYTES)
+		    spent + gs[i].bytes > budget)
 			break;
 		if (all_grams && gs[i].bytes == 0)
 			goto done;	/* no unit holds them all */
@@ -310,6 +310,8 @@ candidates(struct tm__matcher *m, const struct tm__u32v *grams,
 		used++;
 		spent += gs[i].bytes;
 	}
+	if (exhausted)
+		*exhausted = i >= grams->n;
 	if (error || !m->touched.n)
 		goto done;
 
@@ -822,159 +824,193 @@ cmp_match(const void *a, const void *b)
 	return (x->unit_id < y->unit_id) - (x->unit_id > y->unit_id);
 }
 
+/* What one lookup carries from candidate to candidate. */
+struct lookup {
+	struct tm__matcher *m;
+	const tm_lookup_options *o;
+	struct query q;
+	tm_matches *r;
+	struct tm__tokens ct;
+	struct tm__u32v cids, cmasked;
+	struct tm__buf diff, fixed;
+	int64_t seen_tu[2 * CANDIDATES];	/* units already matched */
+	size_t nseen;
+	int best;			/* best score seen, below min too */
+};
+
+/* Score variant `id` and, when it is good enough, add it as a match. */
+static int
+consider(struct lookup *lk, int64_t id)
+{
+	struct tm__matcher *m = lk->m;
+	const tm_lookup_options *o = lk->o;
+	sqlite3_stmt *st = m->tuv;
+	const char *lang, *ckey, *seg, *ctext;
+	char *src = NULL, *sl = NULL, *ck = NULL;
+	int64_t tu_id;
+	int score, numbers = 0, error = 0;
+	bool found = false, yes;
+	size_t k;
+
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		goto done;	/* deleted since it was indexed */
+	tu_id = sqlite3_column_int64(st, 0);
+	lang = (const char *)sqlite3_column_text(st, 1);
+	ckey = (const char *)sqlite3_column_text(st, 2);
+	seg = (const char *)sqlite3_column_text(st, 3);
+	ctext = (const char *)sqlite3_column_text(st, 4);
+	for (k = 0; k < lk->nseen; k++)
+		if (lk->seen_tu[k] == tu_id)
+			goto done;
+	if (!lang || !ckey || !lang_ok(o->from, lang, m->key_flags))
+		goto done;
+	lk->ct.n = 0;
+	if ((error = tm__tokenize(&lk->ct, ckey, strlen(ckey))) < 0 ||
+	    (error = token_ids(&lk->ct, &lk->cids, &lk->cmasked, NULL)) < 0)
+		goto done;
+	score = score_one(&lk->q, ctext, seg, o->min > 100 ? 100 : o->min,
+	    &lk->cids, &lk->cmasked, &numbers);
+	if (score < 0)
+		goto done;
+	if (score == 100 && (o->context_before || o->context_after)) {
+		if ((error = context_matches(m, tu_id, o->context_before,
+		    o->context_after, m->key_flags, &yes)) < 0)
+			goto done;
+		if (yes)
+			score = 101;
+	}
+	if (score > lk->best)
+		lk->best = score;
+	if (score < o->min)
+		goto done;
+	tm__buf_reset(&lk->diff);
+	tm__buf_reset(&lk->fixed);
+	if ((error = make_diff(&lk->diff, &lk->q, ckey, &lk->ct,
+	    &lk->cids)) < 0 || (numbers && (error = replace_numbers(
+	    &lk->fixed, ctext, &lk->q, ckey, &lk->ct)) < 0))
+		goto done;
+	/* Copies: add_match reuses the statement these point into. */
+	src = tm__strdup(numbers ? tm__buf_str(&lk->fixed) : ctext);
+	sl = tm__strdup(lang);
+	ck = tm__strdup(ckey);
+	sqlite3_reset(st);
+	if (!src || !sl || !ck) {
+		error = tm__error_nomem();
+		goto done;
+	}
+	if ((error = add_match(lk->r, m, o, tu_id, src, sl, score,
+	    tm__buf_str(&lk->diff), numbers, &lk->q, ck, &lk->ct,
+	    &found)) < 0)
+		goto done;
+	if (found && lk->nseen < TM__ARRAY_SIZE(lk->seen_tu))
+		lk->seen_tu[lk->nseen++] = tu_id;
+done:
+	sqlite3_reset(st);
+	free(src);
+	free(sl);
+	free(ck);
+	return error;
+}
+
+static void
+lookup_release(struct lookup *lk)
+{
+	query_release(&lk->q);
+	tm__tokens_release(&lk->ct);
+	tm__u32v_release(&lk->cids);
+	tm__u32v_release(&lk->cmasked);
+	tm__buf_release(&lk->diff);
+	tm__buf_release(&lk->fixed);
+}
+
+static bool
+scored_before(const struct cand *prev, size_t nprev, int64_t id)
+{
+	size_t k;
+
+	for (k = 0; k < nprev; k++)
+		if (prev[k].id == id)
+			return true;
+	return false;
+}
+
 int
 tm_lookup(tm_matches **out, tm_db *db, const char *text,
     const tm_lookup_options *o)
 {
-	struct tm__matcher *m;
-	struct query q;
-	struct tm__tokens ct = { 0 };
-	struct tm__u32v grams = { 0 }, cids = { 0 }, cmasked = { 0 };
-	struct tm__buf diff = { 0 }, fixed = { 0 };
-	struct cand *cands = NULL;
-	size_t ncands = 0, i;
-	tm_matches *r = NULL;
-	int64_t seen_tu[CANDIDATES];
-	size_t nseen = 0, whole_start;
-	struct tm__u32v whole = { 0 };
+	struct lookup *lk = NULL;
+	struct tm__u32v grams = { 0 }, whole = { 0 };
+	struct cand *cands = NULL, *prev = NULL;
+	size_t ncands = 0, nprev = 0, i;
+	char fk[64], tk[64];
+	bool exhausted = false;
 	uint32_t salt;
-	int error;
+	int pass, error;
 
-	memset(&q, 0, sizeof(q));
 	*out = NULL;
 	if (!db || !text || !o || o->version != TM_LOOKUP_OPTIONS_VERSION ||
 	    !o->from || !o->to || o->min < 0 || o->min > 101)
 		return tm__error(TM_EINVAL, "lookup needs a query, --from and "
 		    "--to, and a minimum score from 0 to 100");
-	if ((error = prepare_lookup(db, &m)) < 0 ||
-	    (error = query_init(&q, text, m->key_flags)) < 0)
+	if (!(lk = tm__calloc(1, sizeof(*lk))))
+		return tm__error_nomem();
+	lk->o = o;
+	lk->best = -1;
+	if ((error = tm_lang_key(fk, sizeof(fk), o->from)) < 0 ||
+	    (error = tm_lang_key(tk, sizeof(tk), o->to)) < 0 ||
+	    (error = prepare_lookup(db, &lk->m)) < 0 ||
+	    (error = query_init(&lk->q, text, lk->m->key_flags)) < 0)
 		goto done;
-	if (!(r = tm__calloc(1, sizeof(*r)))) {
+	if (!(lk->r = tm__calloc(1, sizeof(*lk->r)))) {
 		error = tm__error_nomem();
 		goto done;
 	}
-	{
-		char lk[64], tk[64];
-
-		if ((error = tm_lang_key(lk, sizeof(lk), o->from)) < 0 ||
-		    (error = tm_lang_key(tk, sizeof(tk), o->to)) < 0)
-			goto done;
-		salt = tm__lang_salt(lk);
-		if ((error = tm__grams(&grams, salt, &q.toks)) < 0)
-			goto done;
-	}
-	whole_start = grams.n;
-	if ((error = tm__whole_grams(&grams, salt, &q.toks)) < 0)
-		goto done;
-	whole.v = grams.v + whole_start;
-	whole.n = grams.n - whole_start;
-	grams.n = whole_start;
-	if ((error = candidates(m, &grams, &whole, CANDIDATES, false, &cands,
-	    &ncands)) < 0)
+	salt = tm__lang_salt(fk);
+	if ((error = tm__grams(&grams, salt, &lk->q.toks)) < 0 ||
+	    (error = tm__whole_grams(&whole, salt, &lk->q.toks)) < 0)
 		goto done;
 
-	for (i = 0; i < ncands && !error; i++) {
-		sqlite3_stmt *st = m->tuv;
-		int64_t tu_id;
-		const char *lang, *ckey, *seg, *ctext;
-		size_t k;
-		int score, numbers = 0;
-		bool found = false, dup = false;
-
-		sqlite3_bind_int64(st, 1, cands[i].id);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			sqlite3_reset(st);
-			continue;	/* deleted since it was indexed */
-		}
-		tu_id = sqlite3_column_int64(st, 0);
-		lang = (const char *)sqlite3_column_text(st, 1);
-		ckey = (const char *)sqlite3_column_text(st, 2);
-		seg = (const char *)sqlite3_column_text(st, 3);
-		ctext = (const char *)sqlite3_column_text(st, 4);
-		for (k = 0; k < nseen; k++)
-			dup |= seen_tu[k] == tu_id;
-		if (dup || !lang || !ckey || !lang_ok(o->from, lang,
-		    m->key_flags)) {
-			sqlite3_reset(st);
-			continue;
-		}
-		ct.n = 0;
-		if ((error = tm__tokenize(&ct, ckey, strlen(ckey))) < 0 ||
-		    (error = token_ids(&ct, &cids, &cmasked, NULL)) < 0) {
-			sqlite3_reset(st);
-			break;
-		}
-		if ((score = score_one(&q, ctext, seg, o->min > 100 ? 100 :
-		    o->min, &cids, &cmasked, &numbers)) < 0) {
-			sqlite3_reset(st);
-			continue;
-		}
-		if (score == 100 && (o->context_before || o->context_after)) {
-			bool yes;
-
-			if ((error = context_matches(m, tu_id,
-			    o->context_before, o->context_after, m->key_flags,
-			    &yes)) < 0) {
-				sqlite3_reset(st);
+	/*
+	 * Read the rarest grams first; when the best found is weak and
+	 * grams were left unread, read more of them and score the new
+	 * candidates too: hard queries pay, easy ones do not.
+	 */
+	for (pass = 0; pass < 2 && !error; pass++) {
+		if (pass == 1) {
+			if (exhausted || lk->best >= 85)
 				break;
-			}
-			if (yes)
-				score = 101;
+			prev = cands;
+			nprev = ncands;
+			cands = NULL;
 		}
-		if (score < o->min) {
-			sqlite3_reset(st);
-			continue;
-		}
-		tm__buf_reset(&diff);
-		tm__buf_reset(&fixed);
-		if ((error = make_diff(&diff, &q, ckey, &ct, &cids)) < 0 ||
-		    (numbers && (error = replace_numbers(&fixed, ctext, &q,
-		    ckey, &ct)) < 0)) {
-			sqlite3_reset(st);
+		if ((error = candidates(lk->m, &grams, &whole, CANDIDATES,
+		    false, pass ? BUDGET_BYTES * 8 : BUDGET_BYTES, &exhausted,
+		    &cands, &ncands)) < 0)
 			break;
-		}
-		{
-			/* Copies: the statement is reused by add_match. */
-			char *src = tm__strdup(numbers ? tm__buf_str(&fixed) :
-			    ctext);
-			char *sl = tm__strdup(lang);
-			char *ck = tm__strdup(ckey);
-
-			sqlite3_reset(st);
-			if (!src || !sl || !ck)
-				error = tm__error_nomem();
-			else
-				error = add_match(r, m, o, tu_id, src, sl,
-				    score, tm__buf_str(&diff), numbers, &q,
-				    ck, &ct, &found);
-			free(src);
-			free(sl);
-			free(ck);
-		}
-		if (found && nseen < CANDIDATES)
-			seen_tu[nseen++] = tu_id;
+		for (i = 0; i < ncands && !error; i++)
+			if (!scored_before(prev, nprev, cands[i].id))
+				error = consider(lk, cands[i].id);
 	}
 	if (error)
 		goto done;
-	if (r->n > 1)
-		qsort(r->v, r->n, sizeof(*r->v), cmp_match);
-	if (r->n > o->limit)
-		r->n = o->limit;
+	if (lk->r->n > 1)
+		qsort(lk->r->v, lk->r->n, sizeof(*lk->r->v), cmp_match);
+	if (lk->r->n > o->limit)
+		lk->r->n = o->limit;
+	*out = lk->r;
+	lk->r = NULL;
 done:
-	query_release(&q);
-	tm__tokens_release(&ct);
-	tm__u32v_release(&grams);
-	tm__u32v_release(&cids);
-	tm__u32v_release(&cmasked);
-	tm__buf_release(&diff);
-	tm__buf_release(&fixed);
-	free(cands);
-	if (error) {
-		tm_matches_free(r);
-		return error;
+	if (lk) {
+		tm_matches_free(lk->r);
+		lookup_release(lk);
 	}
-	*out = r;
-	return 0;
+	free(lk);
+	tm__u32v_release(&grams);
+	tm__u32v_release(&whole);
+	free(cands);
+	free(prev);
+	return error;
 }
 
 int
@@ -1278,7 +1314,7 @@ tm_concordance(tm_hits **out, tm_db *db, const char *term,
 		cands = NULL;
 		if ((error = tm__grams(&grams, tm__lang_salt(p), &toks)) < 0 ||
 		    (error = candidates(m, &grams, NULL, o->limit * 8 + 256,
-		    true, &cands, &ncands)) < 0)
+		    true, SIZE_MAX, NULL, &cands, &ncands)) < 0)
 			break;
 		for (i = 0; i < ncands && h->n < o->limit && !error; i++)
 			error = check_hit(h, m, o, cands[i].id, tkey.ptr,
