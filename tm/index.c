@@ -105,7 +105,9 @@ tm__grams(struct tm__u32v *out, uint32_t salt, const struct tm__tokens *t)
 	}
 	if (error)
 		return error;
-	qsort(out->v + start, out->n - start, sizeof(*out->v), cmp_u32);
+	if (out->n - start > 1)
+		qsort(out->v + start, out->n - start, sizeof(*out->v),
+		    cmp_u32);
 	for (i = k = start; i < out->n; i++)
 		if (k == start || out->v[k - 1] != out->v[i])
 			out->v[k++] = out->v[i];

@@ -23,6 +23,8 @@ static const char memory[] =
     "<tuv xml:lang=\"en-US\"><seg>The Vice Mayor attended and spoke.</seg></tuv></tu>\n"
     TU("副市长出席活动并致辞。", "The vice mayor attended the event and spoke.")
     TU("一二三四五六七八九十", "one two three four five six seven eight nine ten")
+    TU("", "an empty source has no grams")
+    TU("。", "nor has punctuation alone")
     "<tu><tuv xml:lang=\"zh-TW\"><seg>醫療物資已經運抵。</seg></tuv>"
     "<tuv xml:lang=\"en-US\"><seg>The medical supplies have arrived.</seg></tuv></tu>\n"
     "</body></tmx>\n";
