@@ -55,8 +55,12 @@ print_summary(const char *file, const tm_import_result *r, int mode)
 		else
 			printf(" (%s)", modes[mode]);
 	}
-	printf(", %llu invalid skipped, %.2f s\n",
-	    (unsigned long long)r->skipped, r->seconds);
+	printf(", %llu invalid skipped, %.2f s (index %.2f s)\n",
+	    (unsigned long long)r->skipped, r->seconds, r->index_seconds);
+	if (r->index_stale)
+		fprintf(stderr, "tm: import: '%s': the units are in, but the "
+		    "n-gram index could not be updated: run 'tm reindex'\n",
+		    file);
 }
 
 int

@@ -320,6 +320,12 @@ tm_import_result_json(char **out, const char *file,
 	    "updated", (json_int_t)r->updated, "skipped",
 	    (json_int_t)r->skipped, "variants", (json_int_t)r->variants,
 	    "seconds", r->seconds);
+	if (obj && (json_object_set_new(obj, "index_seconds",
+	    json_real(r->index_seconds)) < 0 || json_object_set_new(obj,
+	    "index_stale", json_boolean(r->index_stale)) < 0)) {
+		json_decref(obj);
+		obj = NULL;
+	}
 	if (obj && error && json_object_set_new(obj, "error",
 	    json_string(error->message)) < 0) {
 		json_decref(obj);

@@ -196,7 +196,8 @@ TM_EXTERN int tm_import_tmx(tm_import_result *out, tm_db *db,
 
 /*
  * JSON for the import of `file`: {"file", "import_id", "units_read",
- * "imported", "duplicates", "updated", "skipped", "variants", "seconds"},
+ * "imported", "duplicates", "updated", "skipped", "variants", "seconds",
+ * "index_seconds", "index_stale"},
  * plus "error" (the message) when `error` is not NULL.  The caller frees
  * *out with tm_free().  Returns 0 or TM_ENOMEM.
  */

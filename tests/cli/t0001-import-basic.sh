@@ -8,7 +8,7 @@
 
 ZHEN=$DATA/zh-en.tmx
 TMX11=$DATA/tmx11-lang.tmx
-TIME_RE='[0-9]+\.[0-9]{2} s'
+TIME_RE='[0-9]+\.[0-9]{2} s \(index [0-9]+\.[0-9]{2} s\)'
 
 # The summary line
 run tm --db m.db import "$ZHEN"
@@ -52,7 +52,7 @@ is "$RC" 0 "import --json exits 0"
 cp "$OUT" import.json
 ok "import --json prints valid JSON" json_valid import.json
 is "$(json import.json '[sorted(o) for o in d]')" \
-    '[["duplicates", "file", "import_id", "imported", "seconds", "skipped", "units_read", "updated", "variants"]]' \
+    '[["duplicates", "file", "import_id", "imported", "index_seconds", "index_stale", "seconds", "skipped", "units_read", "updated", "variants"]]' \
     "import --json: one object per file with the documented fields"
 is "$(json import.json '[(o["file"], o["import_id"], o["units_read"], o["imported"], o["variants"]) for o in d]')" \
     "[[\"$TMX11\", 2, 2, 2, 5]]" "import --json: the counts"

@@ -9,7 +9,7 @@
 
 . "${TM_SRCDIR:-$(dirname "$0")/../..}/tests/lib.sh"
 
-TIME_RE='[0-9]+\.[0-9]{2} s'
+TIME_RE='[0-9]+\.[0-9]{2} s \(index [0-9]+\.[0-9]{2} s\)'
 
 # tu TUID DATES ZH EN [ZH-TAG EN-TAG ORDER]: one unit; DATES are tu
 # attributes; ORDER "en" puts the English variant first.
