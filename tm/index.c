@@ -13,6 +13,8 @@
 
 /* Pairs buffered before a run is written: 2M pairs, 16 MB (+16 to sort). */
 #define PAIRS_MAX (1u << 21)
+/* An update that wrote more runs than this merges them into one. */
+#define RUNS_KEPT 4
 
 int
 tm__u32v_push(struct tm__u32v *a, uint32_t x)
@@ -68,12 +70,19 @@ tm__lang_salt(const char *lang_key)
 	return (uint32_t)tm__hash(TM__HASH_INIT, lang_key, n);
 }
 
+/* A gram: two multiply-xorshift rounds over the salt and two tokens. */
 static uint32_t
 gram_of(uint32_t salt, uint32_t a, uint32_t b)
 {
-	uint32_t w[3] = { salt, a, b };
+	uint64_t x = ((uint64_t)a << 32 | b) ^ ((uint64_t)salt *
+	    UINT64_C(0x9e3779b97f4a7c15));
 
-	return (uint32_t)tm__hash(TM__HASH_INIT2, w, sizeof(w));
+	x ^= x >> 31;
+	x *= UINT64_C(0xbf58476d1ce4e5b9);
+	x ^= x >> 29;
+	x *= UINT64_C(0x94d049bb133111eb);
+	x ^= x >> 32;
+	return (uint32_t)x;
 }
 
 static int
@@ -85,7 +94,8 @@ cmp_u32(const void *a, const void *b)
 }
 
 int
-tm__grams(struct tm__u32v *out, uint32_t salt, const struct tm__tokens *t)
+tm__grams(struct tm__u32v *out, uint32_t salt, const struct tm__tokens *t,
+    bool distinct)
 {
 	size_t i, start = out->n, k;
 	int error = 0;
@@ -103,7 +113,7 @@ tm__grams(struct tm__u32v *out, uint32_t salt, const struct tm__tokens *t)
 			error = tm__u32v_push(out, gram_of(salt, a->id, 1));
 		}
 	}
-	if (error)
+	if (error || !distinct)
 		return error;
 	if (out->n - start > 1)
 		qsort(out->v + start, out->n - start, sizeof(*out->v),
@@ -207,16 +217,21 @@ struct builder {
 	sqlite3_stmt *ins;
 };
 
-/* LSD radix sort of 64-bit keys, 16 bits a pass. */
+/*
+ * LSD radix sort of 64-bit keys, 16 bits a pass, between `a` and `tmp`
+ * in turn: four passes leave the result in `a`.
+ */
 static void
 radix_sort(uint64_t *a, uint64_t *tmp, size_t n)
 {
-	size_t count[65536], i, pass, sum;
+	static _Thread_local size_t count[65536];
+	uint64_t *from = a, *to = tmp, *t;
+	size_t i, pass, sum;
 
 	for (pass = 0; pass < 64; pass += 16) {
 		memset(count, 0, sizeof(count));
 		for (i = 0; i < n; i++)
-			count[(a[i] >> pass) & 0xffff]++;
+			count[(from[i] >> pass) & 0xffff]++;
 		for (i = 0, sum = 0; i < 65536; i++) {
 			size_t c = count[i];
 
@@ -224,8 +239,10 @@ radix_sort(uint64_t *a, uint64_t *tmp, size_t n)
 			sum += c;
 		}
 		for (i = 0; i < n; i++)
-			tmp[count[(a[i] >> pass) & 0xffff]++] = a[i];
-		memcpy(a, tmp, n * sizeof(*a));
+			to[count[(from[i] >> pass) & 0xffff]++] = from[i];
+		t = from;
+		from = to;
+		to = t;
 	}
 }
 
@@ -293,7 +310,7 @@ merge_runs(struct builder *b)
 	int rc, error;
 	size_t i;
 
-	if (b->run - b->first_run <= 1)
+	if (b->run - b->first_run <= RUNS_KEPT)
 		return 0;
 	if ((error = tm__prepare(b->db, &sel, "SELECT gram, ids FROM ngram "
 	    "WHERE run >= ?1 AND run < ?2 ORDER BY gram, run")) < 0 ||
@@ -476,7 +493,7 @@ index_from(tm_db *db, int64_t from)
 		}
 		if ((error = tm__tokenize(&toks, key ? key : "", klen)) < 0 ||
 		    (error = tm__grams(&grams, tm__lang_salt(lang ? lang : ""),
-		    &toks)) < 0 ||
+		    &toks, false)) < 0 ||
 		    (error = tm__whole_grams(&grams, tm__lang_salt(lang ?
 		    lang : ""), &toks)) < 0)
 			goto done;

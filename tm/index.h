@@ -28,8 +28,12 @@ void tm__u32v_release(struct tm__u32v *a);
  */
 uint32_t tm__lang_salt(const char *lang_key);
 
-/* Append the distinct grams of tokens `t` to `out`, sorted. */
-int tm__grams(struct tm__u32v *out, uint32_t salt, const struct tm__tokens *t);
+/*
+ * Append the grams of tokens `t` to `out`; with `distinct`, each once
+ * and sorted (the index drops repeats itself when it writes a run).
+ */
+int tm__grams(struct tm__u32v *out, uint32_t salt, const struct tm__tokens *t,
+    bool distinct);
 
 /*
  * Append the two whole-sequence grams of `t`: one of all its tokens,

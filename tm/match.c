@@ -967,7 +967,7 @@ tm_lookup(tm_matches **out, tm_db *db, const char *text,
 		goto done;
 	}
 	salt = tm__lang_salt(fk);
-	if ((error = tm__grams(&grams, salt, &lk->q.toks)) < 0 ||
+	if ((error = tm__grams(&grams, salt, &lk->q.toks, true)) < 0 ||
 	    (error = tm__whole_grams(&whole, salt, &lk->q.toks)) < 0)
 		goto done;
 
@@ -1312,7 +1312,7 @@ tm_concordance(tm_hits **out, tm_db *db, const char *term,
 		grams.n = 0;
 		free(cands);
 		cands = NULL;
-		if ((error = tm__grams(&grams, tm__lang_salt(p), &toks)) < 0 ||
+		if ((error = tm__grams(&grams, tm__lang_salt(p), &toks, true)) < 0 ||
 		    (error = candidates(m, &grams, NULL, o->limit * 8 + 256,
 		    true, SIZE_MAX, NULL, &cands, &ncands)) < 0)
 			break;
