@@ -65,3 +65,21 @@ tm__strdup(const char *s)
 {
 	return tm__strndup(s, strlen(s));
 }
+
+int
+tm__grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+	size_t c;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 16;
+	if (c <= n)
+		c = n + 1;
+	if (c > SIZE_MAX / size || !(p = tm__realloc(*arr, c * size)))
+		return tm__error_nomem();
+	*arr = p;
+	*cap = c;
+	return 0;
+}

@@ -19,15 +19,11 @@
 int
 tm__u32v_push(struct tm__u32v *a, uint32_t x)
 {
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 64;
-		uint32_t *p = tm__realloc(a->v, cap * sizeof(*p));
+	int error;
 
-		if (!p)
-			return tm__error_nomem();
-		a->v = p;
-		a->cap = cap;
-	}
+	if ((error = tm__grow((void **)&a->v, &a->cap, a->n,
+	    sizeof(*a->v))) < 0)
+		return error;
 	a->v[a->n++] = x;
 	return 0;
 }
@@ -42,15 +38,11 @@ tm__u32v_release(struct tm__u32v *a)
 int
 tm__i64v_push(struct tm__i64v *a, int64_t x)
 {
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 256;
-		int64_t *p = tm__realloc(a->v, cap * sizeof(*p));
+	int error;
 
-		if (!p)
-			return tm__error_nomem();
-		a->v = p;
-		a->cap = cap;
-	}
+	if ((error = tm__grow((void **)&a->v, &a->cap, a->n,
+	    sizeof(*a->v))) < 0)
+		return error;
 	a->v[a->n++] = x;
 	return 0;
 }

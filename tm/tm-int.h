@@ -44,6 +44,11 @@ void *tm__malloc(size_t n);
 void *tm__calloc(size_t n, size_t size);
 void *tm__realloc(void *p, size_t n);
 char *tm__strdup(const char *s);
+/*
+ * Make room in the array *arr of *cap elements of `size` bytes for
+ * element `n` (doubling): 0, or TM_ENOMEM with *arr untouched.
+ */
+int tm__grow(void **arr, size_t *cap, size_t n, size_t size);
 char *tm__strndup(const char *s, size_t n);
 
 /*

@@ -248,22 +248,6 @@ take_attrs(struct tm__batch *b, const xmlChar **attrs, int nattrs,
 	return error;
 }
 
-static int
-grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-	void *p;
-	size_t c;
-
-	if (n < *cap)
-		return 0;
-	c = *cap ? *cap * 2 : 16;
-	if (!(p = tm__realloc(*arr, c * size)))
-		return tm__error_nomem();
-	*arr = p;
-	*cap = c;
-	return 0;
-}
-
 /*
  * Units
  * =====
@@ -428,7 +412,7 @@ begin_unit(struct reader *r, const xmlChar **attrs, int nattrs)
 
 	r->body_started = true;
 	tm__buf_reset(&r->problem);
-	if ((error = grow((void **)&b->units, &b->ucap, b->nunits,
+	if ((error = tm__grow((void **)&b->units, &b->ucap, b->nunits,
 	    sizeof(*b->units))) < 0) {
 		fail(r, error);
 		return;
@@ -451,7 +435,7 @@ begin_tuv(struct reader *r, const xmlChar **attrs, int nattrs)
 	struct tm__tuv *v;
 	int error;
 
-	if ((error = grow((void **)&b->tuvs, &b->vcap, b->ntuvs,
+	if ((error = tm__grow((void **)&b->tuvs, &b->vcap, b->ntuvs,
 	    sizeof(*b->tuvs))) < 0) {
 		fail(r, error);
 		return;
@@ -554,7 +538,7 @@ end_annot(struct reader *r)
 		tm__batch_reset(b);
 		return;
 	}
-	if ((error = grow((void **)&b->annots, &b->acap, b->nannots,
+	if ((error = tm__grow((void **)&b->annots, &b->acap, b->nannots,
 	    sizeof(*b->annots))) < 0) {
 		fail(r, error);
 		return;

@@ -319,7 +319,7 @@ write_header(struct writer *wr)
 	sqlite3_stmt *ids = NULL, *hdr = NULL;
 	struct tm__buf sql = { 0 };
 	int64_t *imports = NULL;
-	size_t nimports = 0, i, k;
+	size_t nimports = 0, icap = 0, i, k;
 	int rc, error = 0;
 	char now[17];
 
@@ -327,14 +327,9 @@ write_header(struct writer *wr)
 	    "FROM tu WHERE import_id IS NOT NULL ORDER BY import_id")) < 0)
 		goto done;
 	while ((rc = sqlite3_step(ids)) == SQLITE_ROW) {
-		int64_t *p = tm__realloc(imports, (nimports + 1) *
-		    sizeof(*imports));
-
-		if (!p) {
-			error = tm__error_nomem();
+		if ((error = tm__grow((void **)&imports, &icap, nimports,
+		    sizeof(*imports))) < 0)
 			goto done;
-		}
-		imports = p;
 		imports[nimports++] = sqlite3_column_int64(ids, 0);
 	}
 	if (rc != SQLITE_DONE) {
@@ -348,14 +343,9 @@ write_header(struct writer *wr)
 		    "ORDER BY id")) < 0)
 			goto done;
 		while ((rc = sqlite3_step(ids)) == SQLITE_ROW) {
-			int64_t *p = tm__realloc(imports, (nimports + 1) *
-			    sizeof(*imports));
-
-			if (!p) {
-				error = tm__error_nomem();
+			if ((error = tm__grow((void **)&imports, &icap, nimports,
+			    sizeof(*imports))) < 0)
 				goto done;
-			}
-			imports = p;
 			imports[nimports++] = sqlite3_column_int64(ids, 0);
 		}
 	}
@@ -471,6 +461,20 @@ done:
 	return error;
 }
 
+/* tm__grow, with the new elements zeroed (they hold buffers). */
+static int
+grow_zeroed(void **arr, size_t *cap, size_t n, size_t size)
+{
+	size_t old = *cap;
+	int error;
+
+	if ((error = tm__grow(arr, cap, n, size)) < 0)
+		return error;
+	if (*cap > old)
+		memset((char *)*arr + old * size, 0, (*cap - old) * size);
+	return 0;
+}
+
 /* Collect the variants and annotations of unit `id` from the cursors. */
 static int
 collect(struct writer *wr, int64_t id)
@@ -484,18 +488,9 @@ collect(struct writer *wr, int64_t id)
 		if (sqlite3_column_int64(wr->tuv, 0) == id) {
 			struct vrow *v;
 
-			if (wr->nv == wr->vcap) {
-				size_t cap = wr->vcap ? wr->vcap * 2 : 4;
-				struct vrow *p = tm__realloc(wr->vrows,
-				    cap * sizeof(*p));
-
-				if (!p)
-					return tm__error_nomem();
-				memset(p + wr->vcap, 0, (cap - wr->vcap) *
-				    sizeof(*p));
-				wr->vrows = p;
-				wr->vcap = cap;
-			}
+			if ((error = grow_zeroed((void **)&wr->vrows,
+			    &wr->vcap, wr->nv, sizeof(*wr->vrows))) < 0)
+				return error;
 			v = &wr->vrows[wr->nv++];
 			v->ord = sqlite3_column_int(wr->tuv, 1);
 			if ((error = copy_col(&v->lang, wr->tuv, 2, NULL)) < 0 ||
@@ -515,18 +510,9 @@ collect(struct writer *wr, int64_t id)
 	while (wr->annot_rc == SQLITE_ROW &&
 	    sqlite3_column_int64(wr->annot, 0) <= id) {
 		if (sqlite3_column_int64(wr->annot, 0) == id) {
-			if (wr->na == wr->acap) {
-				size_t cap = wr->acap ? wr->acap * 2 : 4;
-				struct arow *p = tm__realloc(wr->arows,
-				    cap * sizeof(*p));
-
-				if (!p)
-					return tm__error_nomem();
-				memset(p + wr->acap, 0, (cap - wr->acap) *
-				    sizeof(*p));
-				wr->arows = p;
-				wr->acap = cap;
-			}
+			if ((error = grow_zeroed((void **)&wr->arows,
+			    &wr->acap, wr->na, sizeof(*wr->arows))) < 0)
+				return error;
 			if ((error = read_annot(&wr->arows[wr->na++],
 			    wr->annot, 1)) < 0)
 				return error;
