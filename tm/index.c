@@ -13,8 +13,26 @@
 
 /* Pairs buffered before a run is written: 2M pairs, 16 MB (+16 to sort). */
 #define PAIRS_MAX (1u << 21)
-/* An update that wrote more runs than this merges them into one. */
-#define RUNS_KEPT 4
+
+static size_t
+pairs_max(void)
+{
+#ifdef TM_DEBUG
+	/* Debug builds let tests write many runs with a small memory. */
+	const char *env = getenv("TM_DEBUG_PAIRS_MAX");
+
+	if (env && *env && strtoul(env, NULL, 10) >= 64)
+		return (size_t)strtoul(env, NULL, 10);
+#endif
+	return PAIRS_MAX;
+}
+/*
+ * An update (after an import) that wrote more runs than this merges
+ * them into one; a rebuild (tm reindex) always merges.  Merging costs
+ * a second pass over the postings, so a large import leaves its runs
+ * and lookups read a few more rows a gram until the next reindex.
+ */
+#define RUNS_KEPT 64
 
 int
 tm__u32v_push(struct tm__u32v *a, uint32_t x)
@@ -201,7 +219,7 @@ decode(const unsigned char *p, size_t len, struct tm__i64v *out)
 struct builder {
 	tm_db *db;
 	uint64_t *pairs, *tmp;	/* gram << 32 | (id - base) */
-	size_t n;
+	size_t n, max;
 	int64_t base;		/* first id of the buffered run */
 	int64_t run;		/* next run number */
 	int64_t first_run;	/* the first this update wrote */
@@ -291,7 +309,7 @@ flush_run(struct builder *b)
 
 /* Merge the runs this update wrote into one, gram by gram. */
 static int
-merge_runs(struct builder *b)
+merge_runs(struct builder *b, bool always)
 {
 	sqlite3_stmt *sel = NULL, *del = NULL;
 	struct tm__i64v ids = { 0 };
@@ -302,7 +320,7 @@ merge_runs(struct builder *b)
 	int rc, error;
 	size_t i;
 
-	if (b->run - b->first_run <= RUNS_KEPT)
+	if (b->run - b->first_run <= (always ? 1 : RUNS_KEPT))
 		return 0;
 	if ((error = tm__prepare(b->db, &sel, "SELECT gram, ids FROM ngram "
 	    "WHERE run >= ?1 AND run < ?2 ORDER BY gram, run")) < 0 ||
@@ -430,9 +448,12 @@ set_meta_text(tm_db *db, const char *key, const char *v)
 	return error;
 }
 
-/* Index the variants with id > *from; the caller holds a transaction. */
+/*
+ * Index the variants with id > from; the caller holds a transaction.
+ * With `compact`, the runs written are merged into one.
+ */
 static int
-index_from(tm_db *db, int64_t from)
+index_from(tm_db *db, int64_t from, bool compact)
 {
 	struct builder b;
 	struct tm__tokens toks = { 0 };
@@ -458,8 +479,9 @@ index_from(tm_db *db, int64_t from)
 	if (error)
 		return error;
 	b.run = b.first_run = runs;
-	if (!(b.pairs = tm__malloc(PAIRS_MAX * sizeof(*b.pairs))) ||
-	    !(b.tmp = tm__malloc(PAIRS_MAX * sizeof(*b.tmp)))) {
+	b.max = pairs_max();
+	if (!(b.pairs = tm__malloc(b.max * sizeof(*b.pairs))) ||
+	    !(b.tmp = tm__malloc(b.max * sizeof(*b.tmp)))) {
 		error = tm__error_nomem();
 		goto done;
 	}
@@ -489,13 +511,13 @@ index_from(tm_db *db, int64_t from)
 		    (error = tm__whole_grams(&grams, tm__lang_salt(lang ?
 		    lang : ""), &toks)) < 0)
 			goto done;
-		if (b.n && (b.n + grams.n > PAIRS_MAX ||
+		if (b.n && (b.n + grams.n > b.max ||
 		    id - b.base > (int64_t)0xffffffff) &&
 		    (error = flush_run(&b)) < 0)
 			goto done;
 		if (!b.n)
 			b.base = id;
-		for (i = 0; i < grams.n && b.n < PAIRS_MAX; i++)
+		for (i = 0; i < grams.n && b.n < b.max; i++)
 			b.pairs[b.n++] = (uint64_t)grams.v[i] << 32 |
 			    (uint64_t)(id - b.base);
 		last = id;
@@ -504,7 +526,7 @@ index_from(tm_db *db, int64_t from)
 		error = tm__error_sqlite(db->sql, "cannot read variants");
 		goto done;
 	}
-	if ((error = flush_run(&b)) < 0 || (error = merge_runs(&b)) < 0 ||
+	if ((error = flush_run(&b)) < 0 || (error = merge_runs(&b, compact)) < 0 ||
 	    (error = set_meta_int(db, "index_tuv", last)) < 0 ||
 	    (error = set_meta_int(db, "index_runs", b.run)) < 0 ||
 	    (error = set_meta_text(db, "index_langs", tm__buf_str(&langs))) < 0)
@@ -531,7 +553,7 @@ tm__index_update(tm_db *db)
 	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
 		return error;
 	if ((error = meta_int(db, "index_tuv", &from)) < 0 ||
-	    (error = index_from(db, from)) < 0 ||
+	    (error = index_from(db, from, false)) < 0 ||
 	    (error = tm__exec(db, "COMMIT")) < 0) {
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 		return tm__error_prefix("cannot update the index");
@@ -548,7 +570,7 @@ tm__index_rebuild(tm_db *db)
 		return error;
 	if ((error = tm__exec(db, "DELETE FROM ngram")) < 0 ||
 	    (error = set_meta_int(db, "index_runs", 0)) < 0 ||
-	    (error = index_from(db, 0)) < 0 ||
+	    (error = index_from(db, 0, true)) < 0 ||
 	    (error = tm__exec(db, "COMMIT")) < 0) {
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 		return tm__error_prefix("cannot rebuild the index");

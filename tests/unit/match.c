@@ -44,6 +44,21 @@ best(tm_db *db, const char *from, const char *to, const char *q,
 	return (*out)->score;
 }
 
+static int
+runs(tm_db *db)
+{
+	sqlite3_stmt *st;
+	int n = -1;
+
+	if (sqlite3_prepare_v2(db->sql, "SELECT count(DISTINCT run) FROM "
+	    "ngram", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	return n;
+}
+
 static const struct {
 	const char *from, *to, *query;
 	int score;
@@ -214,6 +229,29 @@ main(void)
 	tm_error_clear();
 
 	tm_db_close(db);
+
+#ifdef TM_DEBUG
+	/* Many runs (a tiny buffer): lookups read them all; reindex merges. */
+	setenv("TM_DEBUG_PAIRS_MAX", "64", 1);
+	tm_db_open(&db, ":memory:", TM_DB_CREATE);
+	ok(tm_import_tmx(NULL, db, file, NULL) == 0, "import in small runs");
+	ok(runs(db) > 1, "the index has several runs");
+	ok(best(db, "zh-CN", "en-US", "日本友好城市捐赠的5万只口罩已于1月29日运抵我市。",
+	    &x, &m) == 100, "a lookup reads every run");
+	tm_matches_free(m);
+	m = NULL;
+	ok(tm_reindex(db, -1) == 0 && runs(db) == 1, "reindex merges them");
+	ok(best(db, "zh-CN", "en-US", "日本友好城市捐赠的5万只口罩已于1月29日运抵我市。",
+	    &x, &m) == 100, "and the merged index finds the same");
+	tm_matches_free(m);
+	m = NULL;
+	ok(tm_concordance(&h, db, "口罩", &co) == 0 && tm_hits_count(h) == 1,
+	    "so does concordance");
+	tm_hits_free(h);
+	h = NULL;
+	tm_db_close(db);
+	unsetenv("TM_DEBUG_PAIRS_MAX");
+#endif
 	unlink(file);
 	unlink(path);
 	return done_testing();

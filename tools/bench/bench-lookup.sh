@@ -6,7 +6,8 @@
 #            [--tm PATH] [--no-peer]
 #
 # Builds (or reuses) an UNITS-unit memory from tools/bench/gen-tmx.py,
-# plus the WMT21 news pairs of ../shared when present; makes 200+
+# plus the WMT21 news pairs of ../shared when present, compacted with
+# tm reindex (an import leaves its index in runs); makes 200+
 # queries (tools/bench/make-queries.py); reports per-lookup latency in
 # batch mode (p50/p95/p99, by kind), the recall of the index against an
 # exhaustive scorer, concordance latency (build/tools/bench/bench-lookup,
@@ -59,6 +60,8 @@ with open(out, "w", encoding="utf-8") as f:
 PY
 		"$tm" --db "$db" import -q "$outdir/wmt21.tmx"
 	fi
+	# Merge the index's runs into one, as after any large import.
+	"$tm" --db "$db" reindex
 fi
 python3 "$here/make-queries.py" "$db" "$outdir/queries.tsv" ${shared:+--shared "$shared"}
 
@@ -94,7 +97,7 @@ if [ "$peer" = 1 ]; then
 	[ -f "$ptmx" ] || python3 "$here/gen-tmx.py" "$peer_units" --seed 1 -o "$ptmx"
 	[ -f "$pdb" ] || build_tmdb -d "$pdb" -s zh-CN -t en-US "$ptmx" >/dev/null 2>&1
 	tdb=$outdir/lookup-tm-$peer_units.db
-	[ -f "$tdb" ] || "$tm" --db "$tdb" import -q "$ptmx"
+	[ -f "$tdb" ] || { "$tm" --db "$tdb" import -q "$ptmx" && "$tm" --db "$tdb" reindex; }
 	head -n 40 "$outdir/queries.tsv" | cut -f2 >"$outdir/peer-queries.txt"
 	/usr/bin/python3 - "$pdb" "$outdir/peer-queries.txt" <<'PY'
 import sys, time
