@@ -465,13 +465,32 @@ count_tags(const char *seg)
  */
 static int
 make_diff(struct tm__buf *out, const struct query *q, const char *ckey,
-    const struct tm__tokens *ct, const struct tm__u32v *cids)
+    const char *ctext, const struct tm__tokens *ct,
+    const struct tm__u32v *cids)
 {
 	size_t n = cids->n, mq = q->ids.n, i, j, k;
 	size_t *d = NULL, at = 0;
 	char *ops = NULL;	/* '=', 's', 'd' (source only), 'i' (query only) */
 	size_t nops = 0;
+	struct tm__tokens ctt = { 0 }, qtt = { 0 };
+	const struct tm__tokens *cshow = ct, *qshow = &q->toks;
+	const char *csrc = ckey, *qsrc = tm__buf_str(&q->key);
 	int error = 0;
+
+	/*
+	 * The alignment is of keys; the display is of the texts as written
+	 * when they cut into as many tokens (case and width folding rarely
+	 * change that), else of the keys.
+	 */
+	if (tm__tokenize(&ctt, ctext, strlen(ctext)) == 0 && ctt.n == ct->n) {
+		cshow = &ctt;
+		csrc = ctext;
+	}
+	if (tm__tokenize(&qtt, q->text, q->len) == 0 && qtt.n == q->toks.n) {
+		qshow = &qtt;
+		qsrc = q->text;
+	}
+	tm_error_clear();
 
 	if (!(d = tm__malloc((n + 1) * (mq + 1) * sizeof(*d))) ||
 	    !(ops = tm__malloc(n + mq + 1))) {
@@ -511,33 +530,34 @@ make_diff(struct tm__buf *out, const struct query *q, const char *ckey,
 #undef D
 	/* Replay forwards. */
 	for (k = nops, i = j = 0; k-- > 0 && !error;) {
-		const struct tm__token *ctok = i < ct->n ? &ct->v[i] : NULL;
-		const struct tm__token *qtok = j < q->toks.n ? &q->toks.v[j] :
+		const struct tm__token *ctok = i < cshow->n ? &cshow->v[i] :
+		    NULL;
+		const struct tm__token *qtok = j < qshow->n ? &qshow->v[j] :
 		    NULL;
 
 		if (ops[k] != 'i' && ctok && ctok->start > at)
-			error = tm__buf_add(out, ckey + at, ctok->start - at);
+			error = tm__buf_add(out, csrc + at, ctok->start - at);
 		if (error)
 			break;
 		switch (ops[k]) {
 		case '=':
-			error = tm__buf_add(out, ckey + ctok->start, ctok->len);
+			error = tm__buf_add(out, csrc + ctok->start, ctok->len);
 			i++, j++;
 			break;
 		case 's':
 			if (!(error = tm__buf_printf(out, "[-%.*s-]{+%.*s+}",
-			    (int)ctok->len, ckey + ctok->start, (int)qtok->len,
-			    tm__buf_str(&q->key) + qtok->start)))
+			    (int)ctok->len, csrc + ctok->start, (int)qtok->len,
+			    qsrc + qtok->start)))
 				i++, j++;
 			break;
 		case 'd':
 			error = tm__buf_printf(out, "[-%.*s-]", (int)ctok->len,
-			    ckey + ctok->start);
+			    csrc + ctok->start);
 			i++;
 			break;
 		default:
 			error = tm__buf_printf(out, "{+%.*s+}", (int)qtok->len,
-			    tm__buf_str(&q->key) + qtok->start);
+			    qsrc + qtok->start);
 			j++;
 			break;
 		}
@@ -545,10 +565,12 @@ make_diff(struct tm__buf *out, const struct query *q, const char *ckey,
 			at = ctok->start + ctok->len;
 	}
 	if (!error)
-		error = tm__buf_adds(out, ckey + at);
+		error = tm__buf_adds(out, csrc + at);
 done:
 	free(d);
 	free(ops);
+	tm__tokens_release(&ctt);
+	tm__tokens_release(&qtt);
 	return error;
 }
 
@@ -886,7 +908,7 @@ consider(struct lookup *lk, int64_t id)
 		goto done;
 	tm__buf_reset(&lk->diff);
 	tm__buf_reset(&lk->fixed);
-	if ((error = make_diff(&lk->diff, &lk->q, ckey, &lk->ct,
+	if ((error = make_diff(&lk->diff, &lk->q, ckey, ctext, &lk->ct,
 	    &lk->cids)) < 0 || (numbers && (error = replace_numbers(
 	    &lk->fixed, ctext, &lk->q, ckey, &lk->ct)) < 0))
 		goto done;

@@ -339,8 +339,9 @@ migrate(tm_db *db)
 		return 0;
 	if (db->flags & TM_DB_READONLY)
 		return tm__error(TM_EDB, "'%s' has schema version %d and needs "
-		    "migrating to %d, which a read-only open cannot do",
-		    db->path, version, SCHEMA_VERSION);
+		    "migrating to %d, which a read-only open cannot do: open "
+		    "it once for writing ('tm reindex' does)", db->path,
+		    version, SCHEMA_VERSION);
 	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
 		return error;
 	/* Another process may have migrated while we waited for the lock. */
