@@ -44,6 +44,7 @@ best(tm_db *db, const char *from, const char *to, const char *q,
 	return (*out)->score;
 }
 
+#ifdef TM_DEBUG
 static int
 runs(tm_db *db)
 {
@@ -58,6 +59,7 @@ runs(tm_db *db)
 	}
 	return n;
 }
+#endif
 
 static const struct {
 	const char *from, *to, *query;
