@@ -459,8 +459,11 @@ TM_EXTERN int tm_lang_match(const char *query, const char *tag);
 /*
  * The normalised matching key of `text`: Unicode NFKC with case folding
  * (full-width letters, digits and the ideographic space fold to ASCII),
- * runs of white space collapsed to one space and trimmed.  The caller
- * frees *out with tm_free().  Returns 0, TM_EUTF8 or TM_ENOMEM.
+ * Chinese punctuation folded onto its Western counterpart (。→. ，→,
+ * “”《》→" ……→...), runs of white space collapsed to one space and
+ * trimmed.  (A memory may also fold Traditional to Simplified Chinese;
+ * see tm_reindex.)  The caller frees *out with tm_free().  Returns 0,
+ * TM_EUTF8 or TM_ENOMEM.
  */
 TM_EXTERN int tm_text_key(char **out, const char *text, size_t len);
 
