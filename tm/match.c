@@ -61,7 +61,6 @@ static int
 matcher(tm_db *db, struct tm__matcher **out)
 {
 	struct tm__matcher *m;
-	sqlite3_stmt *st = NULL;
 	int error;
 
 	if (db->matcher) {
@@ -87,7 +86,6 @@ matcher(tm_db *db, struct tm__matcher **out)
 	    (error = tm__postings_open(&m->post, db)) < 0)
 		goto done;
 done:
-	sqlite3_finalize(st);
 	if (error) {
 		tm__matcher_free(m);
 		return error;
