@@ -596,7 +596,7 @@ static int
 replace_numbers(struct tm__buf *out, const char *text,
     const struct query *q, const char *ckey, const struct tm__tokens *ct)
 {
-	size_t i, j = 0, qn = 0, pos;
+	size_t i, j = 0, pos;
 	int error = 0;
 	struct {
 		const char *from, *to;
@@ -620,9 +620,7 @@ replace_numbers(struct tm__buf *out, const char *text,
 			npairs++;
 		}
 		j++;
-		qn++;
 	}
-	(void)qn;
 	/* One pass over the text, earliest match first. */
 	while (*p && !error) {
 		const char *best = NULL;

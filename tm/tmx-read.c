@@ -87,7 +87,7 @@ struct reader {
 	int64_t import_id;
 	int header_annots;
 	int64_t ude_id;
-	int udes, maps;
+	int maps;
 	bool body_started;	/* the writer may own the database now */
 
 	/* outcome */
