@@ -78,25 +78,14 @@ tm__batch_free(struct tm__batch *b)
 	free(b);
 }
 
-static int
-bind_str(const struct tm__batch *b, sqlite3_stmt *st, int col,
+int
+tm__bind_str(const struct tm__batch *b, sqlite3_stmt *st, int col,
     const struct tm__str *s)
 {
 	if (!s->set)
 		return sqlite3_bind_null(st, col);
 	return sqlite3_bind_text(st, col, tm__str_get(b, s), (int)s->len,
 	    SQLITE_STATIC);
-}
-
-static int
-step_done(tm_db *db, sqlite3_stmt *st, const char *what)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return tm__error_sqlite(db->sql, what);
-	return 0;
 }
 
 static int
@@ -141,15 +130,15 @@ insert_annot(tm_db *db, sqlite3_stmt *st, const struct tm__batch *b,
 		sqlite3_bind_null(st, 3);
 	sqlite3_bind_int(st, 4, ord);
 	sqlite3_bind_text(st, 5, a->note ? "note" : "prop", -1, SQLITE_STATIC);
-	bind_str(b, st, 6, &a->type);
-	bind_str(b, st, 7, &a->lang);
-	bind_str(b, st, 8, &a->oenc);
-	bind_str(b, st, 9, &a->extra);
+	tm__bind_str(b, st, 6, &a->type);
+	tm__bind_str(b, st, 7, &a->lang);
+	tm__bind_str(b, st, 8, &a->oenc);
+	tm__bind_str(b, st, 9, &a->extra);
 	if (a->value.set)
-		bind_str(b, st, 10, &a->value);
+		tm__bind_str(b, st, 10, &a->value);
 	else
 		sqlite3_bind_text(st, 10, "", 0, SQLITE_STATIC);
-	return step_done(db, st, "cannot store prop or note");
+	return tm__step_done(db, st, "cannot store prop or note");
 }
 
 int
@@ -225,10 +214,10 @@ delete_unit(struct tm__sink *s, int64_t id)
 	sqlite3_bind_int64(s->del_annot, 1, id);
 	sqlite3_bind_int64(s->del_tuv, 1, id);
 	sqlite3_bind_int64(s->del_tu, 1, id);
-	if ((error = step_done(s->db, s->del_annot, "cannot replace unit")) < 0 ||
-	    (error = step_done(s->db, s->del_tuv, "cannot replace unit")) < 0)
+	if ((error = tm__step_done(s->db, s->del_annot, "cannot replace unit")) < 0 ||
+	    (error = tm__step_done(s->db, s->del_tuv, "cannot replace unit")) < 0)
 		return error;
-	return step_done(s->db, s->del_tu, "cannot replace unit");
+	return tm__step_done(s->db, s->del_tu, "cannot replace unit");
 }
 
 /* Add this import's keys to tu_dup in key order: one pass, no churn. */
@@ -248,7 +237,7 @@ flush_keys(struct tm__sink *s)
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)e->hash);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)e->hash2);
 		sqlite3_bind_int64(st, 3, tm__idmap_id(&s->added, i));
-		error = step_done(s->db, st, "cannot index units");
+		error = tm__step_done(s->db, st, "cannot index units");
 	}
 	sqlite3_finalize(st);
 	/* From now on earlier units of this import are found in tu_dup. */
@@ -289,17 +278,17 @@ store_unit(struct tm__sink *s, const struct tm__batch *b,
 	sqlite3_bind_int64(s->ins_tu, 1, tu_id);
 	sqlite3_bind_int64(s->ins_tu, 2, s->import_id);
 	for (i = 0; i < tm__ntu_attrs; i++)
-		bind_str(b, s->ins_tu, 3 + (int)i, &u->attr[i]);
+		tm__bind_str(b, s->ins_tu, 3 + (int)i, &u->attr[i]);
 	col = 3 + (int)tm__ntu_attrs;
-	bind_str(b, s->ins_tu, col++, &u->extra);
+	tm__bind_str(b, s->ins_tu, col++, &u->extra);
 	if (u->mtime[0])
 		sqlite3_bind_text(s->ins_tu, col++, u->mtime, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(s->ins_tu, col++);
-	bind_str(b, s->ins_tu, col++, &u->langs);
+	tm__bind_str(b, s->ins_tu, col++, &u->langs);
 	sqlite3_bind_int64(s->ins_tu, col++, (sqlite3_int64)u->hash);
 	sqlite3_bind_int64(s->ins_tu, col, (sqlite3_int64)u->hash2);
-	if ((error = step_done(s->db, s->ins_tu, "cannot store unit")) < 0 ||
+	if ((error = tm__step_done(s->db, s->ins_tu, "cannot store unit")) < 0 ||
 	    (s->added.used >= s->added_max && (error = flush_keys(s)) < 0) ||
 	    (error = tm__idmap_add(&s->added, u->hash, u->hash2, tu_id)) < 0)
 		return error;
@@ -310,17 +299,17 @@ store_unit(struct tm__sink *s, const struct tm__batch *b,
 
 		sqlite3_bind_int64(st, 1, tu_id);
 		sqlite3_bind_int(st, 2, (int)i);
-		bind_str(b, st, 3, &v->lang);
+		tm__bind_str(b, st, 3, &v->lang);
 		sqlite3_bind_text(st, 4, v->lang_key, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 5, v->lang11);
 		for (k = 0; k < tm__ntuv_attrs; k++)
-			bind_str(b, st, 6 + (int)k, &v->attr[k]);
+			tm__bind_str(b, st, 6 + (int)k, &v->attr[k]);
 		col = 6 + (int)tm__ntuv_attrs;
-		bind_str(b, st, col++, &v->extra);
-		bind_str(b, st, col++, &v->seg);
-		bind_str(b, st, col++, &v->text);
-		bind_str(b, st, col, &v->key);
-		if ((error = step_done(s->db, st, "cannot store variant")) < 0)
+		tm__bind_str(b, st, col++, &v->extra);
+		tm__bind_str(b, st, col++, &v->seg);
+		tm__bind_str(b, st, col++, &v->text);
+		tm__bind_str(b, st, col, &v->key);
+		if ((error = tm__step_done(s->db, st, "cannot store variant")) < 0)
 			return error;
 	}
 	for (i = 0; i < u->nannot; i++)

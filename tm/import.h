@@ -93,6 +93,10 @@ int tm__sink_open(struct tm__sink **out, tm_db *db, int64_t import_id,
 int tm__sink_put(struct tm__sink *s, struct tm__batch **batch);
 int tm__sink_close(struct tm__sink *s, tm_import_result *res, bool abort);
 
+/* Bind a batch string to column `col` of `st` (NULL when unset). */
+int tm__bind_str(const struct tm__batch *b, sqlite3_stmt *st, int col,
+    const struct tm__str *s);
+
 /* Store one header prop or note (reader's thread, before any put). */
 int tm__store_header_annot(tm_db *db, int64_t import_id,
     const struct tm__batch *b, const struct tm__annot *a, int ord);

@@ -96,6 +96,17 @@ tm__prepare(tm_db *db, sqlite3_stmt **out, const char *sql)
 }
 
 int
+tm__step_done(tm_db *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return tm__error_sqlite(db->sql, what);
+	return 0;
+}
+
+int
 tm__exec(tm_db *db, const char *sql)
 {
 	if (sqlite3_exec(db->sql, sql, NULL, NULL, NULL) != SQLITE_OK)

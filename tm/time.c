@@ -83,3 +83,13 @@ bad:
 	return tm__error(TM_EINVAL, "'%s' is not a date (want 2020-01-28 or "
 	    "20200128T093000Z)", s);
 }
+
+double
+tm__elapsed(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}

@@ -162,6 +162,9 @@ void tm__xml_loud(struct tm__xml_errors *saved);
 /* time.c: current time as TMX date (YYYYMMDDThhmmssZ) and ISO 8601. */
 void tm__now_tmx(char out[17]);
 void tm__now_iso(char out[21]);
+/* Seconds since *t0 (CLOCK_MONOTONIC). */
+struct timespec;
+double tm__elapsed(const struct timespec *t0);
 /*
  * Normalise a TMX or ISO 8601 date into TMX form for comparisons.
  * Returns 0, or TM_EINVAL when `s` is not a date.
@@ -180,6 +183,8 @@ void tm__matcher_free(struct tm__matcher *m);
 /* Prepare `sql` on db, translating errors. */
 int tm__prepare(tm_db *db, sqlite3_stmt **out, const char *sql);
 int tm__exec(tm_db *db, const char *sql);
+/* Step a statement that returns no row, reset it; TM_EDB with `what`. */
+int tm__step_done(tm_db *db, sqlite3_stmt *st, const char *what);
 
 /*
  * The TMX attributes that the store keeps in columns, per element.  The

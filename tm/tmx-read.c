@@ -552,27 +552,6 @@ end_annot(struct reader *r)
  * ======
  */
 
-static int
-bind_str(const struct tm__batch *b, sqlite3_stmt *st, int col,
-    const struct tm__str *s)
-{
-	if (!s->set)
-		return sqlite3_bind_null(st, col);
-	return sqlite3_bind_text(st, col, tm__str_get(b, s), (int)s->len,
-	    SQLITE_STATIC);
-}
-
-static int
-step_done(struct reader *r, sqlite3_stmt *st, const char *what)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return tm__error_sqlite(r->db->sql, what);
-	return 0;
-}
-
 static void
 begin_header(struct reader *r, const xmlChar **attrs, int nattrs)
 {
@@ -594,10 +573,10 @@ begin_header(struct reader *r, const xmlChar **attrs, int nattrs)
 		    (long long)r->import_id);
 	if (error || (error = tm__prepare(r->db, &st, sql.ptr)) < 0)
 		goto done;
-	bind_str(&r->hb, st, 1, &extra);
+	tm__bind_str(&r->hb, st, 1, &extra);
 	for (i = 0; i < tm__nheader_attrs; i++)
-		bind_str(&r->hb, st, 2 + (int)i, &cols[i]);
-	error = step_done(r, st, "cannot store header");
+		tm__bind_str(&r->hb, st, 2 + (int)i, &cols[i]);
+	error = tm__step_done(r->db, st, "cannot store header");
 done:
 	sqlite3_finalize(st);
 	tm__buf_release(&sql);
@@ -625,12 +604,12 @@ begin_ude(struct reader *r, const xmlChar **attrs, int nattrs)
 	/* One sequence with the header's props and notes: order is kept. */
 	sqlite3_bind_int(st, 2, r->header_annots++);
 	if (cols[0].set)
-		bind_str(&r->hb, st, 3, &cols[0]);
+		tm__bind_str(&r->hb, st, 3, &cols[0]);
 	else
 		sqlite3_bind_text(st, 3, "", 0, SQLITE_STATIC);
-	bind_str(&r->hb, st, 4, &cols[1]);
-	bind_str(&r->hb, st, 5, &extra);
-	if ((error = step_done(r, st, "cannot store ude")) < 0)
+	tm__bind_str(&r->hb, st, 4, &cols[1]);
+	tm__bind_str(&r->hb, st, 5, &extra);
+	if ((error = tm__step_done(r->db, st, "cannot store ude")) < 0)
 		goto done;
 	r->ude_id = sqlite3_last_insert_rowid(r->db->sql);
 	r->maps = 0;
@@ -661,9 +640,9 @@ begin_map(struct reader *r, const xmlChar **attrs, int nattrs)
 	sqlite3_bind_int64(st, 1, r->ude_id);
 	sqlite3_bind_int(st, 2, r->maps++);
 	for (i = 0; i < 4; i++)
-		bind_str(&r->hb, st, 3 + i, &cols[i]);
-	bind_str(&r->hb, st, 7, &extra);
-	error = step_done(r, st, "cannot store ude map");
+		tm__bind_str(&r->hb, st, 3 + i, &cols[i]);
+	tm__bind_str(&r->hb, st, 7, &extra);
+	error = tm__step_done(r->db, st, "cannot store ude map");
 done:
 	sqlite3_finalize(st);
 	if (error)
@@ -1182,7 +1161,7 @@ begin_import(struct reader *r)
 		return error;
 	sqlite3_bind_text(st, 1, r->file, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-	error = step_done(r, st, "cannot record import");
+	error = tm__step_done(r->db, st, "cannot record import");
 	sqlite3_finalize(st);
 	r->import_id = sqlite3_last_insert_rowid(r->db->sql);
 	if (!error)
@@ -1216,20 +1195,10 @@ finish_import(struct reader *r)
 	sqlite3_bind_text(st, 7, r->tmx_version, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, ns, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 9, r->import_id);
-	error = step_done(r, st, "cannot record import");
+	error = tm__step_done(r->db, st, "cannot record import");
 	sqlite3_finalize(st);
 	free(ns);
 	return error;
-}
-
-static double
-elapsed(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) +
-	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
 static int
@@ -1363,7 +1332,7 @@ tm_import_tmx(tm_import_result *out, tm_db *db, const char *path,
 	}
 	if (error)
 		goto done;
-	res.seconds = elapsed(&t0);
+	res.seconds = tm__elapsed(&t0);
 	if ((error = finish_import(&r)) < 0)
 		goto done;
 	if ((error = tm__exec(db, "COMMIT")) < 0)
@@ -1383,7 +1352,7 @@ tm_import_tmx(tm_import_result *out, tm_db *db, const char *path,
 			tm_error_clear();
 			res.index_stale = 1;
 		}
-		res.index_seconds = elapsed(&t1);
+		res.index_seconds = tm__elapsed(&t1);
 	}
 	if (opts->progress)
 		opts->progress(r.total, r.total, opts->payload);
@@ -1411,7 +1380,7 @@ done:
 	free(r.tmx_version);
 	json_decref(r.namespaces);
 	tm__xml_loud(&quiet);
-	res.seconds = elapsed(&t0);
+	res.seconds = tm__elapsed(&t0);
 	if (error) {
 		res.import_id = 0;
 		if (error != TM_ENOMEM)

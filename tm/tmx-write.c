@@ -729,16 +729,6 @@ parse_langs(struct writer *wr, const char *list)
 	return 0;
 }
 
-static double
-elapsed(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) +
-	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 /* Writing over the database (or its WAL) would destroy the memory. */
 static int
 refuse_own_files(tm_db *db, const char *path)
@@ -905,7 +895,7 @@ done:
 		free(wr->langs[i]);
 	free(wr->langs);
 	tm__xml_loud(&quiet);
-	res.seconds = elapsed(&t0);
+	res.seconds = tm__elapsed(&t0);
 	if (out)
 		*out = res;
 	return error;
