@@ -36,6 +36,16 @@ struct cmd {
 	const char *help;
 };
 
+/*
+ * The options every command shares, for the default of its switch:
+ * -h/--help prints `usage` and gives 0; anything else is a usage error
+ * and gives 2.
+ */
+int cli_other_option(struct cli *cli, int c, char **argv, const char *usage);
+/* A number option from lo to hi into *out; 0, or 2 after saying why. */
+int cli_parse_num(struct cli *cli, const char *opt, const char *s, long lo,
+    long hi, long *out);
+
 /* Open cli->db (read-only unless the command writes); 0 or 1. */
 int cli_open_db(struct cli *cli);
 

@@ -39,7 +39,7 @@ cmd_concordance(int argc, char **argv, struct cli *cli)
 	tm_concordance_options co = TM_CONCORDANCE_OPTIONS_INIT;
 	tm_hits *h = NULL;
 	bool json = false, color = isatty(1);
-	char *end;
+	long v;
 	size_t i;
 	int c, rc = 0;
 
@@ -60,21 +60,16 @@ cmd_concordance(int argc, char **argv, struct cli *cli)
 				    "target or both, not '%s'", optarg);
 			break;
 		case 'l':
-			co.limit = strtoul(optarg, &end, 10);
-			if (*end || !*optarg || co.limit < 1 ||
-			    co.limit > 100000)
-				return cli_usage_error(cli, "--limit wants a "
-				    "number from 1 to 100000, not '%s'", optarg);
+			if (cli_parse_num(cli, "--limit", optarg, 1, 100000,
+			    &v))
+				return 2;
+			co.limit = (size_t)v;
 			break;
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
 		default:
-			return cli_usage_error(cli, "unknown option '%s'",
-			    argv[optind - 1]);
+			return cli_other_option(cli, c, argv, usage_text);
 		}
 	}
 	if (optind + 1 != argc)

@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,20 +34,6 @@ static const char usage_text[] =
     "Japanese, Korean) and words, less a point a differing inline tag.\n"
     "In the source line, [-x-] is only in the stored unit, {+x+} only in\n"
     "the query.\n";
-
-static int
-parse_num(struct cli *cli, const char *opt, const char *s, long lo, long hi,
-    long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	if (errno || end == s || *end || *out < lo || *out > hi)
-		return cli_usage_error(cli, "%s wants a number from %ld to %ld, "
-		    "not '%s'", opt, lo, hi, s);
-	return 0;
-}
 
 static void
 print_text(const char *query, const tm_matches *m)
@@ -111,12 +96,12 @@ cmd_lookup(int argc, char **argv, struct cli *cli)
 			lo.to = optarg;
 			break;
 		case 'm':
-			if (parse_num(cli, "--min", optarg, 0, 101, &v))
+			if (cli_parse_num(cli, "--min", optarg, 0, 101, &v))
 				return 2;
 			lo.min = (int)v;
 			break;
 		case 'l':
-			if (parse_num(cli, "--limit", optarg, 1, 1000, &v))
+			if (cli_parse_num(cli, "--limit", optarg, 1, 1000, &v))
 				return 2;
 			lo.limit = (size_t)v;
 			break;
@@ -129,12 +114,8 @@ cmd_lookup(int argc, char **argv, struct cli *cli)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
 		default:
-			return cli_usage_error(cli, "unknown option '%s'",
-			    argv[optind - 1]);
+			return cli_other_option(cli, c, argv, usage_text);
 		}
 	}
 	if (!lo.from || !lo.to)

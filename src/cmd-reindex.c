@@ -38,12 +38,8 @@ cmd_reindex(int argc, char **argv, struct cli *cli)
 				return cli_usage_error(cli, "--fold-traditional "
 				    "is on or off, not '%s'", optarg);
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
 		default:
-			return cli_usage_error(cli, "unknown option '%s'",
-			    argv[optind - 1]);
+			return cli_other_option(cli, c, argv, usage_text);
 		}
 	}
 	if (optind < argc)

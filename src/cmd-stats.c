@@ -32,12 +32,8 @@ cmd_stats(int argc, char **argv, struct cli *cli)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
 		default:
-			return cli_usage_error(cli, "unknown option '%s'",
-			    argv[optind - 1]);
+			return cli_other_option(cli, c, argv, usage_text);
 		}
 	}
 	if (optind < argc)

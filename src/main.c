@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -77,6 +78,30 @@ cli_usage_error(const struct cli *cli, const char *fmt, ...)
 	fprintf(stderr, "\nsee 'tm %s%s--help'\n", cli->cmd ? cli->cmd : "",
 	    cli->cmd ? " " : "");
 	return 2;
+}
+
+int
+cli_other_option(struct cli *cli, int c, char **argv, const char *usage)
+{
+	if (c == 'h') {
+		fputs(usage, stdout);
+		return 0;
+	}
+	return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+}
+
+int
+cli_parse_num(struct cli *cli, const char *opt, const char *s, long lo,
+    long hi, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	if (errno || end == s || *end || *out < lo || *out > hi)
+		return cli_usage_error(cli, "%s wants a number from %ld to %ld, "
+		    "not '%s'", opt, lo, hi, s);
+	return 0;
 }
 
 static double
