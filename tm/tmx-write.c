@@ -298,6 +298,27 @@ done:
 	return error;
 }
 
+/* Append the ids the one-column query `sql` returns to *ids. */
+static int
+read_ids(struct writer *wr, const char *sql, int64_t **ids, size_t *n,
+    size_t *cap)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, error;
+
+	if ((error = tm__prepare(wr->db, &st, sql)) < 0)
+		return error;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((error = tm__grow((void **)ids, cap, *n, sizeof(**ids))) < 0)
+			break;
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	if (!error && rc != SQLITE_DONE)
+		error = tm__error_sqlite(wr->db->sql, "cannot read imports");
+	sqlite3_finalize(st);
+	return error;
+}
+
 /*
  * The <header>: the one import's own when every unit comes from one
  * import, else ours followed by the content of each import's header.
@@ -316,39 +337,19 @@ write_header(struct writer *wr)
 		{ "srclang", "*all*" },
 		{ "datatype", "plaintext" },
 	};
-	sqlite3_stmt *ids = NULL, *hdr = NULL;
+	sqlite3_stmt *hdr = NULL;
 	struct tm__buf sql = { 0 };
 	int64_t *imports = NULL;
 	size_t nimports = 0, icap = 0, i, k;
-	int rc, error = 0;
+	int error = 0;
 	char now[17];
 
-	if ((error = tm__prepare(wr->db, &ids, "SELECT DISTINCT import_id "
-	    "FROM tu WHERE import_id IS NOT NULL ORDER BY import_id")) < 0)
+	/* The imports the units come from; of unit-less files, all. */
+	if ((error = read_ids(wr, "SELECT DISTINCT import_id FROM tu WHERE "
+	    "import_id IS NOT NULL ORDER BY import_id", &imports, &nimports,
+	    &icap)) < 0 || (!nimports && (error = read_ids(wr, "SELECT id FROM "
+	    "import ORDER BY id", &imports, &nimports, &icap)) < 0))
 		goto done;
-	while ((rc = sqlite3_step(ids)) == SQLITE_ROW) {
-		if ((error = tm__grow((void **)&imports, &icap, nimports,
-		    sizeof(*imports))) < 0)
-			goto done;
-		imports[nimports++] = sqlite3_column_int64(ids, 0);
-	}
-	if (rc != SQLITE_DONE) {
-		error = tm__error_sqlite(wr->db->sql, "cannot read imports");
-		goto done;
-	}
-	/* A memory of unit-less files still has their headers to give. */
-	if (!nimports) {
-		sqlite3_finalize(ids);
-		if ((error = tm__prepare(wr->db, &ids, "SELECT id FROM import "
-		    "ORDER BY id")) < 0)
-			goto done;
-		while ((rc = sqlite3_step(ids)) == SQLITE_ROW) {
-			if ((error = tm__grow((void **)&imports, &icap, nimports,
-			    sizeof(*imports))) < 0)
-				goto done;
-			imports[nimports++] = sqlite3_column_int64(ids, 0);
-		}
-	}
 
 	error = tm__buf_adds(&sql, "SELECT has_header, extra");
 	for (i = 0; i < tm__nheader_attrs && !error; i++)
@@ -399,7 +400,6 @@ write_header(struct writer *wr)
 	W(indent(wr, "\n  "));
 	W(xmlTextWriterEndElement(wr->w));
 done:
-	sqlite3_finalize(ids);
 	sqlite3_finalize(hdr);
 	tm__buf_release(&sql);
 	free(imports);
