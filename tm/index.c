@@ -65,6 +65,26 @@ tm__i64v_push(struct tm__i64v *a, int64_t x)
 	return 0;
 }
 
+int
+tm__i64v_reserve(struct tm__i64v *a, size_t extra)
+{
+	size_t c;
+	int64_t *p;
+
+	if (a->cap - a->n >= extra)
+		return 0;
+	if (extra > SIZE_MAX / sizeof(*p) - a->n)
+		return tm__error_nomem();
+	c = a->n + extra;
+	if (c < a->cap * 2 && a->cap * 2 <= SIZE_MAX / sizeof(*p))
+		c = a->cap * 2;
+	if (!(p = tm__realloc(a->v, c * sizeof(*p))))
+		return tm__error_nomem();
+	a->v = p;
+	a->cap = c;
+	return 0;
+}
+
 void
 tm__i64v_release(struct tm__i64v *a)
 {
@@ -196,18 +216,28 @@ static int
 decode(const unsigned char *p, size_t len, struct tm__i64v *out)
 {
 	uint64_t v, id = 0;
-	size_t k;
+	size_t i = 0, k, n;
 	int error;
 
-	while (len) {
-		if (!(k = get_varint(p, len, &v)))
-			return tm__error(TM_EDB, "damaged index: run 'tm reindex'");
-		id += v;
-		if ((error = tm__i64v_push(out, (int64_t)id)) < 0)
-			return error;
-		p += k;
-		len -= k;
+	/* A list of len bytes holds at most len ids: room once, no checks. */
+	if ((error = tm__i64v_reserve(out, len)) < 0)
+		return error;
+	n = out->n;
+	while (i < len) {
+		if (p[i] < 0x80) {	/* most gaps of a common gram */
+			id += p[i++];
+		} else {
+			if (!(k = get_varint(p + i, len - i, &v))) {
+				out->n = n;
+				return tm__error(TM_EDB, "damaged index: run "
+				    "'tm reindex'");
+			}
+			id += v;
+			i += k;
+		}
+		out->v[n++] = (int64_t)id;
 	}
+	out->n = n;
 	return 0;
 }
 

@@ -63,6 +63,8 @@ struct tm__i64v {
 	size_t n, cap;
 };
 int tm__i64v_push(struct tm__i64v *a, int64_t x);
+/* Room for `extra` more ids without growing. */
+int tm__i64v_reserve(struct tm__i64v *a, size_t extra);
 void tm__i64v_release(struct tm__i64v *a);
 struct tm__postings;
 int tm__postings_open(struct tm__postings **out, tm_db *db);

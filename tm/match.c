@@ -288,8 +288,9 @@ cmp_gram_size(const void *a, const void *b)
 /*
  * The ids sharing most grams with the query, at most `max`, into *out
  * (most shared first).  With `all_grams`, only ids holding every gram
- * (concordance).  Counting is an increment in m->counts; selecting the
- * best is one pass over a histogram of counts, not a sort.
+ * (concordance).  Counting is an increment in m->counts that keeps a
+ * histogram of counts up to date; selecting the best is one pass over
+ * the ids counted, not a sort.
  */
 static int
 candidates(struct tm__matcher *m, const struct tm__u32v *grams,
@@ -306,6 +307,7 @@ candidates(struct tm__matcher *m, const struct tm__u32v *grams,
 	*out = NULL;
 	*nout = 0;
 	m->touched.n = 0;
+	memset(hist, 0, sizeof(hist));
 	if (!grams->n)
 		return 0;
 	if (!(gs = tm__calloc(grams->n, sizeof(*gs))))
@@ -332,6 +334,7 @@ candidates(struct tm__matcher *m, const struct tm__u32v *grams,
 			if (id <= 0 || id >= m->ncounts || m->counts[id])
 				continue;
 			m->counts[id] = 255;
+			hist[255]++;
 			error = tm__i64v_push(&m->touched, id);
 		}
 	}
@@ -342,15 +345,21 @@ candidates(struct tm__matcher *m, const struct tm__u32v *grams,
 		if (all_grams && gs[i].bytes == 0)
 			goto done;	/* no unit holds them all */
 		ids.n = 0;
-		if ((error = tm__postings_read(m->post, gs[i].gram, &ids)) < 0)
+		if ((error = tm__postings_read(m->post, gs[i].gram, &ids)) < 0 ||
+		    (error = tm__i64v_reserve(&m->touched, ids.n)) < 0)
 			break;
-		for (k = 0; k < ids.n && !error; k++) {
+		for (k = 0; k < ids.n; k++) {
 			int64_t id = ids.v[k];
+			unsigned c;
 
-			if (id <= 0 || id >= m->ncounts || m->counts[id] == 255)
+			if (id <= 0 || id >= m->ncounts ||
+			    (c = m->counts[id]) == 255)
 				continue;	/* new since the lookup began, or whole */
-			if (m->counts[id]++ == 0)
-				error = tm__i64v_push(&m->touched, id);
+			m->counts[id] = (uint8_t)(c + 1);
+			hist[c]--;	/* hist[0] wraps; it is never read */
+			hist[c + 1]++;
+			if (!c)
+				m->touched.v[m->touched.n++] = id;
 		}
 		used++;
 		spent += gs[i].bytes;
@@ -361,9 +370,6 @@ candidates(struct tm__matcher *m, const struct tm__u32v *grams,
 		goto done;
 
 	/* The lowest count that still makes the best `max`. */
-	memset(hist, 0, sizeof(hist));
-	for (i = 0; i < m->touched.n; i++)
-		hist[m->counts[m->touched.v[i]]]++;
 	need = all_grams ? SIZE_MAX : max;
 	for (t = 255, k = 0; t > 1 && k + hist[t] < need; t--)
 		k += hist[t];
@@ -398,8 +404,12 @@ candidates(struct tm__matcher *m, const struct tm__u32v *grams,
 	*nout = n;
 	v = NULL;
 done:
-	for (i = 0; i < m->touched.n; i++)
-		m->counts[m->touched.v[i]] = 0;
+	/* Zero what was counted: one sweep when it was much of the array. */
+	if (m->touched.n > (size_t)m->ncounts / 16)
+		memset(m->counts, 0, (size_t)m->ncounts);
+	else
+		for (i = 0; i < m->touched.n; i++)
+			m->counts[m->touched.v[i]] = 0;
 	m->touched.n = 0;
 	free(gs);
 	free(v);

@@ -238,6 +238,10 @@ main(int argc, char **argv)
 				n50++;
 				ok50 += best_index[i] >= best_exh[i];
 			}
+			if (lat[i] >= 5.0)
+				fprintf(stderr, "slow: [%s] %.2f ms, best %d: "
+				    "%s\n", kinds[i], lat[i], best_index[i],
+				    queries[i]);
 			if (best_index[i] < best_exh[i])
 				fprintf(stderr, "missed: [%s] index %d, "
 				    "exhaustive %d: %s\n", kinds[i],
