@@ -155,6 +155,23 @@ tm__grams(struct tm__u32v *out, uint32_t salt, const struct tm__tokens *t,
 	return 0;
 }
 
+uint64_t
+tm__sketch(const struct tm__tokens *t, const struct tm__u32v *grams,
+    size_t from)
+{
+	uint64_t b = 0;
+	size_t i;
+
+	for (i = from; i < grams->n; i++)
+		b |= UINT64_C(1) << (grams->v[i] % TM__SKETCH_BITS);
+	/* A number with the token after it: 2月 and 1日 are not 1月 2日. */
+	for (i = 0; i + 1 < t->n; i++)
+		if (t->v[i].kind == TM__TOK_NUMBER)
+			b |= UINT64_C(1) << (gram_of(0, t->v[i].id,
+			    t->v[i + 1].id) % TM__SKETCH_BITS);
+	return b | (uint64_t)(t->n < 255 ? t->n : 255) << 56;
+}
+
 int
 tm__whole_grams(struct tm__u32v *out, uint32_t salt,
     const struct tm__tokens *t)
@@ -255,6 +272,10 @@ struct builder {
 	int64_t first_run;	/* the first this update wrote */
 	struct tm__buf blob;
 	sqlite3_stmt *ins;
+	/* The block of sketches being filled, and its number (-1: none). */
+	uint64_t sk[TM__SKETCH_BLOCK];
+	int64_t sk_block;
+	sqlite3_stmt *sk_get, *sk_put;
 };
 
 /*
@@ -479,6 +500,108 @@ set_meta_text(tm_db *db, const char *key, const char *v)
 }
 
 /*
+ * Sketches are kept TM__SKETCH_BLOCK to a row, as little-endian 64-bit
+ * words, so that a lookup loads them all with a few thousand reads.
+ */
+static void
+sketch_decode(uint64_t *out, const unsigned char *p, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		uint64_t x = 0;
+
+		for (k = 0; k < 8; k++)
+			x |= (uint64_t)p[8 * i + k] << (8 * k);
+		out[i] = x;
+	}
+}
+
+static int
+sketch_flush(struct builder *b)
+{
+	unsigned char v[8 * TM__SKETCH_BLOCK];
+	size_t i, k;
+
+	if (b->sk_block < 0)
+		return 0;
+	for (i = 0; i < TM__SKETCH_BLOCK; i++)
+		for (k = 0; k < 8; k++)
+			v[8 * i + k] = (unsigned char)(b->sk[i] >> (8 * k));
+	sqlite3_bind_int64(b->sk_put, 1, b->sk_block);
+	sqlite3_bind_blob(b->sk_put, 2, v, (int)sizeof(v), SQLITE_STATIC);
+	if (sqlite3_step(b->sk_put) != SQLITE_DONE) {
+		sqlite3_reset(b->sk_put);
+		return tm__error_sqlite(b->db->sql, "cannot write the index");
+	}
+	sqlite3_reset(b->sk_put);
+	return 0;
+}
+
+/* Record variant id's sketch, moving to (and reading) its block. */
+static int
+sketch_put(struct builder *b, int64_t id, uint64_t sk)
+{
+	int64_t block = id / TM__SKETCH_BLOCK;
+	int error;
+
+	if (block != b->sk_block) {
+		if ((error = sketch_flush(b)) < 0)
+			return error;
+		memset(b->sk, 0, sizeof(b->sk));
+		sqlite3_bind_int64(b->sk_get, 1, block);
+		if (sqlite3_step(b->sk_get) == SQLITE_ROW &&
+		    sqlite3_column_bytes(b->sk_get, 0) == (int)sizeof(b->sk))
+			sketch_decode(b->sk, sqlite3_column_blob(b->sk_get, 0),
+			    TM__SKETCH_BLOCK);
+		sqlite3_reset(b->sk_get);
+		b->sk_block = block;
+	}
+	b->sk[id % TM__SKETCH_BLOCK] = sk;
+	return 0;
+}
+
+int
+tm__sketches_load(tm_db *db, uint64_t **arr, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t block;
+	size_t need;
+	int rc, error;
+
+	if ((error = tm__prepare(db, &st, "SELECT block, v FROM sketch "
+	    "WHERE block >= ? ORDER BY block")) < 0)
+		return error;
+	/* The last block loaded may have been filled up since. */
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)(*n ? *n / TM__SKETCH_BLOCK - 1
+	    : 0));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		block = sqlite3_column_int64(st, 0);
+		if (block < 0 || block > INT32_MAX || sqlite3_column_bytes(st, 1)
+		    != 8 * TM__SKETCH_BLOCK)
+			continue;	/* not ours: ignored, as a missing one */
+		need = (size_t)(block + 1) * TM__SKETCH_BLOCK;
+		if (need > *n) {
+			uint64_t *p = tm__realloc(*arr, need * sizeof(*p));
+
+			if (!p) {
+				error = tm__error_nomem();
+				break;
+			}
+			memset(p + *n, 0, (need - *n) * sizeof(*p));
+			*arr = p;
+			*n = need;
+		}
+		sketch_decode(*arr + (size_t)block * TM__SKETCH_BLOCK,
+		    sqlite3_column_blob(st, 1), TM__SKETCH_BLOCK);
+	}
+	if (!error && rc != SQLITE_DONE)
+		error = tm__error_sqlite(db->sql, "cannot read the index");
+	sqlite3_finalize(st);
+	return error;
+}
+
+/*
  * Index the variants with id > from; the caller holds a transaction.
  * With `compact`, the runs written are merged into one.
  */
@@ -496,6 +619,7 @@ index_from(tm_db *db, int64_t from, bool compact)
 
 	memset(&b, 0, sizeof(b));
 	b.db = db;
+	b.sk_block = -1;
 	if ((error = meta_int(db, "index_runs", &runs)) < 0)
 		return error;
 	/* The languages indexed so far, kept for concordance. */
@@ -517,6 +641,10 @@ index_from(tm_db *db, int64_t from, bool compact)
 	}
 	if ((error = tm__prepare(db, &b.ins, "INSERT INTO ngram (gram, run, "
 	    "ids) VALUES (?, ?, ?)")) < 0 ||
+	    (error = tm__prepare(db, &b.sk_get, "SELECT v FROM sketch "
+	    "WHERE block = ?")) < 0 ||
+	    (error = tm__prepare(db, &b.sk_put, "INSERT OR REPLACE INTO "
+	    "sketch (block, v) VALUES (?, ?)")) < 0 ||
 	    (error = tm__prepare(db, &sel, "SELECT id, lang_key, key FROM tuv "
 	    "WHERE id > ? ORDER BY id")) < 0)
 		goto done;
@@ -538,6 +666,8 @@ index_from(tm_db *db, int64_t from, bool compact)
 		if ((error = tm__tokenize(&toks, key ? key : "", klen)) < 0 ||
 		    (error = tm__grams(&grams, tm__lang_salt(lang ? lang : ""),
 		    &toks, false)) < 0 ||
+		    (error = sketch_put(&b, id, tm__sketch(&toks, &grams,
+		    0))) < 0 ||
 		    (error = tm__whole_grams(&grams, tm__lang_salt(lang ?
 		    lang : ""), &toks)) < 0)
 			goto done;
@@ -556,7 +686,8 @@ index_from(tm_db *db, int64_t from, bool compact)
 		error = tm__error_sqlite(db->sql, "cannot read variants");
 		goto done;
 	}
-	if ((error = flush_run(&b)) < 0 || (error = merge_runs(&b, compact)) < 0 ||
+	if ((error = flush_run(&b)) < 0 || (error = sketch_flush(&b)) < 0 ||
+	    (error = merge_runs(&b, compact)) < 0 ||
 	    (error = set_meta_int(db, "index_tuv", last)) < 0 ||
 	    (error = set_meta_int(db, "index_runs", b.run)) < 0 ||
 	    (error = set_meta_text(db, "index_langs", tm__buf_str(&langs))) < 0)
@@ -566,6 +697,8 @@ done:
 	tm__buf_release(&prev);
 	sqlite3_finalize(sel);
 	sqlite3_finalize(b.ins);
+	sqlite3_finalize(b.sk_get);
+	sqlite3_finalize(b.sk_put);
 	free(b.pairs);
 	free(b.tmp);
 	tm__buf_release(&b.blob);
@@ -598,7 +731,7 @@ tm__index_rebuild(tm_db *db)
 
 	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
 		return error;
-	if ((error = tm__exec(db, "DELETE FROM ngram")) < 0 ||
+	if ((error = tm__exec(db, "DELETE FROM ngram; DELETE FROM sketch")) < 0 ||
 	    (error = set_meta_int(db, "index_runs", 0)) < 0 ||
 	    (error = index_from(db, 0, true)) < 0 ||
 	    (error = tm__exec(db, "COMMIT")) < 0) {

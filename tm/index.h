@@ -45,6 +45,26 @@ int tm__whole_grams(struct tm__u32v *out, uint32_t salt,
     const struct tm__tokens *t);
 
 /*
+ * A variant's sketch: a 56-bit Bloom filter of its grams (grams->v from
+ * `from` on) and of each number with the token after it, one bit each,
+ * and its number of tokens (at most 255) in the top byte.  Candidates
+ * that tie on the rare grams a lookup reads are told apart by how much
+ * of the rest of the query their sketch holds.
+ */
+#define TM__SKETCH_BITS 56
+uint64_t tm__sketch(const struct tm__tokens *t, const struct tm__u32v *grams,
+    size_t from);
+/* Sketches stored a block (a row of table sketch) at a time. */
+#define TM__SKETCH_BLOCK 1024
+/*
+ * Load the stored sketches into *arr (indexed by variant id, 0 where
+ * none), *n its length (a multiple of TM__SKETCH_BLOCK): from the
+ * last block loaded on, so that a caller that loaded them before reads
+ * only what was added since.
+ */
+int tm__sketches_load(tm_db *db, uint64_t **arr, size_t *n);
+
+/*
  * Index every variant added since the last update, in one transaction
  * of its own.  Returns 0, TM_EDB or TM_ENOMEM.
  */

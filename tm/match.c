@@ -17,6 +17,13 @@
 /* Candidates verified per lookup, at most. */
 #define CANDIDATES 128
 /*
+ * Candidates ranked by their sketch before the best CANDIDATES are
+ * scored: the POOL sharing most counted grams and all that tie with
+ * the last of them, up to POOL_MAX.
+ */
+#define POOL 2048
+#define POOL_MAX 32768
+/*
  * Postings read per lookup: grams are read rarest first until this many
  * bytes of lists (some 100,000 ids) have been read, but always the two
  * rarest.  Common grams tell little and cost most.
@@ -41,6 +48,10 @@ struct tm__matcher {
 	 */
 	uint8_t *counts;
 	int64_t ncounts;
+	/* Every variant's sketch by id (index.h), as of index_tuv sk_upto. */
+	uint64_t *sk;
+	size_t nsk;
+	int64_t sk_upto;
 	struct tm__i64v touched;	/* ids whose count is not zero */
 };
 
@@ -58,6 +69,7 @@ tm__matcher_free(struct tm__matcher *m)
 	sqlite3_finalize(m->begin);
 	sqlite3_finalize(m->commit);
 	free(m->counts);
+	free(m->sk);
 	tm__i64v_release(&m->touched);
 	free(m);
 }
@@ -130,9 +142,16 @@ prepare_lookup(tm_db *db, struct tm__matcher **out)
 		    TM__KEY_TRAD_TO_SIMP : 0;
 	}
 	sqlite3_reset(m->maxid);
-	if (max > indexed && !(db->flags & TM_DB_READONLY) &&
-	    (error = tm__index_update(db)) < 0)
-		return error;
+	if (max > indexed && !(db->flags & TM_DB_READONLY)) {
+		if ((error = tm__index_update(db)) < 0)
+			return error;
+		indexed = max;
+	}
+	if (indexed > m->sk_upto) {
+		if ((error = tm__sketches_load(db, &m->sk, &m->nsk)) < 0)
+			return error;
+		m->sk_upto = indexed;
+	}
 	if (max >= m->ncounts) {
 		uint8_t *p = tm__realloc(m->counts, (size_t)max + 1024);
 
@@ -292,11 +311,88 @@ cmp_gram_size(const void *a, const void *b)
  * histogram of counts up to date; selecting the best is one pass over
  * the ids counted, not a sort.
  */
+/*
+ * How promising a candidate is: the rare grams it shares with the query
+ * (counted), then, from its sketch, how much of the rest of the query
+ * it holds, how much else it holds, and how far its length is.  Ranks
+ * fall in [0, RANKS).
+ */
+#define RANKS 4096
+
+static unsigned
+rank_of(unsigned count, uint64_t q, uint64_t c)
+{
+	const uint64_t mask = (UINT64_C(1) << TM__SKETCH_BITS) - 1;
+	int shared = __builtin_popcountll(q & c & mask);
+	int extra = __builtin_popcountll(c & ~q & mask);
+	int lq = (int)(q >> 56), lc = (int)(c >> 56);
+	int r;
+
+	if (count == 255)	/* the query's whole sequence */
+		return RANKS - 1;
+	r = (int)count * 8 + shared * 4 - extra * 2 - abs(lq - lc) * 2 + 1024;
+	return r < 0 ? 0 : r >= RANKS - 1 ? RANKS - 2 : (unsigned)r;
+}
+
+/*
+ * Debug builds let tests shrink the postings budget and the candidates
+ * scored (TM_DEBUG_LOOKUP="BYTES,CANDIDATES"), so that a small memory
+ * ties on what is counted as a large one does.
+ */
+static void
+lookup_limits(size_t *budget, size_t *cands)
+{
+#ifdef TM_DEBUG
+	const char *env = getenv("TM_DEBUG_LOOKUP");
+	unsigned long b, c;
+
+	if (env && sscanf(env, "%lu,%lu", &b, &c) == 2 && c >= 1 &&
+	    c <= CANDIDATES) {
+		*budget = b;
+		*cands = c;
+	}
+#else
+	(void)budget;
+	(void)cands;
+#endif
+}
+
+/*
+ * Rank the n candidates of v by rank_of() and keep the best `max` (in
+ * no order) with their rank as count; returns how many were kept.
+ */
+static size_t
+rank_pool(struct tm__matcher *m, struct cand *v, size_t n, uint64_t qsk,
+    size_t max)
+{
+	size_t hist[RANKS], i, k, kept = 0;
+	unsigned t;
+
+	memset(hist, 0, sizeof(hist));
+	for (i = 0; i < n; i++) {
+		int64_t id = v[i].id;
+		uint64_t c = id < (int64_t)m->nsk ? m->sk[id] : 0;
+
+		v[i].count = rank_of(v[i].count, qsk, c);
+		hist[v[i].count]++;
+	}
+	if (n <= max)
+		return n;
+	for (t = RANKS - 1, k = 0; t > 0 && k + hist[t] < max; t--)
+		k += hist[t];
+	/* Those above t and the first max - k at it, in one pass. */
+	for (i = 0, k = max - k; i < n; i++)
+		if (v[i].count > t || (v[i].count == t && k && k--))
+			v[kept++] = v[i];
+	return kept;
+}
+
 static int
 candidates(struct tm__matcher *m, const struct tm__u32v *grams,
     const struct tm__u32v *whole, size_t max, bool all_grams, size_t budget,
-    bool *exhausted, struct cand **out, size_t *nout)
+    bool *exhausted, struct cand **out, size_t *nout, uint64_t qsk)
 {
+	size_t pool = qsk ? POOL : max;
 	struct gram_size *gs = NULL;
 	struct tm__i64v ids = { 0 };
 	struct cand *v = NULL;
@@ -369,14 +465,23 @@ candidates(struct tm__matcher *m, const struct tm__u32v *grams,
 	if (error || !m->touched.n)
 		goto done;
 
-	/* The lowest count that still makes the best `max`. */
-	need = all_grams ? SIZE_MAX : max;
+	/* The lowest count that still makes the best `pool`. */
+	need = all_grams ? SIZE_MAX : pool;
 	for (t = 255, k = 0; t > 1 && k + hist[t] < need; t--)
 		k += hist[t];
 	if (all_grams)
 		t = (unsigned)used;
-	/* All above the threshold, then those at it while room is left. */
-	need = all_grams ? hist[t] : max;
+	/*
+	 * All above the threshold, then those at it while room is left;
+	 * with sketches to rank them, every one at it (they tie on what
+	 * was counted), up to POOL_MAX.
+	 */
+	if (all_grams)
+		need = hist[t];
+	else if (qsk)
+		need = k + hist[t] < POOL_MAX ? k + hist[t] : POOL_MAX;
+	else
+		need = pool;
 	if (!(v = tm__malloc((need + 1) * sizeof(*v)))) {
 		error = tm__error_nomem();
 		goto done;
@@ -397,6 +502,8 @@ candidates(struct tm__matcher *m, const struct tm__u32v *grams,
 			v[n++].count = m->counts[id];
 		}
 	}
+	if (qsk)
+		n = rank_pool(m, v, n, qsk, max);
 	qsort(v, n, sizeof(*v), cmp_cand);
 	if (n > max)
 		n = max;
@@ -1058,6 +1165,8 @@ tm_lookup(tm_matches **out, tm_db *db, const char *text,
 	size_t ncands = 0, nscored, i;
 	char fk[64], tk[64];
 	bool exhausted = false, began = false, done = false;
+	size_t budget = BUDGET_BYTES, ncand = CANDIDATES;
+	uint64_t qsk;
 	uint32_t salt;
 	int pass, error;
 
@@ -1090,6 +1199,8 @@ tm_lookup(tm_matches **out, tm_db *db, const char *text,
 	 * grams were left unread, read more of them and score the new
 	 * candidates too: hard queries pay, easy ones do not.
 	 */
+	qsk = tm__sketch(&lk->q.toks, &grams, 0);
+	lookup_limits(&budget, &ncand);
 	if (whole.n && (error = exact_first(lk, whole.v[0], &scored,
 	    &done)) < 0)
 		goto done;
@@ -1099,9 +1210,9 @@ tm_lookup(tm_matches **out, tm_db *db, const char *text,
 		qsort(scored.v, scored.n, sizeof(*scored.v), cmp_i64);
 		free(cands);
 		cands = NULL;
-		if ((error = candidates(lk->m, &grams, &whole, CANDIDATES,
-		    false, pass ? BUDGET_BYTES * 8 : BUDGET_BYTES, &exhausted,
-		    &cands, &ncands)) < 0)
+		if ((error = candidates(lk->m, &grams, &whole, ncand,
+		    false, pass ? budget * 8 : budget, &exhausted,
+		    &cands, &ncands, qsk)) < 0)
 			break;
 		nscored = scored.n;
 		for (i = 0; i < ncands && !error; i++)
@@ -1436,7 +1547,7 @@ tm_concordance(tm_hits **out, tm_db *db, const char *term,
 		cands = NULL;
 		if ((error = tm__grams(&grams, tm__lang_salt(p), &toks, true)) < 0 ||
 		    (error = candidates(m, &grams, NULL, o->limit * 8 + 256,
-		    true, SIZE_MAX, NULL, &cands, &ncands)) < 0)
+		    true, SIZE_MAX, NULL, &cands, &ncands, 0)) < 0)
 			break;
 		for (i = 0; i < ncands && h->n < o->limit && !error; i++)
 			error = check_hit(h, m, o, cands[i].id, tkey.ptr,

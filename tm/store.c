@@ -284,10 +284,31 @@ migrate_3(tm_db *db)
 	return tm__exec(db, "ALTER TABLE import ADD COLUMN namespaces TEXT");
 }
 
+/*
+ * Schema version 4: a sketch of each variant beside the candidate
+ * index (index.c), which tells apart candidates that share the same
+ * rare grams.  The index is emptied so that the next lookup or
+ * tm reindex builds both together.
+ */
+static int
+migrate_4(tm_db *db)
+{
+	return tm__exec(db,
+	    "CREATE TABLE sketch (\n"
+	    "\tblock INTEGER PRIMARY KEY,\n"
+	    "\t-- 1024 variants' sketches (ids block*1024 on), 64-bit LE\n"
+	    "\tv BLOB NOT NULL\n"
+	    ");\n"
+	    "DELETE FROM ngram;\n"
+	    "UPDATE meta SET value = '0' WHERE key IN ('index_tuv', "
+	    "'index_runs');\n");
+}
+
 static int (*const migrations[])(tm_db *) = {
 	migrate_1,
 	migrate_2,
 	migrate_3,
+	migrate_4,
 };
 #define SCHEMA_VERSION ((int)TM__ARRAY_SIZE(migrations))
 

@@ -61,6 +61,108 @@ runs(tm_db *db)
 }
 #endif
 
+/*
+ * A database of schema 3 (no sketches) is brought to the current
+ * schema on opening; its index is dropped and the next lookup builds
+ * index and sketches again.
+ */
+static void
+upgrade(const char *tmx)
+{
+	const char *q = "日本友好城市捐赠的5万只口罩已于1月29日运抵我市。";
+	char file[300];
+	tm_matches *m = NULL;
+	const tm_match *x;
+	tm_db *db = NULL;
+	sqlite3 *raw;
+
+	snprintf(file, sizeof(file), "%s.db", path);
+	ok(tm_db_open(&db, file, TM_DB_CREATE) == 0 &&
+	    tm_import_tmx(NULL, db, tmx, NULL) == 0 &&
+	    best(db, "zh-CN", "en-US", q, &x, &m) == 100, "a file memory");
+	tm_matches_free(m);
+	m = NULL;
+	tm_db_close(db);
+	db = NULL;
+	ok(sqlite3_open(file, &raw) == SQLITE_OK && sqlite3_exec(raw,
+	    "DROP TABLE sketch; PRAGMA user_version = 3", NULL, NULL, NULL) ==
+	    SQLITE_OK, "made schema 3 again");
+	sqlite3_close(raw);
+	ok(tm_db_open(&db, file, 0) == 0, "it opens and migrates");
+	ok(best(db, "zh-CN", "en-US", q, &x, &m) == 100,
+	    "its lookups find what they found");
+	tm_matches_free(m);
+	m = NULL;
+	ok(best(db, "zh-CN", "en-US", "日本友好城市捐赠的8万只口罩已于1月29日运抵我市",
+	    &x, &m) >= 90, "fuzzy ones too");
+	tm_matches_free(m);
+	tm_db_close(db);
+	unlink(file);
+}
+
+#ifdef TM_DEBUG
+/*
+ * A memory of near-identical units, as templated bulletins make:
+ * with the postings budget and the candidates shrunk, hundreds of
+ * them tie on the grams counted, and only their sketches (the
+ * numbers with their neighbours) tell the best one from the rest.
+ */
+static void
+near_identical(const char *file)
+{
+	static const char *const q[] = {
+		"截至2月1日，全市累计接收境外捐赠资2万件。",
+		"截至1月2日，全市累计接收境外捐赠物资1万件",
+		"截至11月12日，全市累计接受境外捐赠物资3万件。",
+	};
+	tm_matches *m = NULL;
+	const tm_match *x;
+	tm_db *db = NULL;
+	int full[3], d, mo, n;
+	size_t i;
+	FILE *f;
+
+	if (!(f = fopen(file, "w")))
+		return;
+	fputs("<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header/>"
+	    "<body>\n", f);
+	for (n = 1; n <= 3; n++)
+		for (mo = 1; mo <= 12; mo++)
+			for (d = 1; d <= 28; d++)
+				fprintf(f, "<tu><tuv xml:lang=\"zh-CN\"><seg>截至"
+				    "%d月%d日，全市累计接收境外捐赠物资%d万件。"
+				    "</seg></tuv><tuv xml:lang=\"en-US\"><seg>"
+				    "%d/%d: %d0,000 donations</seg></tuv></tu>\n",
+				    mo, d, n, mo, d, n);
+	fputs("</body></tmx>\n", f);
+	fclose(f);
+	ok(tm_db_open(&db, ":memory:", TM_DB_CREATE) == 0 &&
+	    tm_import_tmx(NULL, db, file, NULL) == 0,
+	    "1,008 near-identical units import");
+	for (i = 0; i < TM__ARRAY_SIZE(q); i++) {
+		full[i] = best(db, "zh-CN", "en-US", q[i], &x, &m);
+		tm_matches_free(m);
+		m = NULL;
+	}
+	ok(full[0] >= 90 && full[1] >= 90 && full[2] >= 90,
+	    "read whole, the index finds close matches");
+	setenv("TM_DEBUG_LOOKUP", "1,4", 1);
+	for (i = 0; i < TM__ARRAY_SIZE(q); i++) {
+		ok(best(db, "zh-CN", "en-US", q[i], &x, &m) == full[i],
+		    "3 grams read, 4 candidates scored: still the best for %s",
+		    q[i]);
+		tm_matches_free(m);
+		m = NULL;
+	}
+	ok(best(db, "zh-CN", "en-US", q[0], &x, &m) > 0 &&
+	    strstr(x->source, "2月1日") && strstr(x->source, "2万件"),
+	    "and it is the unit with the query's numbers in their places");
+	tm_matches_free(m);
+	unsetenv("TM_DEBUG_LOOKUP");
+	tm_db_close(db);
+}
+#endif
+
 static const struct {
 	const char *from, *to, *query;
 	int score;
@@ -232,6 +334,8 @@ main(void)
 
 	tm_db_close(db);
 
+	upgrade(file);
+
 #ifdef TM_DEBUG
 	/* Many runs (a tiny buffer): lookups read them all; reindex merges. */
 	setenv("TM_DEBUG_PAIRS_MAX", "64", 1);
@@ -253,6 +357,8 @@ main(void)
 	h = NULL;
 	tm_db_close(db);
 	unsetenv("TM_DEBUG_PAIRS_MAX");
+
+	near_identical(file);
 #endif
 	unlink(file);
 	unlink(path);
