@@ -506,6 +506,9 @@ set_meta_text(tm_db *db, const char *key, const char *v)
 static void
 sketch_decode(uint64_t *out, const unsigned char *p, size_t n)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(out, p, n * sizeof(*out));
+#else
 	size_t i, k;
 
 	for (i = 0; i < n; i++) {
@@ -515,6 +518,7 @@ sketch_decode(uint64_t *out, const unsigned char *p, size_t n)
 			x |= (uint64_t)p[8 * i + k] << (8 * k);
 		out[i] = x;
 	}
+#endif
 }
 
 static int
@@ -565,37 +569,43 @@ int
 tm__sketches_load(tm_db *db, uint64_t **arr, size_t *n)
 {
 	sqlite3_stmt *st = NULL;
-	int64_t block;
+	int64_t block, first = *n ? (int64_t)(*n / TM__SKETCH_BLOCK) - 1 : 0;
 	size_t need;
 	int rc, error;
 
+	/* Room for them all at once: one allocation, not one a block. */
+	if ((error = tm__prepare(db, &st, "SELECT max(block) FROM sketch")) < 0)
+		return error;
+	block = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) :
+	    -1;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (block < 0 || block > INT32_MAX)
+		return 0;
+	need = (size_t)(block + 1) * TM__SKETCH_BLOCK;
+	if (need > *n) {
+		uint64_t *p = tm__realloc(*arr, need * sizeof(*p));
+
+		if (!p)
+			return tm__error_nomem();
+		memset(p + *n, 0, (need - *n) * sizeof(*p));
+		*arr = p;
+		*n = need;
+	}
+	/* From the last block loaded before: it may have filled up since. */
 	if ((error = tm__prepare(db, &st, "SELECT block, v FROM sketch "
 	    "WHERE block >= ? ORDER BY block")) < 0)
 		return error;
-	/* The last block loaded may have been filled up since. */
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)(*n ? *n / TM__SKETCH_BLOCK - 1
-	    : 0));
+	sqlite3_bind_int64(st, 1, first);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		block = sqlite3_column_int64(st, 0);
-		if (block < 0 || block > INT32_MAX || sqlite3_column_bytes(st, 1)
-		    != 8 * TM__SKETCH_BLOCK)
-			continue;	/* not ours: ignored, as a missing one */
-		need = (size_t)(block + 1) * TM__SKETCH_BLOCK;
-		if (need > *n) {
-			uint64_t *p = tm__realloc(*arr, need * sizeof(*p));
-
-			if (!p) {
-				error = tm__error_nomem();
-				break;
-			}
-			memset(p + *n, 0, (need - *n) * sizeof(*p));
-			*arr = p;
-			*n = need;
-		}
+		if (block < 0 || (size_t)block >= *n / TM__SKETCH_BLOCK ||
+		    sqlite3_column_bytes(st, 1) != 8 * TM__SKETCH_BLOCK)
+			continue;	/* not ours: as if missing */
 		sketch_decode(*arr + (size_t)block * TM__SKETCH_BLOCK,
 		    sqlite3_column_blob(st, 1), TM__SKETCH_BLOCK);
 	}
-	if (!error && rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE)
 		error = tm__error_sqlite(db->sql, "cannot read the index");
 	sqlite3_finalize(st);
 	return error;
