@@ -305,7 +305,8 @@ link_cost(struct dp *d, size_t i, size_t j, int mv, int *error)
 		bool byline = c == 1 && sd->s[f].byline;
 
 		cost += byline ? P.skip_byline : P.skip * (double)c;
-		for (x = f; x < f + c; x++) {
+		/* A byline's place and date need no partner. */
+		for (x = f; x < f + c && !byline; x++) {
 			const uint32_t *t = sd->pool.tok + sd->s[x].a0;
 			size_t y;
 
