@@ -176,7 +176,8 @@ add_segment(void *payload, const char *text, size_t len, size_t para,
 	free(cps);
 	if (error < 0)
 		goto done;
-	qsort(a.tok, a.n, sizeof(*a.tok), cmp_u32);
+	if (a.n > 1)
+		qsort(a.tok, a.n, sizeof(*a.tok), cmp_u32);
 	st->a0 = sd->pool.n;
 	st->na = a.n;
 	if (a.n && (sd->pool.n + a.n > sd->pool.cap)) {
@@ -220,11 +221,13 @@ gather(struct dp *d, int k, size_t first, size_t count, size_t *n)
 	}
 	*n = 0;
 	for (i = first; i < first + count; i++) {
+		if (!sd->s[i].na)
+			continue;
 		memcpy(d->scratch[k] + *n, sd->pool.tok + sd->s[i].a0,
 		    sd->s[i].na * sizeof(uint32_t));
 		*n += sd->s[i].na;
 	}
-	if (count > 1)
+	if (count > 1 && *n > 1)
 		qsort(d->scratch[k], *n, sizeof(uint32_t), cmp_u32);
 	return 0;
 }

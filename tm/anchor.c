@@ -230,11 +230,12 @@ chinese(struct tm__anchors *a, const struct scan *s, size_t *i,
 {
 	double total = 0, section = 0, num = 0, u, seq = 0;
 	size_t b = *i, j = *i, ndigits = 0;
-	bool units = false;
+	bool units = false, zero = false;
 	int d;
 
 	for (; j < s->n; j++) {
 		if ((d = han_digit(s->c[j])) >= 0) {
+			zero = zero || d == 0;
 			num = d;
 			seq = seq * 10 + d;
 			ndigits++;
@@ -258,9 +259,16 @@ chinese(struct tm__anchors *a, const struct scan *s, size_t *i,
 		return 0;
 	*i = j;
 	if (!units) {
-		/* Digit by digit: 二〇二〇; a lone numeral needs a counter. */
-		if (ndigits >= 2 || force || (j < s->n && han_counter(s->c[j]) &&
-		    (seq != 1 || han_date(s->c[j]))))
+		/*
+		 * Digit by digit (二〇二〇, 一九四九年) needs a zero, three
+		 * digits or 年: 一一 and 三四 are words or ranges.  A lone
+		 * numeral needs a counter, and 一 a date or time unit.
+		 */
+		if (ndigits >= 2 && (zero || ndigits >= 3 ||
+		    (j < s->n && s->c[j] == 0x5e74)))
+			return emit(a, s, j, seq);
+		if (ndigits == 1 && (force || (j < s->n &&
+		    han_counter(s->c[j]) && (seq != 1 || han_date(s->c[j])))))
 			return emit(a, s, j, seq);
 		return 0;
 	}
@@ -392,9 +400,10 @@ tm__anchors_scan(struct tm__anchors *a, const UChar32 *c, size_t n,
 				if (i == b)
 					i++;
 			}
-		} else if (ch == 0x65e5 && i >= 2 && c[i - 2] == 0x661f &&
-		    c[i - 1] == 0x671f) {
-			error = add(a, TOKEN(TM__ANCHOR_WEEKDAY, 7));	/* 星期日 */
+		} else if ((ch == 0x65e5 || ch == 0x5929) && ((i >= 2 &&
+		    c[i - 2] == 0x661f && c[i - 1] == 0x671f) || (i >= 1 &&
+		    c[i - 1] == 0x5468))) {	/* 星期日 星期天 周日 周天 */
+			error = add(a, TOKEN(TM__ANCHOR_WEEKDAY, 7));
 			i++;
 		} else if (is_letter(ch)) {
 			b = i;

@@ -254,7 +254,8 @@ tm_dict_load(tm_dict **out, const char *path)
 		goto done;
 	}
 	sort_dict = d;
-	qsort(d->e, d->n, sizeof(*d->e), cmp_entry);
+	if (d->n > 1)
+		qsort(d->e, d->n, sizeof(*d->e), cmp_entry);
 	sort_dict = NULL;
 	*out = d;
 	d = NULL;
