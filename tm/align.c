@@ -352,7 +352,7 @@ run_dp(struct dp *d, struct ilink **out, size_t *nout)
 	*nout = 0;
 	/* A band around the diagonal; the whole table when it is small. */
 	w = (n + 1) * (m + 1) <= 4000000 ? m + 1 :
-	    200 + (n > m ? n - m : m - n);
+	    100 + (n > m ? n - m : m - n);
 	if (!(lo = tm__calloc(rows, sizeof(*lo))) ||
 	    !(hi = tm__calloc(rows, sizeof(*hi))) ||
 	    !(off = tm__calloc(rows + 1, sizeof(*off)))) {
@@ -370,6 +370,11 @@ run_dp(struct dp *d, struct ilink **out, size_t *nout)
 		cells += hi[i] - lo[i] + 1;
 	}
 	off[rows] = cells;
+	if (cells > 64000000) {
+		error = tm__error(TM_EINVAL, "align: too many segments to align "
+		    "as one document (%zu and %zu): split the texts", n, m);
+		goto done;
+	}
 	if (!(cost = tm__malloc(cells * sizeof(*cost))) ||
 	    !(back = tm__malloc(cells))) {
 		error = TM_ENOMEM;
@@ -1079,10 +1084,19 @@ tm_alignment_import(tm_import_result *out, tm_db *db, const tm_alignment *a,
 	struct tm__buf b = { 0 }, path = { 0 };
 	const char *dir = getenv("TMPDIR");
 	FILE *f = NULL;
+	size_t i, units = 0;
 	int error, fd = -1;
 
 	if (!a || !db)
 		return tm__error(TM_EINVAL, "align: bad arguments");
+	/* No unit with both sides: nothing to import, no empty import. */
+	for (i = 0; i < a->n; i++)
+		units += a->links[i].nsrc && a->links[i].ntgt;
+	if (units == 0) {
+		if (out)
+			memset(out, 0, sizeof(*out));
+		return 0;
+	}
 	if ((error = render(&b, a, TM_ALIGN_TMX)) < 0 ||
 	    (error = tm__buf_printf(&path, "%s/tm-align-XXXXXX.tmx",
 	    dir && *dir ? dir : "/tmp")) < 0) {

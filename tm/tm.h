@@ -654,6 +654,10 @@ TM_EXTERN int tm_alignment_write(const tm_alignment *a, const char *path,
  * Import the alignment's TMX (TM_ALIGN_TMX) into the memory through the
  * same reader as tm_import_tmx(), in one transaction; x-align-score and
  * x-align-doc stay on each unit as props, so that tm export keeps them.
+ * (The import's file name in tm stats is the temporary TMX.)  An
+ * alignment without a link that has both sides imports nothing and
+ * leaves no trace.  Returns what tm_import_tmx() returns, or TM_EIO when
+ * the temporary file ($TMPDIR, else /tmp) cannot be written.
  */
 TM_EXTERN int tm_alignment_import(tm_import_result *out, tm_db *db,
     const tm_alignment *a, const tm_import_options *opts);
