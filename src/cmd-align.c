@@ -14,7 +14,7 @@
 static const char usage_text[] =
     "usage: tm align --from LANG --to LANG [-o OUT.tmx] [--tsv FILE]\n"
     "                [--links FILE] [--json] [--import] [--dict FILE]\n"
-    "                [--lines] [--encoding NAME] [--srx FILE\n"
+    "                [--no-memory] [--lines] [--encoding NAME] [--srx FILE\n"
     "                [--srx-mode extend|replace]] SRC TGT\n"
     "\n"
     "Align a text with its translation: paragraphs, then sentences, by\n"
@@ -32,12 +32,27 @@ static const char usage_text[] =
     "    --json             print the links as JSON\n"
     "    --import           import the aligned units into the memory\n"
     "    --dict FILE        a bilingual dictionary (CC-CEDICT format)\n"
+    "    --no-memory        do not take the memory's short units (terms,\n"
+    "                       names) as anchors (by default they are, when\n"
+    "                       the memory exists)\n"
     "    --lines            each line is one segment (pre-segmented input)\n"
     "    --encoding NAME    both files' encoding (default: UTF-8, else\n"
     "                       GB18030 detected)\n"
     "    --srx FILE         SRX 2.0 segmentation rules (see tm segment)\n"
     "    --srx-mode MODE    extend (default) or replace the built-in rules\n"
     "    -q, --quiet        no summary on stderr\n";
+
+/* Open the memory for reading if there is one; no message if not. */
+static void
+open_quietly(struct cli *cli)
+{
+	if (!cli->db_path && tm_db_default_path(&cli->default_path) == 0)
+		cli->db_path = cli->default_path;
+	if (cli->db_path && tm_db_open(&cli->db, cli->db_path,
+	    TM_DB_READONLY) < 0)
+		cli->db = NULL;
+	tm_error_clear();
+}
 
 int
 cmd_align(int argc, char **argv, struct cli *cli)
@@ -56,12 +71,13 @@ cmd_align(int argc, char **argv, struct cli *cli)
 		{ "srx", required_argument, NULL, 's' },
 		{ "srx-mode", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "no-memory", no_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	tm_align_options ao = TM_ALIGN_OPTIONS_INIT;
 	const char *tmx = NULL, *tsv = NULL, *links = NULL, *dict = NULL;
-	bool json = false, import = false, quiet = false;
+	bool json = false, import = false, quiet = false, memory = true;
 	tm_dict *d = NULL;
 	tm_alignment *al = NULL;
 	int c, rc = 1;
@@ -80,6 +96,7 @@ cmd_align(int argc, char **argv, struct cli *cli)
 		case 'e': ao.encoding = optarg; break;
 		case 's': ao.srx = optarg; break;
 		case 'q': quiet = true; break;
+		case 'M': memory = false; break;
 		case 'm':
 			if (strcmp(optarg, "extend") == 0)
 				ao.srx_mode = TM_SRX_EXTEND;
@@ -102,8 +119,28 @@ cmd_align(int argc, char **argv, struct cli *cli)
 			cli_tm_error(cli, NULL);
 			goto done;
 		}
-		ao.dict = d;
 	}
+	/*
+	 * The memory's short units (terms, names, titles) are anchors too:
+	 * from the memory --import writes to, else from the default one
+	 * when it exists (never created for this).
+	 */
+	if (import) {
+		cli->flags |= CMD_WRITES;
+		if (cli_open_db(cli))
+			goto done;
+	} else if (memory) {
+		open_quietly(cli);
+	}
+	if (cli->db && memory) {
+		if ((!d && tm_dict_new(&d) < 0) ||
+		    tm_dict_add_memory(d, cli->db, ao.from, ao.to, 8) < 0) {
+			cli_tm_error(cli, "reading the memory");
+			goto done;
+		}
+	}
+	if (d && tm_dict_count(d) > 0)
+		ao.dict = d;
 	if (tm_align_files(&al, argv[optind], argv[optind + 1], &ao) < 0) {
 		cli_tm_error(cli, NULL);
 		goto done;
@@ -121,9 +158,6 @@ cmd_align(int argc, char **argv, struct cli *cli)
 		tm_import_options io = TM_IMPORT_OPTIONS_INIT;
 		tm_import_result res;
 
-		cli->flags |= CMD_WRITES;
-		if (cli_open_db(cli))
-			goto done;
 		if (tm_alignment_import(&res, cli->db, al, &io) < 0) {
 			cli_tm_error(cli, "import");
 			goto done;

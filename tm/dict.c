@@ -18,6 +18,7 @@
 
 struct entry {
 	size_t head;		/* offset of the headword in the arena */
+	const char *hp;		/* the headword, once the arena is final */
 	size_t t0, nt;		/* its gloss tokens in toks */
 };
 
@@ -156,15 +157,24 @@ done:
 	return error;
 }
 
-static const tm_dict *sort_dict;
-
 static int
 cmp_entry(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
 
-	return strcmp(sort_dict->arena.ptr + x->head,
-	    sort_dict->arena.ptr + y->head);
+	return strcmp(x->hp, y->hp);
+}
+
+/* Sort the headwords for find(), once the arena has stopped moving. */
+static void
+finish(tm_dict *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		d->e[i].hp = d->arena.ptr + d->e[i].head;
+	if (d->n > 1)
+		qsort(d->e, d->n, sizeof(*d->e), cmp_entry);
 }
 
 static int
@@ -253,10 +263,7 @@ tm_dict_load(tm_dict **out, const char *path)
 		    tm__strerror(errno));
 		goto done;
 	}
-	sort_dict = d;
-	if (d->n > 1)
-		qsort(d->e, d->n, sizeof(*d->e), cmp_entry);
-	sort_dict = NULL;
+	finish(d);
 	*out = d;
 	d = NULL;
 done:
@@ -264,6 +271,57 @@ done:
 	if (f)
 		fclose(f);
 	tm_dict_free(d);
+	return error;
+}
+
+int
+tm_dict_new(tm_dict **out)
+{
+	if (!out)
+		return tm__error(TM_EINVAL, "dict: bad arguments");
+	if (!(*out = tm__calloc(1, sizeof(**out))))
+		return tm__error_nomem();
+	return 0;
+}
+
+int
+tm_dict_add_memory(tm_dict *d, tm_db *db, const char *from, const char *to,
+    size_t max_chars)
+{
+	sqlite3_stmt *st = NULL;
+	int error, rc;
+
+	if (!d || !db || !from || !to)
+		return tm__error(TM_EINVAL, "dict: bad arguments");
+	/*
+	 * Short source variants (terms, names, titles) with a translation:
+	 * the translation's words are the headword's glosses.
+	 */
+	if ((error = tm__prepare(db, &st, "SELECT s.lang, coalesce(s.text, "
+	    "s.seg), t.lang, coalesce(t.text, t.seg) FROM tuv s JOIN tuv t "
+	    "ON t.tu_id = s.tu_id AND t.id <> s.id WHERE "
+	    "length(coalesce(s.text, s.seg)) BETWEEN 2 AND ?1 AND "
+	    "length(coalesce(t.text, t.seg)) <= 80")) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)(max_chars > MAX_HEAD ?
+	    MAX_HEAD : max_chars));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && error == 0) {
+		const char *sl = (const char *)sqlite3_column_text(st, 0);
+		const char *sx = (const char *)sqlite3_column_text(st, 1);
+		const char *tl = (const char *)sqlite3_column_text(st, 2);
+		const char *tx = (const char *)sqlite3_column_text(st, 3);
+
+		if (!sl || !sx || !tl || !tx || !tm_lang_match(from, sl) ||
+		    !tm_lang_match(to, tl) || strchr(sx, '<'))
+			continue;
+		error = add_entry(d, sx, strlen(sx), tx, strlen(tx));
+		if (error < 0)
+			error = tm__error_nomem();
+	}
+	if (error == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		error = tm__error_sqlite(db->sql, "reading the memory's terms");
+	sqlite3_finalize(st);
+	finish(d);
 	return error;
 }
 
@@ -291,7 +349,7 @@ find(const tm_dict *d, const char *key)
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(key, d->arena.ptr + d->e[mid].head);
+		int c = strcmp(key, d->e[mid].hp);
 
 		if (c == 0)
 			return &d->e[mid];

@@ -547,6 +547,16 @@ typedef struct tm_dict tm_dict;
  * line: the message names file and line), TM_EUTF8 or TM_ENOMEM.
  */
 TM_EXTERN int tm_dict_load(tm_dict **out, const char *path);
+/* An empty dictionary, to fill with tm_dict_add_memory(). */
+TM_EXTERN int tm_dict_new(tm_dict **out);
+/*
+ * Add the memory's own short units as entries: every variant in `from`
+ * of 2 to max_chars (at most 8) characters with a variant in `to` in
+ * the same unit (terms, names, titles); the translation's words are the
+ * entry's glosses.  Returns 0, TM_EINVAL, TM_EDB or TM_ENOMEM.
+ */
+TM_EXTERN int tm_dict_add_memory(tm_dict *d, tm_db *db, const char *from,
+    const char *to, size_t max_chars);
 TM_EXTERN size_t tm_dict_count(const tm_dict *d);
 TM_EXTERN void tm_dict_free(tm_dict *d);
 

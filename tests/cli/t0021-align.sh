@@ -93,7 +93,7 @@ is "$(cat "$OUT")" "" "... and no output"
 
 run tm align --help
 is "$RC" 0 "--help exits 0"
-for o in --from --to -o --tsv --links --json --import --dict --lines --encoding --srx --srx-mode; do
+for o in --from --to -o --tsv --links --json --import --dict --no-memory --lines --encoding --srx --srx-mode; do
 	like "$(cat "$OUT")" "(^|[^a-z-])$o([^a-z-]|\$)" "--help lists $o"
 done
 run tm help align

@@ -206,6 +206,39 @@ main(void)
 		tm__anchors_release(&b);
 	}
 
+	/* The memory's short units as a dictionary. */
+	snprintf(path, sizeof(path), "%s/terms.tmx", dir);
+	write_file(path, "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\">"
+	    "<header creationtool=\"t\" creationtoolversion=\"1\" "
+	    "segtype=\"phrase\" o-tmf=\"t\" adminlang=\"en\" srclang=\"zh-CN\" "
+	    "datatype=\"plaintext\"/><body>\n"
+	    "<tu><tuv xml:lang=\"zh-CN\"><seg>总领事</seg></tuv>"
+	    "<tuv xml:lang=\"en-US\"><seg>Consul General</seg></tuv></tu>\n"
+	    "<tu><tuv xml:lang=\"zh-CN\"><seg>春节招待会</seg></tuv>"
+	    "<tuv xml:lang=\"en-US\"><seg>Spring Festival reception</seg></tuv></tu>\n"
+	    "<tu><tuv xml:lang=\"zh-CN\"><seg>这是一个远远超过八个字的长句子。</seg></tuv>"
+	    "<tuv xml:lang=\"en-US\"><seg>A long sentence.</seg></tuv></tu>\n"
+	    "</body></tmx>\n");
+	{
+		tm_db *db = NULL;
+		tm_dict *md = NULL;
+
+		ok(tm_db_open(&db, ":memory:", TM_DB_CREATE) == 0 &&
+		    tm_import_tmx(NULL, db, path, NULL) == 0, "a memory of terms");
+		ok(tm_dict_new(&md) == 0 &&
+		    tm_dict_add_memory(md, db, "zh", "en", 8) == 0,
+		    "the memory's units as a dictionary");
+		is_int(tm_dict_count(md), 2, "... the two short ones, zh to en");
+		tm_dict_free(md);
+		md = NULL;
+		ok(tm_dict_new(&md) == 0 &&
+		    tm_dict_add_memory(md, db, "fr", "en", 8) == 0 &&
+		    tm_dict_count(md) == 0, "... none for another language");
+		tm_dict_free(md);
+		tm_db_close(db);
+		unlink(path);
+	}
+
 	/* The fixture, in both modes. */
 	if (!srcdir)
 		srcdir = ".";
