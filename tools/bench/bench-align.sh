@@ -75,7 +75,7 @@ align() {
 	mkdir -p "$2"
 	for f in "$sets/$1"/*.zh; do
 		b=$(basename "$f" .zh)
-		"$tm" align --from zh --to en --lines ${extra[@]+"${extra[@]}"} \
+		"$tm" align --from zh --to en --lines --no-memory ${extra[@]+"${extra[@]}"} \
 			--links "$2/$b.align" "$f" "$sets/$1/$b.en"
 	done
 }
