@@ -221,14 +221,23 @@ gather(struct dp *d, int k, size_t first, size_t count, size_t *n)
 	}
 	*n = 0;
 	for (i = first; i < first + count; i++) {
-		if (!sd->s[i].na)
+		const uint32_t *t = sd->pool.tok + sd->s[i].a0;
+		uint32_t *o = d->scratch[k];
+		size_t na = sd->s[i].na, x, y;
+
+		if (!na)
 			continue;
-		memcpy(d->scratch[k] + *n, sd->pool.tok + sd->s[i].a0,
-		    sd->s[i].na * sizeof(uint32_t));
+		/* Each segment's anchors are sorted: insert in order. */
+		y = *n + na;
+		x = *n;
+		while (na > 0) {
+			if (x > 0 && o[x - 1] > t[na - 1])
+				o[--y] = o[--x];
+			else
+				o[--y] = t[--na];
+		}
 		*n += sd->s[i].na;
 	}
-	if (count > 1 && *n > 1)
-		qsort(d->scratch[k], *n, sizeof(uint32_t), cmp_u32);
 	return 0;
 }
 
@@ -283,9 +292,26 @@ chars(const struct dp *d, int k, size_t first, size_t count)
 	return (double)(cum[first + count] - cum[first]);
 }
 
-/* The cost of taking items [i-di, i) and [j-dj, j) as one link. */
+/* The largest reward a shared anchor can bring. */
 static double
-link_cost(struct dp *d, size_t i, size_t j, int mv, int *error)
+max_match(void)
+{
+	double m = 0;
+	size_t k;
+
+	for (k = 0; k < TM__ANCHOR_KINDS; k++)
+		if (P.match[k] > m)
+			m = P.match[k];
+	return m;
+}
+
+/*
+ * The cost of taking items [i-di, i) and [j-dj, j) as one link, or
+ * INFINITY when it cannot come under `bound` (the anchors, the only part
+ * that lowers a cost, are then not compared).
+ */
+static double
+link_cost(struct dp *d, size_t i, size_t j, int mv, double bound, int *error)
 {
 	int di = moves[mv][0], dj = moves[mv][1];
 	size_t s0 = 0, ns = 0, t0 = 0, nt = 0, x;
@@ -325,6 +351,17 @@ link_cost(struct dp *d, size_t i, size_t j, int mv, int *error)
 	lt = chars(d, 1, t0, nt);
 	r = log(lt / d->ratio + P.smooth) - log(ls + P.smooth);
 	cost += r * r / (2 * P.sigma * P.sigma);
+	{
+		const struct side *a = &d->al->side[0], *b = &d->al->side[1];
+		size_t na = a->s[s0 + ns - 1].a0 + a->s[s0 + ns - 1].na -
+		    a->s[s0].a0, nb = b->s[t0 + nt - 1].a0 +
+		    b->s[t0 + nt - 1].na - b->s[t0].a0;
+
+		if (na == 0 && nb == 0)
+			return cost;
+		if (cost - max_match() * (double)(na < nb ? na : nb) >= bound)
+			return INFINITY;
+	}
 	cost += anchor_cost(d, s0, ns, t0, nt, error);
 	return cost;
 }
@@ -400,7 +437,7 @@ run_dp(struct dp *d, struct ilink **out, size_t *nout)
 				c = cost[off[pi] + pj - lo[pi]];
 				if (c == INFINITY)
 					continue;
-				c += link_cost(d, i, j, mv, &error);
+				c += link_cost(d, i, j, mv, best - c, &error);
 				if (error < 0)
 					goto done;
 				if (c < best) {
