@@ -772,6 +772,22 @@ done:
 	return error;
 }
 
+/* A file name as text for TMX and JSON: invalid UTF-8 bytes become '?'. */
+static char *
+text_name(const char *path)
+{
+	char *t = tm__strdup(path);
+	size_t len = t ? strlen(t) : 0, i = 0, ok;
+
+	while (t && i < len) {
+		ok = tm__utf8_valid(t + i, len - i);
+		i += ok;
+		if (i < len)
+			t[i++] = '?';
+	}
+	return t;
+}
+
 int
 tm_align_files(tm_alignment **out, const char *src_path,
     const char *tgt_path, const tm_align_options *opts)
@@ -789,8 +805,8 @@ tm_align_files(tm_alignment **out, const char *src_path,
 		goto done;
 	if ((error = tm_align_texts(out, a, na, b, nb, opts)) < 0)
 		goto done;
-	if (!((*out)->side[0].file = tm__strdup(src_path)) ||
-	    !((*out)->side[1].file = tm__strdup(tgt_path))) {
+	if (!((*out)->side[0].file = text_name(src_path)) ||
+	    !((*out)->side[1].file = text_name(tgt_path))) {
 		tm_alignment_free(*out);
 		*out = NULL;
 		error = tm__error_nomem();
@@ -925,6 +941,39 @@ add_attr(struct tm__buf *out, const char *name, const char *value)
 	return tm__buf_addc(out, '"');
 }
 
+/*
+ * Text for XML: the C0 controls other than tab, line feed and carriage
+ * return, and U+FFFE and U+FFFF, cannot be written in XML 1.0 at all,
+ * not even as references; each becomes a space.
+ */
+static int
+add_xml_text(struct tm__buf *out, const char *s, size_t len)
+{
+	size_t i, start = 0;
+	int error;
+
+	for (i = 0; i < len; i++) {
+		size_t bad = 0;
+
+		if ((unsigned char)s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' &&
+		    s[i] != '\r')
+			bad = 1;
+		else if (i + 2 < len && (unsigned char)s[i] == 0xef &&
+		    (unsigned char)s[i + 1] == 0xbf &&
+		    ((unsigned char)s[i + 2] == 0xbe ||
+		    (unsigned char)s[i + 2] == 0xbf))
+			bad = 3;
+		if (!bad)
+			continue;
+		if ((error = tm__buf_add_xml(out, s + start, i - start,
+		    false)) < 0 || (error = tm__buf_addc(out, ' ')) < 0)
+			return error;
+		i += bad - 1;
+		start = i + 1;
+	}
+	return tm__buf_add_xml(out, s + start, len - start, false);
+}
+
 static int
 tmx_text(struct tm__buf *out, const tm_alignment *a)
 {
@@ -966,7 +1015,7 @@ tmx_text(struct tm__buf *out, const tm_alignment *a)
 		    "      <prop type=\"x-align-doc\">", date, l->score,
 		    l->nsrc, l->ntgt);
 		if (error == 0)
-			error = tm__buf_add_xml(out, doc.ptr, doc.len, false);
+			error = add_xml_text(out, doc.ptr, doc.len);
 		if (error == 0)
 			error = tm__buf_adds(out, "</prop>\n");
 		for (k = 0; k < 2 && error == 0; k++) {
@@ -977,8 +1026,8 @@ tmx_text(struct tm__buf *out, const tm_alignment *a)
 			if (error == 0)
 				error = tm__buf_adds(out, "><seg>");
 			if (error == 0)
-				error = tm__buf_add_xml(out, seg[k]->ptr,
-				    seg[k]->len, false);
+				error = add_xml_text(out, seg[k]->ptr,
+				    seg[k]->len);
 			if (error == 0)
 				error = tm__buf_adds(out, "</seg></tuv>\n");
 		}

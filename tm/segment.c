@@ -218,23 +218,56 @@ done:
 	return error;
 }
 
+/*
+ * Whether a line ends a sentence: . ! ? ; and their Chinese forms or an
+ * ellipsis, maybe followed by closing quotes and brackets.  A comma or a
+ * colon does not (wrapped lines break there too).
+ */
 static bool
 ends_sentence(const char *s, size_t len)
 {
-	static const char *const ends[] = {
-		".", "!", "?", ";", ":", "\"", "'", ")", "\xe3\x80\x82",
-		"\xef\xbc\x81", "\xef\xbc\x9f", "\xef\xbc\x9b", "\xef\xbc\x9a",
-		"\xe2\x80\x9d", "\xe2\x80\x99", "\xe2\x80\xa6", "\xef\xbc\x89",
-		"\xe3\x80\x8d", "\xe3\x80\x8f", ",", "\xef\xbc\x8c",
+	static const char *const closers[] = {
+		"\"", "'", ")", "]", "\xe2\x80\x9d", "\xe2\x80\x99",
+		"\xef\xbc\x89", "\xe3\x80\x8d", "\xe3\x80\x8f",
+		"\xe3\x80\x8b",
+	};
+	static const char *const enders[] = {
+		".", "!", "?", ";", "\xe3\x80\x82", "\xef\xbc\x81",
+		"\xef\xbc\x9f", "\xef\xbc\x9b", "\xe2\x80\xa6",
 	};
 	size_t k, l;
+	bool more = true;
 
-	for (k = 0; k < TM__ARRAY_SIZE(ends); k++) {
-		l = strlen(ends[k]);
-		if (len >= l && memcmp(s + len - l, ends[k], l) == 0)
+	while (more) {
+		more = false;
+		for (k = 0; k < TM__ARRAY_SIZE(closers); k++) {
+			l = strlen(closers[k]);
+			if (len > l && memcmp(s + len - l, closers[k], l) == 0) {
+				len -= l;
+				more = true;
+			}
+		}
+	}
+	for (k = 0; k < TM__ARRAY_SIZE(enders); k++) {
+		l = strlen(enders[k]);
+		if (len >= l && memcmp(s + len - l, enders[k], l) == 0)
 			return true;
 	}
 	return false;
+}
+
+/* Whether a line ends with punctuation of any kind (no heading does). */
+static bool
+ends_punct(const char *s, size_t len)
+{
+	size_t i = len;
+	UChar32 c;
+
+	if (!len)
+		return false;
+	U8_BACK_1((const uint8_t *)s, 0, i);
+	U8_NEXT(s, i, len, c);
+	return u_ispunct(c);
 }
 
 static size_t
@@ -388,7 +421,8 @@ tm__segment(const tm_segmenter *sg, const char *text, size_t len,
 			error = flush(sg, &ps, sink, true);
 		else if (ends_sentence(s, l))
 			error = flush(sg, &ps, sink, !has_next || nl == 0);
-		else if (ps.nlines == 1 && la <= 80 && (!has_next || nl == 0 ||
+		else if (ps.nlines == 1 && la <= 80 && !ends_punct(s, l) &&
+		    (!has_next || nl == 0 ||
 		    count_chars(ns, nl) * 2 >= la * 3))
 			error = flush(sg, &ps, sink, true);
 next:

@@ -64,6 +64,19 @@ run tm align --from zh --to en --links - b.zh one.en
 is "$RC" 0 "very unequal sides align"
 is "$(grep -c . "$OUT")" "$(sed -n '$=' "$OUT")" "... every line is a link"
 
+# Control characters cannot be written in XML: they become spaces, and
+# the TMX stays well-formed and importable.  A file name that is not
+# UTF-8 is written with '?' for its bad bytes.
+printf 'Line one\001 with a control.\fNext.\n' >ctl.en
+printf '第一行\001有控制符。下一句。\n' >ctl.zh
+cp ctl.en "$(printf 'n\377.en')"
+run tm --db c.db align -q --from zh --to en --import -o ctl.tmx ctl.zh "$(printf 'n\377.en')"
+is "$RC" 0 "control characters and a non-UTF-8 file name: exit 0"
+ok "... the TMX is well-formed" xmllint --noout ctl.tmx
+like "$(cat ctl.tmx)" 'x-align-doc">ctl\.zh \| n\?\.en<' "... the name with '?'"
+is "$(tm_plain --db c.db stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["units"])')" 2 \
+    "... and both units are imported"
+
 # GB18030 input is detected.
 python3 -c 'import sys; sys.stdout.buffer.write(open("b.zh", encoding="utf-8").read().encode("gb18030"))' >gb.zh
 run tm align --from zh --to en --links gb.links gb.zh b.en
