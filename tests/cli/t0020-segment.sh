@@ -37,6 +37,10 @@ printf '\357\273\277One. Two.\n' >bom.txt
 run tm segment --lang en bom.txt
 is "$(cat "$OUT")" "$(printf 'One.\nTwo.')" "UTF-8 with BOM"
 
+printf 'One. Two.\n' | python3 -c 'import sys; sys.stdout.buffer.write(sys.stdin.read().encode("utf-16"))' >u16.txt
+run tm segment --lang en u16.txt
+is "$(cat "$OUT")" "$(printf 'One.\nTwo.')" "UTF-16 with a BOM"
+
 # SRX: extend (the file's rules first) and replace.
 cat >r.srx <<'EOF2'
 <?xml version="1.0" encoding="UTF-8"?>
