@@ -512,6 +512,18 @@ add_link(tm_alignment *al, size_t s, size_t ns, size_t t, size_t nt,
 	return 0;
 }
 
+/* The prior of the move taking di and dj segments. */
+static double
+prior_of(const double *prior, size_t di, size_t dj)
+{
+	int mv;
+
+	for (mv = 0; mv < 8; mv++)
+		if (moves[mv][0] == di && moves[mv][1] == dj)
+			return prior[mv];
+	return 0;
+}
+
 /* Sentence items for segments [first, first+count) of a side. */
 static struct item *
 sentence_items(size_t first, size_t count)
@@ -557,7 +569,8 @@ align_sentences(tm_alignment *al, struct dp *d, size_t s0, size_t ns,
 			*sum_t += chars(d, 1, t0 + l->j, 1);
 		}
 		if (record && (error = add_link(al, s0 + l->i, l->di,
-		    t0 + l->j, l->dj, l->cost)) < 0)
+		    t0 + l->j, l->dj, l->cost - prior_of(P.prior, l->di,
+		    l->dj))) < 0)
 			goto done;
 	}
 done:

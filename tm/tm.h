@@ -590,8 +590,9 @@ typedef struct tm_align_link {
 	size_t tgt, ntgt;
 	/*
 	 * Confidence from 0 to 1: exp(-cost / 4) of the link's cost in the
-	 * model (length, link type, anchors), capped at 1.  Pairs below
-	 * about 0.5 deserve a look.
+	 * model (length and anchors, or the fixed cost of an unmatched
+	 * segment; the link type's prior left out), capped at 1.  Pairs
+	 * below about 0.5 deserve a look.
 	 */
 	double score;
 } tm_align_link;
