@@ -121,17 +121,12 @@ cmd_align(int argc, char **argv, struct cli *cli)
 		}
 	}
 	/*
-	 * The memory's short units (terms, names, titles) are anchors too:
-	 * from the memory --import writes to, else from the default one
-	 * when it exists (never created for this).
+	 * The memory's short units (terms, names, titles) are anchors too,
+	 * when the memory exists; it is opened for writing (and created)
+	 * only once the alignment has succeeded.
 	 */
-	if (import) {
-		cli->flags |= CMD_WRITES;
-		if (cli_open_db(cli))
-			goto done;
-	} else if (memory) {
+	if (memory)
 		open_quietly(cli);
-	}
 	if (cli->db && memory) {
 		if ((!d && tm_dict_new(&d) < 0) ||
 		    tm_dict_add_memory(d, cli->db, ao.from, ao.to, 8) < 0) {
@@ -158,6 +153,11 @@ cmd_align(int argc, char **argv, struct cli *cli)
 		tm_import_options io = TM_IMPORT_OPTIONS_INIT;
 		tm_import_result res;
 
+		tm_db_close(cli->db);
+		cli->db = NULL;
+		cli->flags |= CMD_WRITES;
+		if (cli_open_db(cli))
+			goto done;
 		if (tm_alignment_import(&res, cli->db, al, &io) < 0) {
 			cli_tm_error(cli, "import");
 			goto done;
