@@ -898,6 +898,30 @@ joined(struct tm__buf *b, const tm_alignment *a, int side, size_t first,
 	return error;
 }
 
+/*
+ * Whether a link has text on both sides: only such links make units
+ * (blank lines under TM_ALIGN_LINES are segments without text).
+ */
+static bool
+two_sided(const tm_alignment *a, const tm_align_link *l)
+{
+	size_t i;
+	int k;
+	bool text[2] = { false, false };
+
+	for (k = 0; k < 2; k++) {
+		size_t first = k ? l->tgt : l->src, n = k ? l->ntgt : l->nsrc;
+
+		for (i = first; i < first + n && !text[k]; i++) {
+			const char *p = tm_alignment_segment(a, k, i);
+
+			for (; *p && !text[k]; p++)
+				text[k] = *p != ' ' && *p != '\t';
+		}
+	}
+	return text[0] && text[1];
+}
+
 static int
 links_text(struct tm__buf *out, const tm_alignment *a)
 {
@@ -1017,7 +1041,7 @@ tmx_text(struct tm__buf *out, const tm_alignment *a)
 		const tm_align_link *l = &a->links[i];
 		const struct tm__buf *seg[2] = { &s, &t };
 
-		if (!l->nsrc || !l->ntgt)
+		if (!two_sided(a, l))
 			continue;
 		if ((error = joined(&s, a, 0, l->src, l->nsrc, false)) < 0 ||
 		    (error = joined(&t, a, 1, l->tgt, l->ntgt, false)) < 0)
@@ -1190,7 +1214,7 @@ tm_alignment_import(tm_import_result *out, tm_db *db, const tm_alignment *a,
 		return tm__error(TM_EINVAL, "align: bad arguments");
 	/* No unit with both sides: nothing to import, no empty import. */
 	for (i = 0; i < a->n; i++)
-		units += a->links[i].nsrc && a->links[i].ntgt;
+		units += two_sided(a, &a->links[i]);
 	if (units == 0) {
 		if (out)
 			memset(out, 0, sizeof(*out));

@@ -639,8 +639,8 @@ TM_EXTERN void tm_alignment_free(tm_alignment *a);
 
 enum tm_align_format {
 	/*
-	 * TMX 1.4b: one <tu> per link with both sides (the segments of a
-	 * 1-2 link joined), with props x-align-score (0.000 to 1.000),
+	 * TMX 1.4b: one <tu> per link with text on both sides (the
+	 * segments of a 1-2 link joined), with props x-align-score (0.000 to 1.000),
 	 * x-align-type ("1-2") and x-align-doc ("SRC | TGT", the files).
 	 */
 	TM_ALIGN_TMX = 0,

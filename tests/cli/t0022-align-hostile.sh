@@ -60,6 +60,10 @@ same_file state1.txt state0.txt "... the memory is unchanged"
 printf '\n\n\n' >blank.txt
 run tm align --from zh --to en --lines --links - blank.txt blank.txt
 is "$RC" 0 "--lines with blank lines only: exit 0"
+printf '第一。\n\n第二。\n' >gap.zh
+printf 'First.\n\nSecond.\n' >gap.en
+run tm align --from zh --to en --lines -o gap.tmx gap.zh gap.en
+is "$(grep -c '<tu ' gap.tmx)" 2 "--lines: blank lines make no unit"
 
 # Mismatched sides: a text against an unrelated one of another size.
 printf 'One.\n' >one.en
