@@ -73,5 +73,8 @@ int cmd_stats(int argc, char **argv, struct cli *cli);
 int cmd_lookup(int argc, char **argv, struct cli *cli);
 int cmd_concordance(int argc, char **argv, struct cli *cli);
 int cmd_reindex(int argc, char **argv, struct cli *cli);
+/* Segmentation and alignment. */
+int cmd_segment(int argc, char **argv, struct cli *cli);
+int cmd_align(int argc, char **argv, struct cli *cli);
 
 #endif /* TM_CLI_H */

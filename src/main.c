@@ -32,6 +32,10 @@ static const struct cmd commands[] = {
 	    "find a term in context" },
 	{ "reindex", cmd_reindex, CMD_NEEDS_DB | CMD_WRITES,
 	    "recompute matching keys and the n-gram index" },
+	{ "segment", cmd_segment, 0,
+	    "split a text into sentences" },
+	{ "align", cmd_align, 0,
+	    "align a text with its translation into TMX" },
 	{ "help", cmd_help, 0, "show the commands" },
 	{ "version", cmd_version, 0, "show the version" },
 };

@@ -467,6 +467,212 @@ TM_EXTERN int tm_lang_match(const char *query, const char *tag);
  */
 TM_EXTERN int tm_text_key(char **out, const char *text, size_t len);
 
+/*
+ * Segmentation
+ * ============
+ */
+
+enum tm_srx_mode {
+	TM_SRX_EXTEND = 0,	/* the file's rules first, then the built-in */
+	TM_SRX_REPLACE = 1	/* the file's rules only */
+};
+
+typedef struct tm_segmenter tm_segmenter;
+
+/*
+ * A sentence segmenter for `lang` (BCP 47): ICU's sentence break
+ * iterator plus SRX 2.0 rules.  The built-in rules are themselves an SRX
+ * document (Chinese: ends at 。！？； and …… with closing quotes and
+ * brackets attached, never inside 《》; English: Mr., U.S., No. 5, a.m.,
+ * decimals, initials and ellipses stay together).  `srx_path` (or NULL)
+ * names an SRX 2.0 file whose language rules for `lang` come before the
+ * built-in ones (TM_SRX_EXTEND) or replace them (TM_SRX_REPLACE).  The
+ * file is read without network, external entities or DTD.
+ *
+ * Returns 0, TM_EINVAL (bad language or mode), TM_EIO, TM_EPARSE (not
+ * SRX, or a rule that is not a valid regular expression; the message
+ * names file and line) or TM_ENOMEM.  Free with tm_segmenter_free().
+ */
+TM_EXTERN int tm_segmenter_new(tm_segmenter **out, const char *lang,
+    const char *srx_path, int srx_mode);
+TM_EXTERN void tm_segmenter_free(tm_segmenter *sg);
+
+typedef struct tm_segment {
+	const char *text;	/* the sentence, trimmed, lines joined */
+	size_t para;		/* its paragraph (blank lines, headings), from 0 */
+	long line;		/* the line it starts on, from 1 */
+} tm_segment;
+
+typedef struct tm_segments tm_segments;
+
+/*
+ * Split `text` (UTF-8) into sentences.  A blank line and a heading (a
+ * short line that ends without a full stop, question or exclamation
+ * mark) end a paragraph; lines within a paragraph are joined.
+ * Returns 0, TM_EUTF8 or TM_ENOMEM; free *out with tm_segments_free().
+ */
+TM_EXTERN int tm_segment_text(tm_segments **out, const tm_segmenter *sg,
+    const char *text, size_t len);
+TM_EXTERN size_t tm_segments_count(const tm_segments *s);
+/* The i-th sentence; valid until tm_segments_free(). */
+TM_EXTERN const tm_segment *tm_segments_get(const tm_segments *s, size_t i);
+TM_EXTERN void tm_segments_free(tm_segments *s);
+/* {"lang", "segments": [{"text", "para", "line"}]}; free with tm_free(). */
+TM_EXTERN int tm_segments_json(char **out, const char *lang,
+    const tm_segments *s);
+
+/*
+ * Read a text file as UTF-8: "-" is standard input.  `encoding` names
+ * the file's encoding for ICU (e.g. "GB18030"), or NULL to detect: UTF-8
+ * with or without BOM, else GB18030 (which covers GBK and GB2312) when
+ * the bytes decode cleanly as such.  The caller frees *out with
+ * tm_free(); *len excludes the NUL.  Returns 0, TM_EIO, TM_EUTF8 (not
+ * UTF-8 and not GB18030, or not valid in `encoding`: the message names
+ * file and line), TM_EINVAL (unknown encoding) or TM_ENOMEM.
+ */
+TM_EXTERN int tm_text_read(char **out, size_t *len, const char *path,
+    const char *encoding);
+
+/*
+ * Alignment
+ * =========
+ */
+
+typedef struct tm_dict tm_dict;
+
+/*
+ * Load a bilingual dictionary in CC-CEDICT form, one entry a line:
+ * "Traditional Simplified [pin1 yin1] /gloss/gloss/"; lines starting
+ * with '#' are comments.  Returns 0, TM_EIO, TM_EPARSE (a malformed
+ * line: the message names file and line), TM_EUTF8 or TM_ENOMEM.
+ */
+TM_EXTERN int tm_dict_load(tm_dict **out, const char *path);
+/* An empty dictionary, to fill with tm_dict_add_memory(). */
+TM_EXTERN int tm_dict_new(tm_dict **out);
+/*
+ * Add the memory's own short units as entries: every variant in `from`
+ * of 2 to max_chars (at most 8) characters with a variant in `to` in
+ * the same unit (terms, names, titles); the translation's words are the
+ * entry's glosses.  Returns 0, TM_EINVAL, TM_EDB or TM_ENOMEM.
+ */
+TM_EXTERN int tm_dict_add_memory(tm_dict *d, tm_db *db, const char *from,
+    const char *to, size_t max_chars);
+TM_EXTERN size_t tm_dict_count(const tm_dict *d);
+TM_EXTERN void tm_dict_free(tm_dict *d);
+
+enum tm_align_flags {
+	/* Each line is one segment: no paragraph or sentence splitting. */
+	TM_ALIGN_LINES = 1 << 0
+};
+
+typedef struct tm_align_options {
+	unsigned version;	/* TM_ALIGN_OPTIONS_VERSION */
+	const char *from;	/* the source text's language (required) */
+	const char *to;		/* the target text's language (required) */
+	unsigned flags;		/* enum tm_align_flags */
+	const char *encoding;	/* both files' encoding, NULL: detect */
+	const char *srx;	/* SRX file for segmentation, or NULL */
+	int srx_mode;		/* enum tm_srx_mode */
+	const tm_dict *dict;	/* extra anchors, or NULL */
+} tm_align_options;
+
+#define TM_ALIGN_OPTIONS_VERSION 1
+#define TM_ALIGN_OPTIONS_INIT { TM_ALIGN_OPTIONS_VERSION, NULL, NULL, 0, \
+	NULL, NULL, TM_SRX_EXTEND, NULL }
+
+/*
+ * One link: `nsrc` source segments from `src` with `ntgt` target
+ * segments from `tgt` (0-based).  A count of 0 is an unmatched segment
+ * (a 1-0 or 0-1 link).
+ */
+typedef struct tm_align_link {
+	size_t src, nsrc;
+	size_t tgt, ntgt;
+	/*
+	 * Confidence from 0 to 1: exp(-cost / 4) of the link's cost in the
+	 * model (length and anchors, or the fixed cost of an unmatched
+	 * segment; the link type's prior left out), capped at 1.  Pairs
+	 * below about 0.5 deserve a look.
+	 */
+	double score;
+} tm_align_link;
+
+typedef struct tm_alignment tm_alignment;
+
+/*
+ * Align a text with its translation.  Without TM_ALIGN_LINES both are
+ * segmented (tm_segment_text), paragraphs are aligned first and then
+ * the sentences within each aligned group of paragraphs; with it, each
+ * line is a segment.
+ *
+ * Links are found by dynamic programming over 1-1, 1-2, 2-1, 2-2, 1-3,
+ * 3-1, 1-0 and 0-1 links.  A link's cost adds a prior per link type, a
+ * Gaussian cost on the log ratio of the two sides' lengths in code
+ * points (the ratio is estimated per document, then again from the
+ * first pass's 1-1 links), a fixed cost for an unmatched segment (lower
+ * for a Chinese byline such as 新华社…电 or （完）), and a reward or penalty
+ * for the anchors the two sides share or do not (see tm_align_options).
+ *
+ * Returns 0, TM_EINVAL (no languages, bad options), TM_EUTF8 or
+ * TM_ENOMEM.  The caller frees *out with tm_alignment_free().
+ */
+TM_EXTERN int tm_align_texts(tm_alignment **out, const char *src,
+    size_t src_len, const char *tgt, size_t tgt_len,
+    const tm_align_options *opts);
+
+/*
+ * tm_align_texts() on two files read with tm_text_read(); their names
+ * are kept for the TMX prop x-align-doc.  Errors name the file.
+ */
+TM_EXTERN int tm_align_files(tm_alignment **out, const char *src_path,
+    const char *tgt_path, const tm_align_options *opts);
+
+TM_EXTERN size_t tm_alignment_count(const tm_alignment *a);
+/* The i-th link, in document order; valid until tm_alignment_free(). */
+TM_EXTERN const tm_align_link *tm_alignment_get(const tm_alignment *a,
+    size_t i);
+/* Segments of side 0 (source) or 1 (target). */
+TM_EXTERN size_t tm_alignment_segments(const tm_alignment *a, int side);
+TM_EXTERN const char *tm_alignment_segment(const tm_alignment *a, int side,
+    size_t i);
+TM_EXTERN void tm_alignment_free(tm_alignment *a);
+
+enum tm_align_format {
+	/*
+	 * TMX 1.4b: one <tu> per link with text on both sides (the
+	 * segments of a 1-2 link joined), with props x-align-score (0.000 to 1.000),
+	 * x-align-type ("1-2") and x-align-doc ("SRC | TGT", the files).
+	 */
+	TM_ALIGN_TMX = 0,
+	/* score, type, source, target: one link a line, tab-separated. */
+	TM_ALIGN_TSV = 1,
+	/* align-eval's links: "[0]:[0]", "[1,2]:[1]", "[3]:[]". */
+	TM_ALIGN_LINKS = 2,
+	/* {"from", "to", "src", "tgt", "links": [{"src": [..], "tgt":
+	 * [..], "type", "score", "source", "target"}]} */
+	TM_ALIGN_JSON = 3
+};
+
+/*
+ * Write the alignment to `path` ("-" or NULL: standard output) in
+ * `format`.  A file is written beside the target and renamed over it.
+ * Returns 0, TM_EINVAL or TM_EIO.
+ */
+TM_EXTERN int tm_alignment_write(const tm_alignment *a, const char *path,
+    int format);
+
+/*
+ * Import the alignment's TMX (TM_ALIGN_TMX) into the memory through the
+ * same reader as tm_import_tmx(), in one transaction; x-align-score and
+ * x-align-doc stay on each unit as props, so that tm export keeps them.
+ * (The import's file name in tm stats is the temporary TMX.)  An
+ * alignment without a link that has both sides imports nothing and
+ * leaves no trace.  Returns what tm_import_tmx() returns, or TM_EIO when
+ * the temporary file ($TMPDIR, else /tmp) cannot be written.
+ */
+TM_EXTERN int tm_alignment_import(tm_import_result *out, tm_db *db,
+    const tm_alignment *a, const tm_import_options *opts);
+
 #ifdef __cplusplus
 }
 #endif

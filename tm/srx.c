@@ -1,0 +1,368 @@
+/*
+ * srx.c: SRX 2.0 segmentation rules, parsed with libxml2 and matched
+ * with ICU regular expressions (whose syntax is that of Java, which SRX
+ * names).  The built-in defaults are themselves an SRX document below,
+ * so that a user's file and ours go through one engine.
+ *
+ * A rule's <beforebreak> and <afterbreak> become one expression,
+ * (?:BEFORE)(?=(?:AFTER)), whose match ends where the rule breaks or
+ * refuses to; the first rule in document order that matches at a place
+ * decides, as the standard says.  Like Okapi, matches of one rule do
+ * not overlap.
+ *
+ * The file is parsed without network, without loading a DTD and without
+ * substituting entities; a document that declares entities is refused.
+ */
+#include "tm-int.h"
+#include "srx.h"
+
+#include <errno.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <unicode/uregex.h>
+#include <unicode/ustring.h>
+
+struct tm__srx_rule {
+	URegularExpression *re;
+	bool brk;
+};
+
+/*
+ * The built-in rules.  Chinese ends at 。！？； (closing quotes and
+ * brackets stay with the sentence) and at an ellipsis that is not
+ * followed by a comma; English keeps titles and abbreviations, U.S.
+ * before a lower-case word or a name of an office, a.m./p.m., No. 5,
+ * initials (J. K. Rowling) and an ellipsis before a lower-case word.
+ */
+static const char builtin[] =
+"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+"<srx xmlns=\"http://www.lisa.org/srx20\" version=\"2.0\">\n"
+" <header segmentsubflows=\"yes\" cascade=\"yes\"/>\n"
+" <body>\n"
+"  <languagerules>\n"
+"   <languagerule languagerulename=\"Chinese\">\n"
+"    <rule break=\"no\"><beforebreak>[。！？；…]</beforebreak>"
+"<afterbreak>[。！？；…”’」』）》〉】\"']</afterbreak></rule>\n"
+"    <rule break=\"yes\"><beforebreak>[。！？；]+[”’」』）】\"']*</beforebreak>"
+"<afterbreak>.</afterbreak></rule>\n"
+"    <rule break=\"yes\"><beforebreak>(?:…{1,2}|\\.{3,6})[”’」』）〉】\"']*</beforebreak>"
+"<afterbreak>\\s*[^，,、。！？；：:”’」』）》\\s]</afterbreak></rule>\n"
+"   </languagerule>\n"
+"   <languagerule languagerulename=\"English\">\n"
+"    <rule break=\"no\"><beforebreak>\\b(?:Mr|Mrs|Ms|Messrs|Dr|Prof|Sr|Jr|St|"
+"Gen|Gov|Sen|Rep|Rev|Hon|Col|Lt|Sgt|Capt|Cmdr|Adm|Maj|Pres|Insp|Fig|vs|"
+"approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mt|Ft|Ave|Blvd|"
+"Dept|Univ|Assn)\\.</beforebreak><afterbreak>\\s</afterbreak></rule>\n"
+"    <rule break=\"no\"><beforebreak>\\b(?:No|Nos|Art|Vol|pp|p)\\.</beforebreak>"
+"<afterbreak>\\s*\\d</afterbreak></rule>\n"
+"    <rule break=\"no\"><beforebreak>\\b(?:U\\.S|U\\.K|U\\.N|E\\.U|D\\.C)\\.</beforebreak>"
+"<afterbreak>\\s+(?:[a-z0-9(]|(?:President|Secretary|Ambassador|Embassy|Consul|"
+"Consul-General|Senator|Senators|Congressman|Congresswoman|National|Central|"
+"Customs|Census|Coast|Capitol|Olympic|Postal|Geological|Census|Military|"
+"Consulate|Army|Navy|Air|Department|State|Senate|House|Congress|Treasury|"
+"Federal|Government|Supreme|Court|Forces|Trade|Commerce|Open|Marines|"
+"Defense|Justice|Attorney|Representative|Vice)\\b)</afterbreak></rule>\n"
+"    <rule break=\"no\"><beforebreak>\\b[ap]\\.m\\.</beforebreak>"
+"<afterbreak>\\s+[a-z0-9(]</afterbreak></rule>\n"
+"    <rule break=\"no\"><beforebreak>(?:^|[\\s(])[A-Z]\\.</beforebreak>"
+"<afterbreak>\\s*[A-Z]</afterbreak></rule>\n"
+"    <rule break=\"no\"><beforebreak>\\.\\.\\.</beforebreak>"
+"<afterbreak>\\s*[a-z,;]</afterbreak></rule>\n"
+"    <rule break=\"no\"><beforebreak>[?!][\"”’']</beforebreak>"
+"<afterbreak>\\s+[a-z]</afterbreak></rule>\n"
+"    <rule break=\"no\"><beforebreak>\\d\\.</beforebreak>"
+"<afterbreak>\\d</afterbreak></rule>\n"
+"   </languagerule>\n"
+"  </languagerules>\n"
+"  <maprules>\n"
+"   <languagemap languagepattern=\"(?i)(zh|ja).*\" languagerulename=\"Chinese\"/>\n"
+"   <languagemap languagepattern=\"(?i)en.*\" languagerulename=\"English\"/>\n"
+"  </maprules>\n"
+" </body>\n"
+"</srx>\n";
+
+static bool
+named(const xmlNode *n, const char *name)
+{
+	return n && n->type == XML_ELEMENT_NODE &&
+	    strcmp((const char *)n->name, name) == 0;
+}
+
+static xmlNode *
+child(const xmlNode *n, const char *name)
+{
+	xmlNode *c;
+
+	for (c = n ? n->children : NULL; c; c = c->next)
+		if (named(c, name))
+			return c;
+	return NULL;
+}
+
+/* UTF-8 → a UTF-16 string owned by the caller. */
+static UChar *
+u16(const char *s, int32_t *n)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UChar *u;
+
+	u_strFromUTF8(NULL, 0, n, s, -1, &st);
+	st = U_ZERO_ERROR;
+	if (!(u = tm__malloc(((size_t)*n + 1) * sizeof(*u))))
+		return NULL;
+	u_strFromUTF8(u, *n + 1, NULL, s, -1, &st);
+	if (U_FAILURE(st)) {
+		free(u);
+		return NULL;
+	}
+	return u;
+}
+
+static int
+add_rule(struct tm__srx_rules *rules, const xmlNode *rn, const char *file)
+{
+	xmlNode *bn = child(rn, "beforebreak"), *an = child(rn, "afterbreak");
+	xmlChar *brk = xmlGetProp(rn, (const xmlChar *)"break");
+	xmlChar *before = bn ? xmlNodeGetContent(bn) : NULL;
+	xmlChar *after = an ? xmlNodeGetContent(an) : NULL;
+	struct tm__buf pat = { 0 };
+	UParseError pe;
+	UErrorCode st = U_ZERO_ERROR;
+	UChar *u = NULL;
+	int32_t n;
+	int error = 0;
+
+	if (before && *before)
+		error = tm__buf_printf(&pat, "(?:%s)", (const char *)before);
+	if (error == 0 && after && *after)
+		error = tm__buf_printf(&pat, "(?=(?:%s))", (const char *)after);
+	if (error < 0 || (!pat.ptr && (error = tm__buf_adds(&pat, "(?!)")) < 0))
+		goto nomem;
+	if (rules->n == rules->cap && (error = tm__grow((void **)&rules->r,
+	    &rules->cap, rules->n, sizeof(*rules->r))) < 0)
+		goto nomem;
+	if (!(u = u16(pat.ptr, &n)))
+		goto nomem;
+	rules->r[rules->n].re = uregex_open(u, n, 0, &pe, &st);
+	if (U_FAILURE(st)) {
+		error = tm__error(TM_EPARSE, "'%s': line %ld: bad regular "
+		    "expression in rule: %s (at offset %d of '%s')", file,
+		    (long)xmlGetLineNo(rn), u_errorName(st), (int)pe.offset,
+		    pat.ptr);
+		goto done;
+	}
+	rules->r[rules->n].brk = !brk || strcmp((const char *)brk, "no") != 0;
+	rules->n++;
+	goto done;
+nomem:
+	error = tm__error_nomem();
+done:
+	free(u);
+	tm__buf_release(&pat);
+	xmlFree(brk);
+	xmlFree(before);
+	xmlFree(after);
+	return error;
+}
+
+/* Whether the SRX language pattern `pat` matches the whole of `lang`. */
+static int
+lang_matches(const char *pat, const char *lang, const char *file, long line)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	URegularExpression *re;
+	UParseError pe;
+	UChar *p, *l;
+	int32_t np, nl;
+	int r;
+
+	if (!(p = u16(pat, &np)) || !(l = u16(lang, &nl))) {
+		free(p);
+		return tm__error_nomem();
+	}
+	re = uregex_open(p, np, UREGEX_CASE_INSENSITIVE, &pe, &st);
+	if (U_FAILURE(st)) {
+		r = tm__error(TM_EPARSE, "'%s': line %ld: bad languagepattern "
+		    "'%s': %s", file, line, pat, u_errorName(st));
+	} else {
+		uregex_setText(re, l, nl, &st);
+		r = uregex_matches(re, 0, &st) ? 1 : 0;
+	}
+	uregex_close(re);
+	free(p);
+	free(l);
+	return r;
+}
+
+static int
+load_doc(struct tm__srx_rules *rules, xmlDoc *doc, const char *file,
+    const char *lang)
+{
+	xmlNode *root = xmlDocGetRootElement(doc), *body, *lrs, *maps, *m, *lr,
+	    *r;
+	xmlChar *cascade = NULL;
+	bool cas;
+	int error = 0, hit;
+
+	if (!named(root, "srx") || !(body = child(root, "body")) ||
+	    !(lrs = child(body, "languagerules")) ||
+	    !(maps = child(body, "maprules")))
+		return tm__error(TM_EPARSE, "'%s': not an SRX 2.0 document "
+		    "(srx/body/languagerules and maprules)", file);
+	if (child(root, "header"))
+		cascade = xmlGetProp(child(root, "header"),
+		    (const xmlChar *)"cascade");
+	cas = cascade && strcmp((const char *)cascade, "yes") == 0;
+	xmlFree(cascade);
+	for (m = maps->children; m && error == 0; m = m->next) {
+		xmlChar *pat, *name;
+
+		if (!named(m, "languagemap"))
+			continue;
+		pat = xmlGetProp(m, (const xmlChar *)"languagepattern");
+		name = xmlGetProp(m, (const xmlChar *)"languagerulename");
+		if (!pat || !name) {
+			error = tm__error(TM_EPARSE, "'%s': line %ld: languagemap "
+			    "without languagepattern or languagerulename", file,
+			    (long)xmlGetLineNo(m));
+		} else if ((hit = lang_matches((const char *)pat, lang, file,
+		    (long)xmlGetLineNo(m))) < 0) {
+			error = hit;
+		} else if (hit) {
+			for (lr = lrs->children; lr; lr = lr->next) {
+				xmlChar *n = xmlGetProp(lr, (const xmlChar *)
+				    "languagerulename");
+				bool same = named(lr, "languagerule") && n &&
+				    strcmp((const char *)n, (const char *)name) ==
+				    0;
+
+				xmlFree(n);
+				if (!same)
+					continue;
+				for (r = lr->children; r && error == 0;
+				    r = r->next)
+					if (named(r, "rule"))
+						error = add_rule(rules, r, file);
+				break;
+			}
+			if (!cas) {
+				xmlFree(pat);
+				xmlFree(name);
+				break;
+			}
+		}
+		xmlFree(pat);
+		xmlFree(name);
+	}
+	return error;
+}
+
+static int
+load_memory(struct tm__srx_rules *rules, const char *data, size_t len,
+    const char *file, const char *lang)
+{
+	struct tm__xml_errors quiet;
+	xmlDoc *doc;
+	int error;
+
+	if (len > INT32_MAX)
+		return tm__error(TM_EPARSE, "'%s': too large for SRX", file);
+	xmlInitParser();
+	tm__xml_quiet(&quiet);
+	doc = xmlReadMemory(data, (int)len, NULL, NULL, XML_PARSE_NONET |
+	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc) {
+		const xmlError *e = xmlGetLastError();
+
+		error = tm__error(TM_EPARSE, "'%s': line %d: not well-formed "
+		    "XML: %s", file, e ? e->line : 0, e && e->message ?
+		    e->message : "parse error");
+		/* libxml2's messages end with a newline. */
+		tm__error_prefix("srx");
+		goto done;
+	}
+	if (doc->intSubset && (doc->intSubset->entities ||
+	    doc->intSubset->pentities)) {
+		error = tm__error(TM_EPARSE, "'%s': entity declarations are not "
+		    "allowed in SRX", file);
+		goto done;
+	}
+	error = load_doc(rules, doc, file, lang);
+done:
+	xmlFreeDoc(doc);
+	tm__xml_loud(&quiet);
+	return error;
+}
+
+int
+tm__srx_load_file(struct tm__srx_rules *rules, const char *path,
+    const char *lang)
+{
+	struct tm__buf b = { 0 };
+	char chunk[65536];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+	int error = 0;
+
+	if (!f)
+		return tm__error(TM_EIO, "cannot open '%s': %s", path,
+		    tm__strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (tm__buf_add(&b, chunk, n) < 0) {
+			error = tm__error_nomem();
+			break;
+		}
+	if (error == 0 && ferror(f))
+		error = tm__error(TM_EIO, "cannot read '%s': %s", path,
+		    tm__strerror(errno));
+	fclose(f);
+	if (error == 0)
+		error = load_memory(rules, b.ptr ? b.ptr : "", b.len, path, lang);
+	tm__buf_release(&b);
+	return error;
+}
+
+int
+tm__srx_load_builtin(struct tm__srx_rules *rules, const char *lang)
+{
+	return load_memory(rules, builtin, sizeof(builtin) - 1,
+	    "built-in rules", lang);
+}
+
+int
+tm__srx_apply(const struct tm__srx_rules *rules, const UChar *u, int32_t n,
+    uint8_t *dec)
+{
+	size_t k;
+
+	for (k = 0; k < rules->n; k++) {
+		URegularExpression *re = rules->r[k].re;
+		UErrorCode st = U_ZERO_ERROR;
+
+		uregex_setText(re, u, n, &st);
+		while (U_SUCCESS(st) && uregex_findNext(re, &st)) {
+			int32_t e = uregex_end(re, 0, &st);
+
+			if (U_SUCCESS(st) && e > 0 && e <= n && dec[e] == 0)
+				dec[e] = rules->r[k].brk ? TM__SRX_BREAK :
+				    TM__SRX_NOBREAK;
+		}
+		if (U_FAILURE(st))
+			return tm__error(TM_ERROR, "segment: rule %zu: %s", k + 1,
+			    u_errorName(st));
+	}
+	return 0;
+}
+
+void
+tm__srx_release(struct tm__srx_rules *rules)
+{
+	size_t k;
+
+	for (k = 0; k < rules->n; k++)
+		uregex_close(rules->r[k].re);
+	free(rules->r);
+	rules->r = NULL;
+	rules->n = rules->cap = 0;
+}
