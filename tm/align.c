@@ -1241,7 +1241,21 @@ tm_alignment_import(tm_import_result *out, tm_db *db, const tm_alignment *a,
 		unlink(path.ptr);
 		goto done;
 	}
-	error = tm_import_tmx(out, db, path.ptr, opts);
+	{
+		tm_import_options o = TM_IMPORT_OPTIONS_INIT;
+
+		if (opts)
+			o = *opts;
+		tm__buf_reset(&b);
+		if ((error = tm__buf_printf(&b, "%s | %s", a->side[0].file ?
+		    a->side[0].file : "-", a->side[1].file ? a->side[1].file :
+		    "-")) < 0) {
+			unlink(path.ptr);
+			goto done;
+		}
+		o.name = b.ptr;
+		error = tm_import_tmx(out, db, path.ptr, &o);
+	}
 	unlink(path.ptr);
 done:
 	tm__buf_release(&b);

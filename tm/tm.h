@@ -148,11 +148,17 @@ typedef struct tm_import_options {
 	/* Called for each invalid unit.  May be NULL. */
 	void (*issue)(const tm_import_issue *issue, void *payload);
 	void *payload;
+	/*
+	 * The name the import is recorded under (tm stats, tm export's
+	 * header) and its messages use, when the file read is not what the
+	 * user knows, e.g. an alignment's temporary TMX.  NULL: the path.
+	 */
+	const char *name;
 } tm_import_options;
 
 #define TM_IMPORT_OPTIONS_VERSION 1
 #define TM_IMPORT_OPTIONS_INIT { TM_IMPORT_OPTIONS_VERSION, 0, TM_DUP_SKIP, \
-	NULL, NULL, NULL }
+	NULL, NULL, NULL, NULL }
 
 typedef struct tm_import_result {
 	int64_t import_id;	/* id of the import in tm_stats, 0 if none */
@@ -665,7 +671,7 @@ TM_EXTERN int tm_alignment_write(const tm_alignment *a, const char *path,
  * Import the alignment's TMX (TM_ALIGN_TMX) into the memory through the
  * same reader as tm_import_tmx(), in one transaction; x-align-score and
  * x-align-doc stay on each unit as props, so that tm export keeps them.
- * (The import's file name in tm stats is the temporary TMX.)  An
+ * The import is recorded as "SRC | TGT", the two files aligned.  An
  * alignment without a link that has both sides imports nothing and
  * leaves no trace.  Returns what tm_import_tmx() returns, or TM_EIO when
  * the temporary file ($TMPDIR, else /tmp) cannot be written.

@@ -1263,7 +1263,7 @@ tm_import_tmx(tm_import_result *out, tm_db *db, const char *path,
 		return tm__error(TM_EINVAL, "the database is open read-only");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r.db = db;
-	r.file = path;
+	r.file = opts->name ? opts->name : path;
 	r.opts = opts;
 	r.res = &res;
 

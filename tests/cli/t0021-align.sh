@@ -54,6 +54,8 @@ run tm --db m.db align --from zh-CN --to en-US --import -q b.zh b.en
 is "$RC:$(cat "$ERR")" "0:" "a second --import: duplicates skipped quietly"
 is "$(tm_plain --db m.db stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["units"])')" 9 \
     "the memory holds 9 units, not 18"
+is "$(tm_plain --db m.db stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["imports"][0]["file"])')" \
+    "b.zh | b.en" "the import is recorded under the two documents' names"
 run tm --db m.db lookup --from zh-CN --to en-US "凌晨1时，最后一批客人离开会场。"
 like "$(cat "$OUT")" "100%" "lookup finds an aligned unit at 100"
 like "$(cat "$OUT")" "The last guests left the venue at 1 a.m." "... with its translation"
