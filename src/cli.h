@@ -73,5 +73,6 @@ int cmd_stats(int argc, char **argv, struct cli *cli);
 int cmd_lookup(int argc, char **argv, struct cli *cli);
 int cmd_concordance(int argc, char **argv, struct cli *cli);
 int cmd_reindex(int argc, char **argv, struct cli *cli);
+int cmd_mt(int argc, char **argv, struct cli *cli);
 
 #endif /* TM_CLI_H */

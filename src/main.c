@@ -32,6 +32,8 @@ static const struct cmd commands[] = {
 	    "find a term in context" },
 	{ "reindex", cmd_reindex, CMD_NEEDS_DB | CMD_WRITES,
 	    "recompute matching keys and the n-gram index" },
+	{ "mt", cmd_mt, CMD_WRITES,
+	    "machine-translate text (with a cache)" },
 	{ "help", cmd_help, 0, "show the commands" },
 	{ "version", cmd_version, 0, "show the version" },
 };
