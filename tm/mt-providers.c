@@ -673,7 +673,7 @@ req_apertium(struct tm__mt_req *req, const tm_mt *mt,
 	    (error = tm__buf_adds(&req->body, "q=")) < 0 ||
 	    (error = tm__mt_urlencode(&req->body, tm__buf_str(&q))) < 0 ||
 	    (error = tm__buf_printf(&req->body, "&langpair=%s%%7C%s"
-	    "&markUnknown=no", mt->from, mt->to)) < 0)
+	    "&markUnknown=no&format=txt", mt->from, mt->to)) < 0)
 		goto done;
 	if (mt->key)
 		error = tm__mt_header(req, "Authorization: Bearer %s", mt->key);
@@ -975,8 +975,14 @@ static const struct tm__mt_ops libre = {
 	"libretranslate", "https://libretranslate.com", 50, 30000, 2, false,
 	false, lang_libre, req_libre, parse_libre,
 };
+/*
+ * APy cuts a request into at most 10 pieces of PIPE_BUF (4096) bytes, or
+ * of 500 to 1000 characters when more than two clients share its
+ * pipeline, and silently drops the rest: 4000 bytes a request is the
+ * most that always comes back whole.
+ */
 static const struct tm__mt_ops apertium = {
-	"apertium", "https://apertium.org/apy", 1000, 65536, 2, false, true,
+	"apertium", "https://apertium.org/apy", 1000, 4000, 2, false, true,
 	lang_apertium, req_apertium, parse_apertium,
 };
 static const struct tm__mt_ops openai = {

@@ -106,6 +106,20 @@ cp "$OUT" one-by-one.txt
 run tm --db m3.db mt --provider apy --from en --to es - <many.txt
 same_file "$OUT" one-by-one.txt "one request a segment and one batch agree"
 
+# APy drops what follows the first ~40 KB of a request: 1200 lines (55 KB)
+# must all come back.
+i=1
+while [ $i -le 1200 ]; do
+	echo "The number $i is here and the cat is black."
+	i=$((i + 1))
+done >big.txt
+run tm --db m.db mt --provider apy --from en --to es --json - <big.txt
+is "$RC" 0 "55 KB of text: exit 0"
+is "$(json "$OUT" '[len(d["segments"]), d["failed"], d["requests"] > 1]')" \
+    "[1200, 0, true]" "in several requests, nothing failed"
+is "$(json "$OUT" 'all(" %d " % (i + 1) in s["text"] for i, s in enumerate(d["segments"]))')" \
+    True "every line translated, in its place"
+
 # The cache: the second run asks APy nothing.
 run tm --db m.db mt --provider apy --from en-US --to es-ES --json - <in.txt
 is "$(json "$OUT" 'd["requests"]')" 0 "a second run makes no request"
