@@ -150,7 +150,7 @@ same_file out.txt expect.txt "an empty line stays an empty line"
 seq 1 300 | sed 's/^/segment /' >many.txt
 run tm --db m.db mt --provider deepl --from en --to de - <many.txt
 sed 's/^/[DE] /' many.txt >expect.txt
-same_file "$OUT" expect.txt "300 segments, 150 requests at once, in order"
+same_file "$OUT" expect.txt "300 segments in 150 requests, 4 at once, in order"
 is "$(mt_log 'max(r["n"] for r in reqs if r["scenario"] == "ok-deepl")')" 2 \
     "never more than the batch limit"
 
