@@ -444,7 +444,7 @@ lang_baidu(char *out, size_t size, const char *key, bool target)
  */
 
 static int
-req_deepl(struct tm__mt_req *req, const tm_mt *mt, const char *const *segs,
+req_deepl(struct tm__mt_req *req, tm_mt *mt, const char *const *segs,
     size_t n)
 {
 	int error;
@@ -486,7 +486,7 @@ parse_deepl(struct tm__mt_reply *rep, const tm_mt *mt, size_t n)
  */
 
 static int
-req_google(struct tm__mt_req *req, const tm_mt *mt, const char *const *segs,
+req_google(struct tm__mt_req *req, tm_mt *mt, const char *const *segs,
     size_t n)
 {
 	size_t i;
@@ -546,7 +546,7 @@ parse_google(struct tm__mt_reply *rep, const tm_mt *mt, size_t n)
  */
 
 static int
-req_microsoft(struct tm__mt_req *req, const tm_mt *mt,
+req_microsoft(struct tm__mt_req *req, tm_mt *mt,
     const char *const *segs, size_t n)
 {
 	json_t *arr = json_array();
@@ -612,7 +612,7 @@ parse_microsoft(struct tm__mt_reply *rep, const tm_mt *mt, size_t n)
  */
 
 static int
-req_libre(struct tm__mt_req *req, const tm_mt *mt, const char *const *segs,
+req_libre(struct tm__mt_req *req, tm_mt *mt, const char *const *segs,
     size_t n)
 {
 	json_t *doc;
@@ -662,7 +662,7 @@ parse_libre(struct tm__mt_reply *rep, const tm_mt *mt, size_t n)
  */
 
 static int
-req_apertium(struct tm__mt_req *req, const tm_mt *mt,
+req_apertium(struct tm__mt_req *req, tm_mt *mt,
     const char *const *segs, size_t n)
 {
 	struct tm__buf q = { 0 };
@@ -736,7 +736,7 @@ lang_name(struct tm__buf *b, const char *tag)
 }
 
 static int
-req_openai(struct tm__mt_req *req, const tm_mt *mt, const char *const *segs,
+req_openai(struct tm__mt_req *req, tm_mt *mt, const char *const *segs,
     size_t n)
 {
 	struct tm__buf sys = { 0 };
@@ -863,14 +863,15 @@ done:
  */
 
 static int
-req_baidu(struct tm__mt_req *req, const tm_mt *mt, const char *const *segs,
+req_baidu(struct tm__mt_req *req, tm_mt *mt, const char *const *segs,
     size_t n)
 {
 	struct tm__buf q = { 0 }, s = { 0 };
 	char salt[24], sign[33];
 	int error;
 
-	snprintf(salt, sizeof(salt), "%d", rand() % 1000000000 + 1);
+	snprintf(salt, sizeof(salt), "%d",
+	    rand_r(&mt->seed) % 1000000000 + 1);
 	if ((error = join_lines(&q, segs, n)) < 0 ||
 	    (error = tm__buf_printf(&s, "%s%s%s%s", mt->appid,
 	    tm__buf_str(&q), salt, mt->key)) < 0 ||

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -167,6 +168,9 @@ tm_mt_open(tm_mt **out, const tm_mt_config *cfg, const char *name)
 		goto done;
 	}
 	mt->ops = p->ops;
+	/* Jitter differs from process to process (rand() is the caller's). */
+	mt->seed = (unsigned)time(NULL) ^ (unsigned)getpid() ^
+	    (unsigned)(uintptr_t)mt;
 	if ((error = dup_opt(&mt->name, p->name)) < 0 ||
 	    (error = dup_opt(&mt->model, p->model)) < 0 ||
 	    (error = dup_opt(&mt->prompt, p->prompt)) < 0 ||
@@ -623,7 +627,7 @@ curl_retry(CURLcode rc)
 
 /* The delay before attempt number `attempt` + 1. */
 static double
-backoff_ms(const tm_mt *mt, const struct job *job)
+backoff_ms(tm_mt *mt, const struct job *job)
 {
 	double d;
 	int k;
@@ -637,7 +641,7 @@ backoff_ms(const tm_mt *mt, const struct job *job)
 	if (d > (double)mt->retry_cap_ms)
 		d = (double)mt->retry_cap_ms;
 	/* Jitter: somewhere in the upper half, so that clients spread. */
-	return d / 2 + d / 2 * ((double)rand() / RAND_MAX);
+	return d / 2 + d / 2 * ((double)rand_r(&mt->seed) / RAND_MAX);
 }
 
 static bool
@@ -883,6 +887,14 @@ tm_mt_translate(tm_mt_results **out, tm_mt *mt, tm_db *db,
 			/* Nothing to translate: no request. */
 			if (!(res->r[i].text = tm__strdup("")))
 				error = TM_ENOMEM;
+		} else if (strlen(segs[i]) > (size_t)mt->batch_bytes) {
+			/* It could only be cut short (APy, say, drops the rest). */
+			char msg[160];
+
+			snprintf(msg, sizeof(msg), "the text is %zu bytes, more "
+			    "than the %ld a request may carry", strlen(segs[i]),
+			    mt->batch_bytes);
+			error = seg_fail(res, i, TM_EINVAL, mt->name, msg);
 		} else {
 			todo[i] = true;
 		}

@@ -35,7 +35,7 @@ struct tm__mt_ops {
 	 * Returns 0 or TM_EINVAL.
 	 */
 	int (*lang)(char *out, size_t size, const char *key, bool target);
-	int (*request)(struct tm__mt_req *req, const tm_mt *mt,
+	int (*request)(struct tm__mt_req *req, tm_mt *mt,
 	    const char *const *segs, size_t n);
 	int (*parse)(struct tm__mt_reply *rep, const tm_mt *mt, size_t n);
 };
@@ -70,6 +70,7 @@ struct tm_mt {
 	long timeout_ms, connect_timeout_ms;
 	long concurrency, batch, batch_bytes, retries;
 	long retry_base_ms, retry_cap_ms, retry_after_max_ms;
+	unsigned seed;		/* for the jitter and Baidu's salt */
 	/* The call in progress: the provider's codes and the BCP 47 tags. */
 	char from[32], to[32];
 	const char *from_tag, *to_tag;

@@ -23,7 +23,7 @@ provider()
 	printf '[provider %s]\ntype = %s\nurl = %s\nkey_env = MT_TEST_KEY\n' \
 	    "$1" "$2" "$BASE/$3"
 	[ "$2" = baidu ] && printf 'appid = test-appid\n'
-	printf 'retries = 3\nretry_base_ms = 5\nretry_cap_ms = 20\ntimeout = 5\n'
+	printf 'retries = 3\nretry_base_ms = 5\nretry_cap_ms = 20\ntimeout = 30\n'
 	shift 3
 	for o in "$@"; do
 		printf '%s\n' "$o"
@@ -48,7 +48,7 @@ provider()
 	provider gecho google echokey-b
 	provider m429 microsoft s429x2-a
 	provider m401 microsoft s401-a
-	provider l500 libretranslate s500x1-a
+	provider l500 libretranslate s500x1-a "batch_bytes = 4000"
 	provider l403 libretranslate s403-a
 	provider b54003 baidu e54003x1-a
 	provider b54004 baidu e54004-a
@@ -216,6 +216,18 @@ run tm --db m.db mt --provider l500 --from en --to de - <in.txt
 is "$RC" 1 "a line that is not UTF-8: exit 1"
 like "$(cat "$ERR")" "line 2: l500: the text is not valid UTF-8" "named"
 is "$(head -n 1 "$OUT")" "[de] good" "the others are translated"
+
+# A segment larger than a request may carry is refused, not cut short.
+{
+	echo "short one"
+	python3 -c 'print("word " * 1000)'
+	echo "short two"
+} >in.txt
+run tm --db m.db mt --provider l500 --from en --to es - <in.txt
+is "$RC" 1 "a 5000-byte segment for a 4000-byte provider: exit 1"
+like "$(cat "$ERR")" "^tm: mt: line 2: l500: the text is 5000 bytes, more than the 4000 a request may carry$" \
+    "named, with the sizes"
+is "$(sed -n 3p "$OUT")" "[es] short two" "the other lines are translated"
 
 # Languages a provider cannot take.
 run tm --db m.db mt --provider acount --from xx-invalid-tag-- --to de x
