@@ -205,6 +205,9 @@ cmd_mt(int argc, char **argv, struct cli *cli)
 		else
 			cli_error(cli, "%s", r->error);
 	}
+	if (tm_mt_results_cache_error(res))
+		cli_error(cli, "warning: the translations were not cached: %s",
+		    tm_mt_results_cache_error(res));
 	if (json) {
 		if (tm_mt_results_json(&doc, mt, &mo, (const char *const *)
 		    (from_stdin ? segs : one), res) < 0)

@@ -265,6 +265,7 @@ tm_mt_close(tm_mt *mt)
 struct tm_mt_results {
 	tm_mt_result *r;
 	size_t n, failed, requests;
+	char *cache_error;	/* why the translations were not cached */
 };
 
 size_t
@@ -291,6 +292,12 @@ tm_mt_results_requests(const tm_mt_results *r)
 	return r ? r->requests : 0;
 }
 
+const char *
+tm_mt_results_cache_error(const tm_mt_results *r)
+{
+	return r ? r->cache_error : NULL;
+}
+
 void
 tm_mt_results_free(tm_mt_results *r)
 {
@@ -303,6 +310,7 @@ tm_mt_results_free(tm_mt_results *r)
 		free((char *)r->r[i].error);
 	}
 	free(r->r);
+	free(r->cache_error);
 	free(r);
 }
 
@@ -922,10 +930,26 @@ tm_mt_translate(tm_mt_results **out, tm_mt *mt, tm_db *db,
 		if ((error = run_jobs(&e)) < 0)
 			goto done;
 	}
-	/* Keep what arrived, even when other segments failed. */
+	/*
+	 * Keep what arrived, even when other segments failed.  A cache that
+	 * cannot be written (a busy or read-only file) loses no translation:
+	 * the caller gets them, and the reason.
+	 */
 	if (db && !(db->flags & TM_DB_READONLY) && e.njobs &&
-	    (error = cache_store(db, mt, segs, res, sent)) < 0)
-		goto done;
+	    cache_store(db, mt, segs, res, sent) < 0) {
+		const tm_error *le = tm_error_last();
+
+		if (le && le->code == TM_ENOMEM) {
+			error = TM_ENOMEM;
+			goto done;
+		}
+		res->cache_error = tm__strdup(le ? le->message : "unknown error");
+		tm_error_clear();
+		if (!res->cache_error) {
+			error = tm__error_nomem();
+			goto done;
+		}
+	}
 	for (i = 0; i < n; i++)
 		if (!res->r[i].text)
 			res->failed++;

@@ -571,7 +571,8 @@ typedef struct tm_mt_results tm_mt_results;
  * for no cache), the rest are sent in batches within the provider's
  * limits, several requests at once, retried with exponential backoff on
  * rate limits, server errors and broken connections.  Translations that
- * arrive are cached (when `db` is writable) even when others fail.
+ * arrive are cached (when `db` is writable) even when others fail; if
+ * the cache cannot be written, tm_mt_results_cache_error() says why.
  *
  * Returns 0 when the call could be made; each segment then has its own
  * result, success or failure.  Returns TM_EINVAL (bad options, a
@@ -588,6 +589,12 @@ TM_EXTERN const tm_mt_result *tm_mt_results_get(const tm_mt_results *r,
 TM_EXTERN size_t tm_mt_results_failed(const tm_mt_results *r);
 /* HTTP requests made (retries included) for this call. */
 TM_EXTERN size_t tm_mt_results_requests(const tm_mt_results *r);
+/*
+ * NULL, or why the translations received could not be written to the
+ * cache (the database busy or read-only); they are in the results all
+ * the same.  Valid until tm_mt_results_free().
+ */
+TM_EXTERN const char *tm_mt_results_cache_error(const tm_mt_results *r);
 TM_EXTERN void tm_mt_results_free(tm_mt_results *r);
 
 /*

@@ -210,6 +210,16 @@ is "$(mt_count wrongcount-b)" 3 "1 batch + 2 singles"
 mt a400
 like "$(cat "$ERR")" "a400: HTTP 400: Server trouble 400" "apertium's explanation"
 
+# A cache that cannot be written loses no translation.
+tm_plain --db full.db mt --provider l500 --from en --to it x >/dev/null 2>&1
+python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("CREATE TRIGGER full BEFORE INSERT ON mt_cache BEGIN SELECT RAISE(ABORT, \"the cache is full\"); END"); c.commit()' full.db
+printf 'one\ntwo\n' >in.txt
+run tm --db full.db mt --provider l500 --from en --to it - <in.txt
+is "$RC" 0 "a cache that cannot be written: the translations still come"
+is "$(cat "$OUT")" "$(printf '[it] one\n[it] two')" "all of them"
+like "$(cat "$ERR")" "warning: the translations were not cached: .*the cache is full" \
+    "with a warning saying why"
+
 # Per-segment problems on input.
 printf 'good\n\377bad\n' >in.txt
 run tm --db m.db mt --provider l500 --from en --to de - <in.txt
