@@ -94,6 +94,8 @@ EOF
 export TM_CONFIG=$work/config
 
 now() { date +%s.%N; }
+sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", a - b }'; }
+div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", a / b }'; }
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 # (d2): APy translates at most ~40 KB of one request and drops the rest
@@ -123,17 +125,17 @@ for r in $(seq "$runs"); do
 		s=$(now)
 		"$tm" --db "$p.db" mt --provider "$p" --from en --to es - <in.txt >"$p.out"
 		e=$(now)
-		t[$p]+="$(echo "$e - $s" | bc) "
+		t[$p]+="$(sub "$e" "$s") "
 	done
 	s=$(now)
 	"$tm" --db dflt.db mt --provider dflt --from en --to es --json - <in.txt >cached.json
 	e=$(now)
-	t[cached]+="$(echo "$e - $s" | bc) "
+	t[cached]+="$(sub "$e" "$s") "
 	s=$(now)
 	curl -s --data-urlencode "q@in.txt" -d 'langpair=eng%7Cspa' \
 	    -d markUnknown=no "http://127.0.0.1:$port/translate" >curl.json
 	e=$(now)
-	t[curl]+="$(echo "$e - $s" | bc) "
+	t[curl]+="$(sub "$e" "$s") "
 	s=$(now)
 	for f in piece.*; do
 		curl -s --data-urlencode "q@$f" -d 'langpair=eng%7Cspa' \
@@ -141,7 +143,7 @@ for r in $(seq "$runs"); do
 		    "http://127.0.0.1:$port/translate"
 	done >curl2.json
 	e=$(now)
-	t[curl2]+="$(echo "$e - $s" | bc) "
+	t[curl2]+="$(sub "$e" "$s") "
 done
 
 python3 - cached.json <<'EOF'
@@ -179,7 +181,7 @@ for k in "a:one segment a request, one at a time:$a:$req_one ($fail_one failed)"
     "d2:the whole text by curl in 4000-byte pieces, in turn:$d2:$(ls piece.* | wc -l)"; do
 	IFS=: read -r id what secs nreq <<<"$k"
 	printf '| (%s) %s | %.3f | %.2f | %s |\n' "$id" "$what" "$secs" \
-	    "$(echo "$secs / $d" | bc -l)" "$nreq"
+	    "$(div "$secs" "$d")" "$nreq"
 done
 echo
 echo "(d) returned $curl_lines of $n lines, $curl_bytes bytes; tm's (b) output is $tm_bytes bytes."
