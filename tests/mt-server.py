@@ -26,6 +26,8 @@ answers normally; TAG keeps the counters of two tests apart.  Kinds:
   wrongcount  a batch comes back with one translation too few
   echokey     HTTP 401 whose message repeats the key and a ?key= URL
   eNNNNN      Baidu: HTTP 200 with error_code NNNNN
+  slow        a normal answer after 0.3 s (the log's "inflight" then
+              shows how many requests of the scenario were open at once)
   quota       OpenAI: 429 with code insufficient_quota
   rate, daily Google: 403 with reason userRateLimitExceeded or
               dailyLimitExceeded
@@ -51,6 +53,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOCK = threading.Lock()
 COUNTS = {}
+INFLIGHT = {}
 KEY = os.environ.get("MT_TEST_KEY", "")
 ARGS = None
 
@@ -154,7 +157,20 @@ class Handler(BaseHTTPRequestHandler):
         else:
             provider = "unknown"
 
+        with LOCK:
+            INFLIGHT[scenario] = INFLIGHT.get(scenario, 0) + 1
+            inflight = INFLIGHT[scenario]
+        try:
+            self.answer(provider, scenario, url, query, form, js, body, raw,
+                        inflight)
+        finally:
+            with LOCK:
+                INFLIGHT[scenario] -= 1
+
+    def answer(self, provider, scenario, url, query, form, js, body, raw,
+               inflight):
         rec = {"provider": provider, "scenario": scenario,
+               "inflight": inflight,
                "method": self.command, "path": url.path,
                "query": url.query,
                "headers": {k.lower(): v for k, v in self.headers.items()},
@@ -236,7 +252,9 @@ class Handler(BaseHTTPRequestHandler):
             return (403 if provider in ("deepl", "google") else 401,
                     self.error_body(provider, 403, "invalid key"), ())
 
-        if kind != "ok" and fails_now(scenario):
+        if kind == "slow":
+            time.sleep(0.3)
+        elif kind != "ok" and fails_now(scenario):
             r = self.fail(provider, kind, texts)
             if r is not None:
                 return r

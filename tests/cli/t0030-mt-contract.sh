@@ -45,6 +45,20 @@ key_env = MT_TEST_KEY
 model = test-model
 batch = 3
 
+[provider slow3]
+type = libretranslate
+url = $BASE/slow-3
+key_env = MT_TEST_KEY
+batch = 1
+concurrency = 3
+
+[provider slow1]
+type = libretranslate
+url = $BASE/slow-1
+key_env = MT_TEST_KEY
+batch = 1
+concurrency = 1
+
 [provider baidu]
 type = baidu
 url = $BASE/ok-baidu
@@ -153,6 +167,25 @@ sed 's/^/[DE] /' many.txt >expect.txt
 same_file "$OUT" expect.txt "300 segments in 150 requests, 4 at once, in order"
 is "$(mt_log 'max(r["n"] for r in reqs if r["scenario"] == "ok-deepl")')" 2 \
     "never more than the batch limit"
+
+# Concurrency: requests at once, never more than configured, order kept.
+seq 1 9 | sed 's/^/slow /' >slow.txt
+run tm --db m.db mt --provider slow3 --from en --to fr - <slow.txt
+sed 's/^/[fr] /' slow.txt >expect.txt
+same_file "$OUT" expect.txt "9 slow requests, 3 at once: in order"
+is "$(mt_log 'max(r["inflight"] for r in reqs if r["scenario"] == "slow-3")')" 3 \
+    "the server saw 3 requests at once, no more"
+run tm --db m.db mt --provider slow1 --from en --to fr - <slow.txt
+is "$(mt_log 'max(r["inflight"] for r in reqs if r["scenario"] == "slow-1")')" 1 \
+    "with concurrency = 1, one at a time"
+
+# An old (schema 3) memory is migrated by tm mt and gains the cache.
+tm_plain --db old.db stats >/dev/null 2>&1 || tm_plain --db old.db import -q "$DATA/sample-bulletin.tmx"
+python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("DROP TABLE mt_cache"); c.execute("PRAGMA user_version = 3"); c.commit()' old.db
+run tm --db old.db mt --provider google --from en --to fr "a"
+is "$RC.$(cat "$OUT")" "0.[fr] a" "tm mt on a schema 3 memory migrates it"
+is "$(python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(c.execute("PRAGMA user_version").fetchone()[0], c.execute("select count(*) from mt_cache").fetchone()[0])' old.db)" \
+    "4 1" "to schema 4, with the translation cached"
 
 # tm mt --list: names, types, URLs, whether the key is set; never the key.
 run tm mt --list

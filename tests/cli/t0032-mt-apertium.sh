@@ -10,7 +10,8 @@
 if [ -z "${TM_MT_NETNS:-}" ]; then
 	if unshare --net true 2>/dev/null; then
 		TM_MT_NETNS=1
-		export TM_MT_NETNS
+		TM_MT_OUTER_NS=$(readlink /proc/self/ns/net 2>/dev/null)
+		export TM_MT_NETNS TM_MT_OUTER_NS
 		exec unshare --net sh "$0" "$@"
 	fi
 	TM_MT_NETNS=none
@@ -41,7 +42,13 @@ until python3 -c 'import sys, urllib.request; urllib.request.urlopen("http://127
 	sleep 0.1
 done
 
-# APy is on loopback only: the namespace has no other address.
+# APy is on loopback only: it runs in a network namespace of its own,
+# which has no address but the loopback.
+inner=$(readlink /proc/self/ns/net 2>/dev/null)
+if [ -n "$inner" ] && [ -n "${TM_MT_OUTER_NS:-}" ]; then
+	ok "APy and tm run in a network namespace of their own ($inner, not $TM_MT_OUTER_NS)" \
+	    test "$inner" != "$TM_MT_OUTER_NS"
+fi
 is "$(ip -o addr show | awk '{ print $4 }' | grep -v -E '^(127\.0\.0\.1/8|::1/128)$' | wc -l)" 0 \
     "the namespace has no address but the loopback"
 like "$(ss -ltn | awk '{ print $4 }')" ":$PORT\$" "APy listens on port $PORT there"
