@@ -166,7 +166,9 @@ like "$(cat "$ERR")" "HTTP 403: Limit exceeded \(dailyLimitExceeded\)" \
     "with Google's reason"
 is "$(mt_count daily-a)" 1 "no retry"
 mt gecho
-unlike "$(cat "$ERR")" "sekrit" "google: the key in the URL is blanked"
+like "$(cat "$ERR")" "gecho: HTTP 401: key \*\*\* refused at https://x.example/\?key=\*\*\*" \
+    "google: the key the server repeats is blanked"
+unlike "$(cat "$ERR")" "sekrit" "no part of it left"
 
 mt m429
 is "$RC" 0 "microsoft 429 twice: retried"
