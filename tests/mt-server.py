@@ -28,6 +28,8 @@ answers normally; TAG keeps the counters of two tests apart.  Kinds:
   eNNNNN      Baidu: HTTP 200 with error_code NNNNN
   slow        a normal answer after 0.3 s (the log's "inflight" then
               shows how many requests of the scenario were open at once)
+  fence       OpenAI: a batch's JSON array inside a ```json fence
+  length      OpenAI: a batch reply cut short (finish_reason "length")
   quota       OpenAI: 429 with code insufficient_quota
   rate, daily Google: 403 with reason userRateLimitExceeded or
               dailyLimitExceeded
@@ -284,9 +286,14 @@ class Handler(BaseHTTPRequestHandler):
         if provider == "openai":
             content = json.dumps(out, ensure_ascii=False) \
                 if rec.get("batch_json") else out[0]
+            finish = "stop"
+            if kind == "fence" and rec.get("batch_json"):
+                content = "```json\n" + content + "\n```"
+            if kind == "length" and rec.get("batch_json"):
+                content, finish = content[:len(content) // 2], "length"
             return 200, {"choices": [{"index": 0, "message": {
                 "role": "assistant", "content": content},
-                "finish_reason": "stop"}]}, ()
+                "finish_reason": finish}]}, ()
         # baidu: one result a line
         lines = "\n".join(out).split("\n")
         return 200, {"from": form["from"][0], "to": to, "trans_result": [

@@ -56,6 +56,8 @@ provider()
 	provider oquota openai quota-a
 	provider o503 openai s503x1-a
 	provider ocount openai wrongcount-a "batch = 3"
+	provider ofence openai fence-a "batch = 3"
+	provider olength openai length-a "batch = 3"
 	provider acount apertium wrongcount-b
 	provider a400 apertium s400-a
 	printf '[provider refused]\ntype = deepl\nurl = http://127.0.0.1:%s\n' "$DEAD"
@@ -206,6 +208,13 @@ is "$(cat "$OUT")" "$(printf '[de] a\n[de] b\n[de] c')" \
     "is asked again segment by segment"
 is "$(mt_log '[r["n"] for r in reqs if r["scenario"] == "wrongcount-a"]')" \
     "[3, 1, 1, 1]" "one batch, then one request a segment"
+mt ofence a b c
+is "$RC.$(mt_count fence-a)" 0.1 "a JSON array inside a \`\`\` fence is taken as is"
+is "$(cat "$OUT")" "$(printf '[de] a\n[de] b\n[de] c')" "in order"
+mt olength a b c
+is "$RC" 0 "a batch reply cut short (finish_reason length)"
+is "$(mt_log '[r["n"] for r in reqs if r["scenario"] == "length-a"]')" \
+    "[3, 1, 1, 1]" "is asked again segment by segment"
 mt acount a b
 is "$RC" 0 "apertium: the same"
 is "$(mt_count wrongcount-b)" 3 "1 batch + 2 singles"
