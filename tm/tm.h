@@ -598,9 +598,11 @@ TM_EXTERN const char *tm_mt_results_cache_error(const tm_mt_results *r);
 TM_EXTERN void tm_mt_results_free(tm_mt_results *r);
 
 /*
- * {"provider", "from", "to", "requests", "failed", "segments": [{"line",
- * "source", "text", "cached", "error"}]} with the segments given to
- * tm_mt_translate.  Free *out with tm_free().  Returns 0 or TM_ENOMEM.
+ * {"provider", "type", "from", "to", "requests", "failed", "segments":
+ * [{"line", "source", "text", "cached", "error"}]} with the segments
+ * given to tm_mt_translate ("line" counts from 1; "source" is null for
+ * a segment that is not valid UTF-8, "text" null for a failure, "error"
+ * null for a success).  Free *out with tm_free().  Returns 0 or TM_ENOMEM.
  */
 TM_EXTERN int tm_mt_results_json(char **out, const tm_mt *mt,
     const tm_mt_options *opts, const char *const *segments,
