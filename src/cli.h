@@ -76,5 +76,6 @@ int cmd_reindex(int argc, char **argv, struct cli *cli);
 /* Segmentation and alignment. */
 int cmd_segment(int argc, char **argv, struct cli *cli);
 int cmd_align(int argc, char **argv, struct cli *cli);
+int cmd_mt(int argc, char **argv, struct cli *cli);
 
 #endif /* TM_CLI_H */

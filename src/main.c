@@ -36,6 +36,8 @@ static const struct cmd commands[] = {
 	    "split a text into sentences" },
 	{ "align", cmd_align, 0,
 	    "align a text with its translation into TMX" },
+	{ "mt", cmd_mt, CMD_WRITES,
+	    "machine-translate text (with a cache)" },
 	{ "help", cmd_help, 0, "show the commands" },
 	{ "version", cmd_version, 0, "show the version" },
 };

@@ -304,11 +304,38 @@ migrate_4(tm_db *db)
 	    "'index_runs');\n");
 }
 
+/*
+ * Schema version 5: the machine-translation cache (mt.c).  It is kept
+ * apart from tu/tuv so that lookup, concordance and export never offer
+ * a machine's draft as a human translation.  The source text itself is
+ * part of the key, so two texts can never share an entry.
+ */
+static int
+migrate_5(tm_db *db)
+{
+	return tm__exec(db,
+	    "CREATE TABLE mt_cache (\n"
+	    "\t-- the provider's name in the config file\n"
+	    "\tprovider TEXT NOT NULL,\n"
+	    "\t-- its type, model and options that change the output\n"
+	    "\tfingerprint TEXT NOT NULL,\n"
+	    "\t-- the language codes sent to the provider\n"
+	    "\tsrc_lang TEXT NOT NULL,\n"
+	    "\ttgt_lang TEXT NOT NULL,\n"
+	    "\tsource TEXT NOT NULL,\n"
+	    "\ttarget TEXT NOT NULL,\n"
+	    "\t-- when it was fetched, ISO 8601 UTC\n"
+	    "\tdate TEXT NOT NULL,\n"
+	    "\tPRIMARY KEY (provider, fingerprint, src_lang, tgt_lang, source)\n"
+	    ") WITHOUT ROWID;\n");
+}
+
 static int (*const migrations[])(tm_db *) = {
 	migrate_1,
 	migrate_2,
 	migrate_3,
 	migrate_4,
+	migrate_5,
 };
 #define SCHEMA_VERSION ((int)TM__ARRAY_SIZE(migrations))
 

@@ -679,6 +679,147 @@ TM_EXTERN int tm_alignment_write(const tm_alignment *a, const char *path,
 TM_EXTERN int tm_alignment_import(tm_import_result *out, tm_db *db,
     const tm_alignment *a, const tm_import_options *opts);
 
+/*
+ * Machine translation
+ * ===================
+ *
+ * Providers (DeepL, Google v2, Microsoft v3, LibreTranslate, Apertium
+ * APy, OpenAI-compatible chat completions, Baidu) are named in a config
+ * file, an INI file:
+ *
+ *   [provider deepl]
+ *   type = deepl
+ *   key_env = DEEPL_KEY
+ *
+ * Secrets come only from the environment variables the file names; a
+ * key written in the file itself is refused.  Keys never appear in
+ * results, messages or the database.  Translations are cached in the
+ * database (table mt_cache), apart from the memory's units.
+ */
+
+typedef struct tm_mt_config tm_mt_config;
+
+/*
+ * Find the config file: $TM_CONFIG if set and not empty, else
+ * $XDG_CONFIG_HOME/tm/config, else $HOME/.config/tm/config.  The caller
+ * frees *out with tm_free().  Returns 0, TM_ENOTFOUND or TM_ENOMEM.
+ */
+TM_EXTERN int tm_mt_config_default_path(char **out);
+
+/*
+ * Read the config file at `path` (NULL: the default above).  A missing
+ * default file is an empty configuration; a missing named file is
+ * TM_ENOTFOUND.  Errors name the file and line.  Returns 0,
+ * TM_ENOTFOUND, TM_EIO, TM_EPARSE (bad syntax, unknown section or
+ * option, a key written in the file) or TM_ENOMEM.  The caller frees
+ * *out with tm_mt_config_free().
+ */
+TM_EXTERN int tm_mt_config_load(tm_mt_config **out, const char *path);
+TM_EXTERN void tm_mt_config_free(tm_mt_config *cfg);
+
+/* What the configuration says about one provider; never the key. */
+typedef struct tm_mt_provider_info {
+	const char *name;	/* [provider NAME] */
+	const char *type;	/* deepl, google, microsoft, ... */
+	const char *url;	/* the base URL in use */
+	const char *model;	/* NULL when the type has none */
+	const char *key_env;	/* the variable holding the key, or NULL */
+	int key_set;		/* 1 when that variable is set and not empty */
+	int key_needed;		/* 1 when the type cannot work without a key */
+} tm_mt_provider_info;
+
+TM_EXTERN size_t tm_mt_config_count(const tm_mt_config *cfg);
+/* The i-th provider, in file order; valid until tm_mt_config_free(). */
+TM_EXTERN int tm_mt_config_get(tm_mt_provider_info *out,
+    const tm_mt_config *cfg, size_t i);
+
+/*
+ * {"config": path, "providers": [{"name", "type", "url", "model",
+ * "key_env", "key_set", "key_needed"}]}: never a key.  Free *out with
+ * tm_free().  Returns 0 or TM_ENOMEM.
+ */
+TM_EXTERN int tm_mt_config_json(char **out, const tm_mt_config *cfg);
+
+typedef struct tm_mt tm_mt;
+
+/*
+ * Open the provider `name` of `cfg`, reading its key from the
+ * environment.  Returns 0, TM_ENOTFOUND (no such provider), TM_EINVAL
+ * (its key variable is unset) or TM_ENOMEM.  Close with tm_mt_close().
+ * A tm_mt must not be used by two threads at once.
+ */
+TM_EXTERN int tm_mt_open(tm_mt **out, const tm_mt_config *cfg,
+    const char *name);
+TM_EXTERN void tm_mt_close(tm_mt *mt);
+
+enum tm_mt_flags {
+	/* Ask the provider even when the cache holds the text. */
+	TM_MT_NO_CACHE = 1 << 0
+};
+
+typedef struct tm_mt_options {
+	unsigned version;	/* TM_MT_OPTIONS_VERSION */
+	const char *from;	/* BCP 47 source language (required) */
+	const char *to;		/* BCP 47 target language (required) */
+	unsigned flags;		/* enum tm_mt_flags */
+} tm_mt_options;
+
+#define TM_MT_OPTIONS_VERSION 1
+#define TM_MT_OPTIONS_INIT { TM_MT_OPTIONS_VERSION, NULL, NULL, 0 }
+
+/* The outcome for one segment. */
+typedef struct tm_mt_result {
+	const char *text;	/* the translation, or NULL when it failed */
+	int cached;		/* 1: from the cache, no request made */
+	int code;		/* 0, or the TM_E* code of the failure */
+	const char *error;	/* NULL, or the message (the provider's own) */
+} tm_mt_result;
+
+typedef struct tm_mt_results tm_mt_results;
+
+/*
+ * Translate `n` segments of plain UTF-8 text.  Segments are looked up
+ * in the cache of `db` first (unless TM_MT_NO_CACHE; `db` may be NULL
+ * for no cache), the rest are sent in batches within the provider's
+ * limits, several requests at once, retried with exponential backoff on
+ * rate limits, server errors and broken connections.  Translations that
+ * arrive are cached (when `db` is writable) even when others fail; if
+ * the cache cannot be written, tm_mt_results_cache_error() says why.
+ *
+ * Returns 0 when the call could be made; each segment then has its own
+ * result, success or failure.  Returns TM_EINVAL (bad options, a
+ * language the provider cannot take) or TM_ENOMEM otherwise.  The
+ * caller frees *out with tm_mt_results_free().
+ */
+TM_EXTERN int tm_mt_translate(tm_mt_results **out, tm_mt *mt, tm_db *db,
+    const char *const *segments, size_t n, const tm_mt_options *opts);
+TM_EXTERN size_t tm_mt_results_count(const tm_mt_results *r);
+/* The i-th result; valid until tm_mt_results_free(). */
+TM_EXTERN const tm_mt_result *tm_mt_results_get(const tm_mt_results *r,
+    size_t i);
+/* Number of segments that failed. */
+TM_EXTERN size_t tm_mt_results_failed(const tm_mt_results *r);
+/* HTTP requests made (retries included) for this call. */
+TM_EXTERN size_t tm_mt_results_requests(const tm_mt_results *r);
+/*
+ * NULL, or why the translations received could not be written to the
+ * cache (the database busy or read-only); they are in the results all
+ * the same.  Valid until tm_mt_results_free().
+ */
+TM_EXTERN const char *tm_mt_results_cache_error(const tm_mt_results *r);
+TM_EXTERN void tm_mt_results_free(tm_mt_results *r);
+
+/*
+ * {"provider", "type", "from", "to", "requests", "failed", "segments":
+ * [{"line", "source", "text", "cached", "error"}]} with the segments
+ * given to tm_mt_translate ("line" counts from 1; "source" is null for
+ * a segment that is not valid UTF-8, "text" null for a failure, "error"
+ * null for a success).  Free *out with tm_free().  Returns 0 or TM_ENOMEM.
+ */
+TM_EXTERN int tm_mt_results_json(char **out, const tm_mt *mt,
+    const tm_mt_options *opts, const char *const *segments,
+    const tm_mt_results *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,6 +8,11 @@ set -eu
 pkgs="build-essential autoconf automake libtool pkg-config
 	libxml2-dev libxml2-utils libsqlite3-dev libicu-dev libjansson-dev
 	zlib1g-dev python3 gzip valgrind time"
+# Machine translation: libcurl, inih, libcrypto (MD5 for Baidu), and the
+# Apertium server with English-Spanish that its tests start; iproute2 and
+# util-linux put it in a network namespace of its own.
+pkgs="$pkgs libcurl4-openssl-dev libinih-dev libssl-dev curl
+	apertium-apy apertium-eng-spa iproute2 util-linux"
 if [ "${1-}" = "--bench" ]; then
 	pkgs="$pkgs translate-toolkit python3-translate"
 fi

@@ -85,7 +85,8 @@ upgrade(const char *tmx)
 	tm_db_close(db);
 	db = NULL;
 	ok(sqlite3_open(file, &raw) == SQLITE_OK && sqlite3_exec(raw,
-	    "DROP TABLE sketch; PRAGMA user_version = 3", NULL, NULL, NULL) ==
+	    "DROP TABLE sketch; DROP TABLE mt_cache; PRAGMA user_version = 3",
+	    NULL, NULL, NULL) ==
 	    SQLITE_OK, "made schema 3 again");
 	sqlite3_close(raw);
 	ok(tm_db_open(&db, file, 0) == 0, "it opens and migrates");

@@ -116,6 +116,22 @@ main(void)
 	is_int(user_version(path("empty.db")), tm_db_schema_version(),
 	    "to the current version");
 
+	/*
+	 * A version 3 database (before the sketches and the MT cache)
+	 * gains both.
+	 */
+	sql(path("empty.db"), "DROP TABLE mt_cache; DROP TABLE sketch; "
+	    "PRAGMA user_version = 3");
+	ok(tm_db_open(&db, path("empty.db"), 0) == 0, "a v3 memory opens");
+	ok(db && sqlite3_exec(db->sql, "SELECT block, v FROM sketch", NULL,
+	    NULL, NULL) == SQLITE_OK, "and has the sketch table");
+	ok(db && sqlite3_exec(db->sql, "SELECT provider, fingerprint, "
+	    "src_lang, tgt_lang, source, target, date FROM mt_cache", NULL,
+	    NULL, NULL) == SQLITE_OK, "and has the MT cache table");
+	tm_db_close(db);
+	db = NULL;
+	is_int(user_version(path("empty.db")), 5, "migrated to version 5");
+
 	setenv("TM_DB", "/x/y.db", 1);
 	ok(tm_db_default_path(&p) == 0 && strcmp(p, "/x/y.db") == 0,
 	    "$TM_DB comes first");
