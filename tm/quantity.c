@@ -426,6 +426,12 @@ tm__qty_scan(struct tm__qty_list *out, const char *text, size_t len,
 		}
 		if (q.kind == TM__QTY_NONE)
 			continue;
+		/* 万一 (in case), 亿万: a multiplier first makes a word.  The
+		 * aligner reads these as numbers still (its F1 was tuned so). */
+		if (q.kind == TM__QTY_NUMBER && (out->cp[q.start] == 0x4e07 ||
+		    out->cp[q.start] == 0x842c || out->cp[q.start] == 0x4ebf ||
+		    out->cp[q.start] == 0x5104))
+			continue;
 		if (out->n == out->cap && tm__grow((void **)&out->q,
 		    &out->cap, out->n, sizeof(*out->q)) < 0)
 			goto nomem;
