@@ -362,6 +362,10 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 			continue;
 		}
 		if (q->kind == TM__QTY_WEEKDAY) {
+			if (ends(src, sb, "周"))
+				sb -= strlen("周");
+			else if (ends(src, sb, "星期"))
+				sb -= strlen("星期");
 			for (j = 0; j < t.n && !found; j++)
 				found = t.q[j].kind == TM__QTY_WEEKDAY &&
 				    same(t.q[j].value, q->value);
@@ -379,9 +383,24 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 		    q->value == floor(q->value)) {
 			/* 凌晨1时, 下午3点30分, 15时. */
 			int h = (int)q->value, m = 0, th, tmin;
-			bool pm = ends(src, sb, "下午") || ends(src, sb, "晚上") ||
-			    ends(src, sb, "傍晚") || ends(src, sb, "晚");
-			size_t te;
+			static const char *const am[] = { "凌晨", "早上", "上午",
+			    "早晨", "清晨" };
+			static const char *const pm_words[] = { "下午", "晚上",
+			    "傍晚", "夜间", "晚" };
+			bool pm = false;
+			size_t te, w;
+
+			/* Show the part of day with the time. */
+			for (w = 0; w < TM__ARRAY_SIZE(am); w++)
+				if (ends(src, sb, am[w])) {
+					sb -= strlen(am[w]);
+					break;
+				}
+			for (w = 0; w < TM__ARRAY_SIZE(pm_words) && !pm; w++)
+				if (ends(src, sb, pm_words[w])) {
+					sb -= strlen(pm_words[w]);
+					pm = true;
+				}
 
 			e += 3;
 			if (i + 1 < s.n && s.q[i + 1].kind == TM__QTY_NUMBER &&
@@ -417,6 +436,13 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 			}
 			continue;
 		}
+		/*
+		 * A lone 一 is mostly "a" or "one" written as a word (前一日,
+		 * 一名记者); the aligner counts it, the checker does not.
+		 */
+		if (src_cjk && e - sb == strlen("一") &&
+		    starts(src + sb, "一"))
+			continue;
 		/* A plain number (a year too): by value, each used once. */
 		for (j = 0; j < t.n && !found; j++)
 			if (!used[j] && t.q[j].kind == TM__QTY_NUMBER &&

@@ -842,6 +842,28 @@ tbx_walk(struct tbx *t, xmlNode *n)
 	return tbx_children(t, n);
 }
 
+/* The first error is the one to report: later ones follow from it. */
+struct first_error {
+	int code, line;
+	char msg[256];
+	bool set;
+};
+
+static void
+on_first_error(void *ctx, xmlErrorPtr err)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct first_error *fe = ctxt ? ctxt->_private : NULL;
+
+	if (!fe || fe->set || !err || err->level < XML_ERR_ERROR)
+		return;
+	fe->set = true;
+	fe->code = err->code;
+	fe->line = err->line;
+	snprintf(fe->msg, sizeof(fe->msg), "%s", err->message ? err->message :
+	    "not well-formed XML");
+}
+
 /*
  * Parse a small XML file into a tree with no network, no DTD loaded and
  * no entity declared: a glossary or XLIFF file has no use for them.
@@ -857,10 +879,15 @@ tm__xml_read_doc(xmlDoc **out, const char *path)
 	*out = NULL;
 	xmlInitParser();
 	tm__xml_quiet(&quiet);
+	struct first_error fe;
+
+	memset(&fe, 0, sizeof(fe));
 	if (!(ctxt = xmlNewParserCtxt())) {
 		tm__xml_loud(&quiet);
 		return tm__error_nomem();
 	}
+	ctxt->_private = &fe;
+	ctxt->sax->serror = on_first_error;
 	doc = xmlCtxtReadFile(ctxt, path, NULL, XML_PARSE_NONET |
 	    XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (!doc || !ctxt->wellFormed) {
@@ -872,16 +899,19 @@ tm__xml_read_doc(xmlDoc **out, const char *path)
 			error = tm__error(TM_EIO, "cannot read it: %s",
 			    tm__strerror(errno ? errno : ENOENT));
 		} else {
-			snprintf(msg, sizeof(msg), "%s", e && e->message ?
-			    e->message : "not well-formed XML");
+			if (fe.set)
+				e = NULL;
+			snprintf(msg, sizeof(msg), "%s", fe.set ? fe.msg :
+			    e && e->message ? e->message :
+			    "not well-formed XML");
 			n = strlen(msg);
 			while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 				msg[--n] = '\0';
 			for (n = 0; msg[n]; n++)
 				if (msg[n] == '\n')
 					msg[n] = ' ';
-			error = tm__error(TM_EPARSE, "line %d: %s", e ? e->line :
-			    0, msg);
+			error = tm__error(TM_EPARSE, "line %d: %s", fe.set ?
+			    fe.line : e ? e->line : 0, msg);
 		}
 	} else if (doc->intSubset && (doc->intSubset->entities ||
 	    doc->intSubset->pentities)) {
