@@ -74,7 +74,7 @@ like "$(cat "$OUT")" "Municipal Foreign Affairs Office \| FAO" \
     "several terms of one language share a cell"
 tm_plain --db n.db glossary import all.tbx >/dev/null
 tm_plain --db n.db glossary export -o again.tbx
-ok "TBX export, import, export: the same" same_file all.tbx again.tbx
+same_file all.tbx again.tbx "TBX export, import, export: the same"
 tm_plain --db m.db glossary export --format tsv >all.tsv
 ok "TSV export" test -s all.tsv
 
@@ -86,7 +86,7 @@ bad()
 	is "$RC" 1 "$2: exit 1"
 	like "$(cat "$ERR")" "$3" "$2: the message names the problem"
 	tm_plain --db m.db glossary export >after.tbx
-	ok "$2: the glossary is unchanged" same_file before.tbx after.tbx
+	same_file before.tbx after.tbx "$2: the glossary is unchanged"
 }
 printf 'zh-CN,en-US\n口罩,mask\n领事,consul,extra\n' >long.csv
 bad long.csv "a row with more fields than the header" "'long\.csv': line 3: 3 fields"
