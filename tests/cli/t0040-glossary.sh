@@ -114,7 +114,8 @@ run tm --db m.db glossary import /nonexistent/g.tbx
 is "$RC" 1 "a missing file: exit 1"
 like "$(cat "$ERR")" "'/nonexistent/g.tbx': cannot read it" "... and says so"
 
-# A huge CSV: 100,000 rows import in one go.
+# A huge CSV: 100,000 rows import in one go (not under valgrind, which
+# checks the same code on the files above).
 python3 -c '
 import sys
 w = sys.stdout.write
@@ -122,9 +123,9 @@ w("zh-CN,en-US,note\n")
 for i in range(100000):
     w("术语%d,term %d,note %d\n" % (i, i, i))
 ' >huge.csv
-run tm --db h.db glossary import huge.csv
-is "$RC" 0 "a 100,000-row CSV imports"
-like "$(cat "$OUT")" "100000 entries, 200000 terms" "... all of it"
+tm_plain --db h.db glossary import huge.csv >huge.out
+is "$?" 0 "a 100,000-row CSV imports"
+like "$(cat huge.out)" "100000 entries, 200000 terms" "... all of it"
 
 # Usage errors.
 run tm --db m.db glossary
