@@ -284,6 +284,51 @@ target_time(const char *t, const struct tm__qty_list *l, size_t k, int *h,
 	return true;
 }
 
+/*
+ * English ordinal words of the target as numbers (第二次 = the second
+ * time).  The aligner's anchors do not read them, so they are added here
+ * rather than in quantity.c.
+ */
+static int
+add_ordinals(struct tm__qty_list *t, const char *tgt)
+{
+	static const char *const words[] = {
+		"first", "second", "third", "fourth", "fifth", "sixth",
+		"seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth",
+		"thirteenth", "fourteenth", "fifteenth", "sixteenth",
+		"seventeenth", "eighteenth", "nineteenth", "twentieth"
+	};
+	size_t i = 0, b, k;
+
+	while (tgt[i]) {
+		if (!((tgt[i] | 0x20) >= 'a' && (tgt[i] | 0x20) <= 'z')) {
+			i++;
+			continue;
+		}
+		for (b = i; (tgt[i] | 0x20) >= 'a' && (tgt[i] | 0x20) <= 'z';
+		    i++)
+			;
+		if (b > 0 && (unsigned char)tgt[b - 1] >= 0x80)
+			continue;
+		for (k = 0; k < TM__ARRAY_SIZE(words); k++) {
+			if (strlen(words[k]) != i - b ||
+			    strncasecmp(tgt + b, words[k], i - b) != 0)
+				continue;
+			if (t->n == t->cap && tm__grow((void **)&t->q, &t->cap,
+			    t->n, sizeof(*t->q)) < 0)
+				return tm__error_nomem();
+			memset(&t->q[t->n], 0, sizeof(t->q[t->n]));
+			t->q[t->n].kind = TM__QTY_NUMBER;
+			t->q[t->n].value = (double)(k + 1);
+			t->q[t->n].start = b;
+			t->q[t->n].end = i;
+			t->n++;
+			break;
+		}
+	}
+	return 0;
+}
+
 /* Numbers, dates and times. */
 static int
 check_quantities(tm_findings *fs, const char *src, const char *tgt,
@@ -302,6 +347,8 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 		tm__qty_list_release(&s);
 		return error;
 	}
+	if (!tgt_cjk && (error = add_ordinals(&t, tgt)) < 0)
+		goto done;
 	if (t.n && !(used = tm__calloc(t.n, sizeof(*used)))) {
 		error = tm__error_nomem();
 		goto done;
