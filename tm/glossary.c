@@ -1317,6 +1317,20 @@ tm_glossary_import(tm_glossary_result *out, tm_db *db, const char *path,
 		goto done;
 	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
 		goto done;
+	/* A file imported again replaces what it brought before. */
+	{
+		sqlite3_stmt *del = NULL;
+
+		if ((error = tm__prepare(db, &del, "DELETE FROM gloss_entry "
+		    "WHERE file = ?")) < 0)
+			goto rollback;
+		sqlite3_bind_text(del, 1, path, -1, SQLITE_STATIC);
+		error = tm__step_done(db, del, "cannot replace the file's "
+		    "entries");
+		sqlite3_finalize(del);
+		if (error)
+			goto rollback;
+	}
 	if ((error = tm__prepare(db, &gi.ins_entry, "INSERT INTO gloss_entry "
 	    "(file, ext_id, note, created, modified) VALUES (?,?,?,?,?)")) < 0 ||
 	    (error = tm__prepare(db, &gi.ins_term, "INSERT INTO gloss_term "

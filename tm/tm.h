@@ -884,7 +884,9 @@ typedef struct tm_glossary_result {
  * CSV/TSV: the header row names each column: a language tag, or
  * "note", "pos" or "status"; a cell may hold several terms separated
  * by " | ".  Files are read with no network access, no DTD and no
- * external entity.  Errors name the file and line.  `out` may be NULL.
+ * external entity.  Errors name the file and line.  A file imported
+ * again (by the same path) replaces the entries it brought before.
+ * `out` may be NULL.
  * 0, TM_EINVAL, TM_EIO, TM_EPARSE, TM_EUTF8, TM_EDB, TM_ENOMEM.
  */
 TM_EXTERN int tm_glossary_import(tm_glossary_result *out, tm_db *db,
