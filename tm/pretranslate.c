@@ -747,18 +747,31 @@ tm_pretranslation_write_draft(const tm_pretranslation *p, const char *path)
 	if (p->format == TM_FORMAT_HTML) {
 		struct html_draft d = { p, 0 };
 		xmlDocPtr doc = xmlCopyDoc(p->html, 1);
-		xmlChar *mem = NULL;
-		int size = 0;
+		xmlOutputBufferPtr ob = NULL;
 
 		if (!doc)
 			return tm__error_nomem();
 		error = tm__pt_html_blocks(doc, html_draft_block, &d);
+		/*
+		 * Written as UTF-8: htmlDocDumpMemory would turn every
+		 * non-ASCII character into a character reference, even
+		 * inside scripts, when the document has no http-equiv
+		 * charset.
+		 */
+		if (!error && !doc->encoding &&
+		    !(doc->encoding = xmlStrdup((const xmlChar *)"UTF-8")))
+			error = tm__error_nomem();
+		if (!error && !(ob = xmlAllocOutputBuffer(NULL)))
+			error = tm__error_nomem();
 		if (!error) {
-			htmlDocDumpMemoryFormat(doc, &mem, &size, 0);
-			if (!mem || tm__buf_add(&b, mem, (size_t)size) < 0)
+			htmlDocContentDumpFormatOutput(ob, doc, "UTF-8", 0);
+			if (xmlOutputBufferFlush(ob) < 0 || tm__buf_add(&b,
+			    xmlOutputBufferGetContent(ob),
+			    xmlOutputBufferGetSize(ob)) < 0)
 				error = tm__error_nomem();
 		}
-		xmlFree(mem);
+		if (ob)
+			xmlOutputBufferClose(ob);
 		xmlFreeDoc(doc);
 	} else {
 		for (i = 0; i < p->nblocks && !error; i++) {

@@ -5,7 +5,9 @@
  * the document's block markup).  Extensions are in the namespace
  * urn:x-tm:xliff:1 (prefix tm): tm:match="context" on a 101 target,
  * tm:repetition-of on a repeated trans-unit, tm:unit-id on an alt-trans
- * from the memory.
+ * from the memory (tests/data/xliff/tm-xliff-ext.xsd declares them).
+ * The context group of trans-unit N is named "tm-context-N": the schema
+ * wants context-group names unique within the file.
  */
 #include "pretranslate.h"
 
@@ -89,8 +91,8 @@ unit(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 			error = tm__buf_adds(b, "</target>\n");
 	}
 	if (!error && (i > 0 || i + 1 < p->nsegs)) {
-		error = tm__buf_adds(b, "        <context-group purpose="
-		    "\"match\" name=\"tm-context\">\n");
+		error = tm__buf_printf(b, "        <context-group purpose="
+		    "\"match\" name=\"tm-context-%zu\">\n", i + 1);
 		if (!error && i > 0) {
 			error = tm__buf_adds(b, "          <context context-type="
 			    "\"x-context-pre\">");
