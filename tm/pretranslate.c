@@ -718,9 +718,19 @@ html_draft_block(void *arg, xmlNodePtr node)
 	xmlNodePtr c, t;
 	int error;
 
+	const struct tm__pt_block *k;
+	size_t i;
+	bool any = false;
+
 	if (d->next >= d->p->nblocks)
 		return 0;
-	if ((error = block_text(&b, d->p, &d->p->blocks[d->next++], " ")) < 0)
+	k = &d->p->blocks[d->next++];
+	for (i = k->first; i < k->first + k->n; i++)
+		any |= d->p->segs[i].target != NULL;
+	/* A block with nothing translated keeps its inline markup. */
+	if (!any)
+		return 0;
+	if ((error = block_text(&b, d->p, k, " ")) < 0)
 		return error;
 	while ((c = node->children)) {
 		xmlUnlinkNode(c);

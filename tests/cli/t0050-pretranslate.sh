@@ -152,7 +152,7 @@ cat >page.html <<'HTML'
 <body><div class="news"><h1 id="t">市外办</h1>
 <p class="lead">副市长出席<b>活动</b>并致辞。<a href="x.html">凌晨1时，首批物资抵达浦东国际机场。</a></p>
 <script>var s = "副市长出席活动并致辞。";</script>
-<ul><li>另有3.25万副医用手套将于近日抵达。</li></ul></div></body></html>
+<ul><li>另有3.25万副医用手套将于近日抵达。</li><li>无<i>匹配</i>的句子。</li></ul></div></body></html>
 HTML
 run tm --db $DB pretranslate --from zh-CN --to en-US -o html page.html
 is "$RC" 0 "HTML: exits 0"
@@ -161,10 +161,11 @@ like "$(cat $H)" '<h1 id="t">Municipal Foreign Affairs Office</h1>' "HTML: headi
 like "$(cat $H)" '<p class="lead">The Vice Mayor attended the event and delivered a speech. At 1 a.m., the first batch' \
     "HTML: a paragraph's sentences"
 like "$(cat $H)" '<li>Another 32,500 pairs' "HTML: list items"
+like "$(cat $H)" '<li>无<i>匹配</i>的句子。</li>' "HTML: a block without translation keeps its markup"
 like "$(cat $H)" 'var s = "副市长出席活动并致辞。"' "HTML: scripts untouched"
 like "$(cat $H)" '<style>p { color: #333 }</style>' "HTML: styles untouched"
-is "$(json_valid html/page.analysis.json && json html/page.analysis.json '[b["segments"] for b in d["bands"] if b["band"] == "total"][0]')" 5 \
-    "HTML: title, heading, two sentences, a list item"
+is "$(json_valid html/page.analysis.json && json html/page.analysis.json '[b["segments"] for b in d["bands"] if b["band"] == "total"][0]')" 6 \
+    "HTML: title, heading, two sentences, two list items"
 
 # GB18030 text is detected.
 printf '\270\261\312\320\263\244\263\366\317\257\273\356\266\257\262\242\326\302\264\307\241\243\n' >gb.txt
