@@ -164,6 +164,21 @@ struct tm__xml_errors {
 void tm__xml_quiet(struct tm__xml_errors *saved);
 void tm__xml_loud(struct tm__xml_errors *saved);
 
+/*
+ * glossary.c: parse a small XML file (TBX, XLIFF) into a tree: no
+ * network, no DTD, no entity declarations.  TM_EIO, TM_EPARSE with
+ * "line N: problem", or TM_ENOMEM.
+ */
+struct _xmlDoc;
+int tm__xml_read_doc(struct _xmlDoc **out, const char *path);
+/*
+ * Whether `term` occurs in `text` by the glossary's matching keys (case,
+ * width and punctuation aside, not starting inside a Latin word): 1 with
+ * its byte span, 0, or TM_ENOMEM.
+ */
+int tm__gloss_contains(const char *text, const char *term, size_t *start,
+    size_t *len);
+
 /* time.c: current time as TMX date (YYYYMMDDThhmmssZ) and ISO 8601. */
 void tm__now_tmx(char out[17]);
 void tm__now_iso(char out[21]);

@@ -13,6 +13,8 @@ pkgs="build-essential autoconf automake libtool pkg-config
 # util-linux put it in a network namespace of its own.
 pkgs="$pkgs libcurl4-openssl-dev libinih-dev libssl-dev curl
 	apertium-apy apertium-eng-spa iproute2 util-linux"
+# Glossary import: libcsv reads CSV/TSV term lists.
+pkgs="$pkgs libcsv-dev"
 if [ "${1-}" = "--bench" ]; then
 	pkgs="$pkgs translate-toolkit python3-translate"
 fi
