@@ -330,12 +330,67 @@ migrate_5(tm_db *db)
 	    ") WITHOUT ROWID;\n");
 }
 
+/*
+ * Schema version 6: the glossary (glossary.c) and the history of
+ * translations that a reviewed XLIFF replaced (xliff.c).  An entry is
+ * a concept; its terms, one row each, carry their language, status
+ * (preferred, admitted, deprecated), part of speech, note and dates.
+ * gloss_term.key is the term's matching key, made code point by code
+ * point (glossary.c) so that a hit maps back onto the text.
+ */
+static int
+migrate_6(tm_db *db)
+{
+	return tm__exec(db,
+	    "CREATE TABLE IF NOT EXISTS gloss_entry (\n"
+	    "\tid INTEGER PRIMARY KEY,\n"
+	    "\t-- the file it came from, and its id there\n"
+	    "\tfile TEXT,\n"
+	    "\text_id TEXT,\n"
+	    "\tnote TEXT,\n"
+	    "\tcreated TEXT,\n"
+	    "\tmodified TEXT\n"
+	    ");\n"
+	    "CREATE TABLE IF NOT EXISTS gloss_term (\n"
+	    "\tid INTEGER PRIMARY KEY,\n"
+	    "\tentry_id INTEGER NOT NULL REFERENCES gloss_entry(id) "
+	    "ON DELETE CASCADE,\n"
+	    "\tord INTEGER NOT NULL,\n"
+	    "\tlang TEXT NOT NULL,\n"
+	    "\tlang_key TEXT NOT NULL,\n"
+	    "\ttext TEXT NOT NULL,\n"
+	    "\tkey TEXT NOT NULL,\n"
+	    "\t-- 'preferred', 'admitted', 'deprecated' or NULL\n"
+	    "\tstatus TEXT,\n"
+	    "\tpos TEXT,\n"
+	    "\tnote TEXT,\n"
+	    "\tcreated TEXT,\n"
+	    "\tmodified TEXT\n"
+	    ");\n"
+	    "CREATE INDEX IF NOT EXISTS gloss_term_entry ON gloss_term(entry_id, ord);\n"
+	    "CREATE INDEX IF NOT EXISTS gloss_term_lang ON gloss_term(lang_key);\n"
+	    "CREATE TABLE IF NOT EXISTS tu_history (\n"
+	    "\tid INTEGER PRIMARY KEY,\n"
+	    "\ttu_id INTEGER NOT NULL REFERENCES tu(id) ON DELETE CASCADE,\n"
+	    "\t-- the variant that was replaced, as it was\n"
+	    "\tlang TEXT NOT NULL,\n"
+	    "\tseg TEXT NOT NULL,\n"
+	    "\tchangeid TEXT,\n"
+	    "\tchangedate TEXT,\n"
+	    "\t-- when and by whom (the reviewer) it was replaced\n"
+	    "\treplaced TEXT NOT NULL,\n"
+	    "\treplaced_by TEXT\n"
+	    ");\n"
+	    "CREATE INDEX IF NOT EXISTS tu_history_tu ON tu_history(tu_id);\n");
+}
+
 static int (*const migrations[])(tm_db *) = {
 	migrate_1,
 	migrate_2,
 	migrate_3,
 	migrate_4,
 	migrate_5,
+	migrate_6,
 };
 #define SCHEMA_VERSION ((int)TM__ARRAY_SIZE(migrations))
 

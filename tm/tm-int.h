@@ -67,6 +67,11 @@ int tm__buf_addc(struct tm__buf *b, char c);
 int tm__buf_printf(struct tm__buf *b, const char *fmt, ...) TM__PRINTF(2, 3);
 /* Append `len` bytes escaped for XML text (quote: also '"' for attributes). */
 int tm__buf_add_xml(struct tm__buf *b, const char *s, size_t len, bool quote);
+/*
+ * Append the whole file at `path` ("-": standard input).  Returns 0,
+ * TM_EIO (the message names the file) or TM_ENOMEM.
+ */
+int tm__buf_read_file(struct tm__buf *b, const char *path);
 void tm__buf_reset(struct tm__buf *b);
 void tm__buf_release(struct tm__buf *b);
 /* Give the string to the caller; the buffer is empty afterwards. */
@@ -158,6 +163,21 @@ struct tm__xml_errors {
 };
 void tm__xml_quiet(struct tm__xml_errors *saved);
 void tm__xml_loud(struct tm__xml_errors *saved);
+
+/*
+ * glossary.c: parse a small XML file (TBX, XLIFF) into a tree: no
+ * network, no DTD, no entity declarations.  TM_EIO, TM_EPARSE with
+ * "line N: problem", or TM_ENOMEM.
+ */
+struct _xmlDoc;
+int tm__xml_read_doc(struct _xmlDoc **out, const char *path);
+/*
+ * Whether `term` occurs in `text` by the glossary's matching keys (case,
+ * width and punctuation aside, not starting inside a Latin word): 1 with
+ * its byte span, 0, or TM_ENOMEM.
+ */
+int tm__gloss_contains(const char *text, const char *term, size_t *start,
+    size_t *len);
 
 /* time.c: current time as TMX date (YYYYMMDDThhmmssZ) and ISO 8601. */
 void tm__now_tmx(char out[17]);

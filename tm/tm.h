@@ -820,6 +820,122 @@ TM_EXTERN int tm_mt_results_json(char **out, const tm_mt *mt,
     const tm_mt_options *opts, const char *const *segments,
     const tm_mt_results *r);
 
+/*
+ * Glossary
+ * ========
+ *
+ * Terms kept in the memory's database, imported from TBX (TBX-Basic,
+ * TBX 2 <martif>, TBX v3 <tbx>, as memoQ, Trados MultiTerm and OmegaT
+ * export them; MultiTerm's own XML export too) or from CSV/TSV whose
+ * header row names the languages.  An entry (a concept) has terms in
+ * several languages; each term keeps its status, part of speech, note
+ * and dates.
+ */
+
+typedef struct tm_term {
+	const char *text;	/* the term as written */
+	const char *lang;	/* its language tag as written */
+	const char *status;	/* "preferred", "admitted", "deprecated" or NULL */
+	const char *pos;	/* part of speech or NULL */
+	const char *note;	/* NULL or a note */
+} tm_term;
+
+typedef struct tm_term_hit {
+	size_t start, len;	/* byte span of the term in the text searched */
+	const tm_term *source;	/* the entry's term that was found */
+	const tm_term *targets;	/* the entry's terms in the target language, */
+	size_t ntargets;	/* preferred first, deprecated last */
+	int64_t entry_id;
+} tm_term_hit;
+
+typedef struct tm_term_hits tm_term_hits;
+
+/*
+ * Terms of the glossary in `from` found in `text` (case, width and
+ * punctuation aside, longest first, not overlapping), each with its
+ * entry's terms in `to`.  `from` NULL: terms of any language; `to`
+ * NULL: every language but the found term's.  Hits come in text
+ * order; a Latin-script term matches whole words only.  Free *out
+ * with tm_term_hits_free(); the hits' memory lives until then.
+ * 0, TM_EINVAL, TM_EUTF8, TM_EDB, TM_ENOMEM.
+ */
+TM_EXTERN int tm_glossary_find(tm_term_hits **out, tm_db *db,
+    const char *text, const char *from, const char *to);
+TM_EXTERN size_t tm_term_hits_count(const tm_term_hits *h);
+TM_EXTERN const tm_term_hit *tm_term_hits_get(const tm_term_hits *h, size_t i);
+TM_EXTERN void tm_term_hits_free(tm_term_hits *h);
+/*
+ * {"text", "hits": [{"start", "len", "term", "lang", "status", "pos",
+ * "note", "entry", "targets": [{"text", "lang", "status", "pos",
+ * "note"}]}]}.  Free *out with tm_free().  0 or TM_ENOMEM.
+ */
+TM_EXTERN int tm_term_hits_json(char **out, const char *text,
+    const tm_term_hits *h);
+
+typedef struct tm_glossary_result {
+	size_t entries;		/* entries imported */
+	size_t terms;		/* terms imported */
+} tm_glossary_result;
+
+/*
+ * Import a glossary file into the database in one transaction: the
+ * whole file or nothing.  `format` is "tbx", "csv", "tsv" or NULL to
+ * tell by the content (XML: TBX; a tab in the header: TSV; else CSV).
+ * CSV/TSV: the header row names each column: a language tag, or
+ * "note", "pos" or "status"; a cell may hold several terms separated
+ * by " | ".  Files are read with no network access, no DTD and no
+ * external entity.  Errors name the file and line.  `out` may be NULL.
+ * 0, TM_EINVAL, TM_EIO, TM_EPARSE, TM_EUTF8, TM_EDB, TM_ENOMEM.
+ */
+TM_EXTERN int tm_glossary_import(tm_glossary_result *out, tm_db *db,
+    const char *path, const char *format);
+/* {"file", "entries", "terms"}; free with tm_free().  0 or TM_ENOMEM. */
+TM_EXTERN int tm_glossary_result_json(char **out, const char *file,
+    const tm_glossary_result *r);
+
+/*
+ * The whole glossary as `format` ("tbx": TBX-Basic, "csv" or "tsv" with
+ * a header naming the languages) in *out, *len bytes, NUL-terminated;
+ * free with tm_free().  0, TM_EINVAL, TM_EDB, TM_ENOMEM.
+ */
+TM_EXTERN int tm_glossary_export(char **out, size_t *len, tm_db *db,
+    const char *format);
+
+/*
+ * Checks
+ * ======
+ */
+
+typedef struct tm_finding {
+	const char *kind;	/* "number", "date", "time", "term",
+				   "deprecated-term", "empty", "untranslated",
+				   "same-as-source", "tags", "spaces",
+				   "brackets", "quotes" */
+	const char *message;	/* names what was expected, e.g.
+				   "5万 (50,000) is not in the target" */
+	const char *expected;	/* NULL or the expected form(s) */
+	size_t src_start, src_len;	/* span in the source, len 0: none */
+	size_t tgt_start, tgt_len;	/* span in the target, len 0: none */
+} tm_finding;
+
+typedef struct tm_findings tm_findings;
+
+/*
+ * Check one translated segment (`db` may be NULL: no glossary checks):
+ * every number of the source in the target in an equivalent form
+ * (5万 = 50,000, 百分之五 = 5%), dates and times (1月28日 = January 28,
+ * 凌晨1时 = 1 a.m.), glossary terms (the preferred translation used,
+ * deprecated ones flagged), empty or untranslated targets, target the
+ * same as the source, inline tags, doubled spaces, brackets and
+ * quotes.  Free *out with tm_findings_free().
+ * 0, TM_EINVAL, TM_EUTF8, TM_EDB, TM_ENOMEM.
+ */
+TM_EXTERN int tm_check_segment(tm_findings **out, tm_db *db,
+    const char *source, const char *target, const char *from, const char *to);
+TM_EXTERN size_t tm_findings_count(const tm_findings *f);
+TM_EXTERN const tm_finding *tm_findings_get(const tm_findings *f, size_t i);
+TM_EXTERN void tm_findings_free(tm_findings *f);
+
 
 /*
  * Pre-translation

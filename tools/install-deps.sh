@@ -13,6 +13,8 @@ pkgs="build-essential autoconf automake libtool pkg-config
 # util-linux put it in a network namespace of its own.
 pkgs="$pkgs libcurl4-openssl-dev libinih-dev libssl-dev curl
 	apertium-apy apertium-eng-spa iproute2 util-linux"
+# Glossary import: libcsv reads CSV/TSV term lists.
+pkgs="$pkgs libcsv-dev"
 # Pre-translation: the XLIFF 1.2 strict schema (and xml.xsd) that Symfony's
 # translation component ships, to validate our XLIFF; Chromium, headless,
 # to load the review page, screenshot it and dump its DOM, with a Chinese

@@ -85,7 +85,9 @@ upgrade(const char *tmx)
 	tm_db_close(db);
 	db = NULL;
 	ok(sqlite3_open(file, &raw) == SQLITE_OK && sqlite3_exec(raw,
-	    "DROP TABLE sketch; DROP TABLE mt_cache; PRAGMA user_version = 3",
+	    "DROP TABLE sketch; DROP TABLE mt_cache; DROP TABLE tu_history; "
+	    "DROP TABLE gloss_term; DROP TABLE gloss_entry; "
+	    "PRAGMA user_version = 3",
 	    NULL, NULL, NULL) ==
 	    SQLITE_OK, "made schema 3 again");
 	sqlite3_close(raw);

@@ -121,7 +121,8 @@ main(void)
 	 * gains both.
 	 */
 	sql(path("empty.db"), "DROP TABLE mt_cache; DROP TABLE sketch; "
-	    "PRAGMA user_version = 3");
+	    "DROP TABLE tu_history; DROP TABLE gloss_term; "
+	    "DROP TABLE gloss_entry; PRAGMA user_version = 3");
 	ok(tm_db_open(&db, path("empty.db"), 0) == 0, "a v3 memory opens");
 	ok(db && sqlite3_exec(db->sql, "SELECT block, v FROM sketch", NULL,
 	    NULL, NULL) == SQLITE_OK, "and has the sketch table");
@@ -130,7 +131,7 @@ main(void)
 	    NULL, NULL) == SQLITE_OK, "and has the MT cache table");
 	tm_db_close(db);
 	db = NULL;
-	is_int(user_version(path("empty.db")), 5, "migrated to version 5");
+	is_int(user_version(path("empty.db")), 6, "migrated to version 6");
 
 	setenv("TM_DB", "/x/y.db", 1);
 	ok(tm_db_default_path(&p) == 0 && strcmp(p, "/x/y.db") == 0,
