@@ -403,6 +403,74 @@ keep_matches(struct tm__pt_seg *g, const tm_matches *ms)
 	return 0;
 }
 
+/*
+ * The glossary's terms in the source and the QA findings on the target
+ * (tm_glossary_find, tm_check_segment): the one place pre-translation
+ * calls them.
+ */
+static int
+annotate(struct tm__pt_seg *g, tm_db *db, const char *from, const char *to)
+{
+	struct tm__buf b = { 0 };
+	tm_term_hits *hits = NULL;
+	tm_findings *f = NULL;
+	size_t i, j, n;
+	int error;
+
+	if ((error = tm_glossary_find(&hits, db, g->source, from, to)) < 0)
+		return error;
+	n = tm_term_hits_count(hits);
+	if (n && !(g->terms = tm__calloc(n, sizeof(*g->terms)))) {
+		error = TM_ENOMEM;
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		const tm_term_hit *h = tm_term_hits_get(hits, i);
+
+		tm__buf_reset(&b);
+		error = tm__buf_printf(&b, "%s \xe2\x86\x92", h->source->text);
+		for (j = 0; j < h->ntargets && !error; j++)
+			error = tm__buf_printf(&b, "%s %s%s%s%s", j ? ";" : "",
+			    h->targets[j].text, h->targets[j].status ? " (" : "",
+			    h->targets[j].status ? h->targets[j].status : "",
+			    h->targets[j].status ? ")" : "");
+		if (!error && !h->ntargets)
+			error = tm__buf_adds(&b, " (no translation)");
+		if (error < 0)
+			goto done;
+		g->terms[g->nterms].start = h->start;
+		g->terms[g->nterms].len = h->len;
+		g->terms[g->nterms++].note = tm__buf_detach(&b);
+	}
+	if (!g->target)
+		goto done;
+	if ((error = tm_check_segment(&f, db, g->source, g->target, from,
+	    to)) < 0)
+		goto done;
+	n = tm_findings_count(f);
+	if (n && !(g->qa = tm__calloc(n, sizeof(*g->qa)))) {
+		error = TM_ENOMEM;
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		const tm_finding *k = tm_findings_get(f, i);
+		struct tm__pt_qa *q = &g->qa[g->nqa];
+
+		if (!(q->kind = copy(k->kind)) ||
+		    !(q->message = copy(k->message))) {
+			tm_free(q->kind);
+			error = tm__error_nomem();
+			goto done;
+		}
+		g->nqa++;
+	}
+done:
+	tm__buf_release(&b);
+	tm_term_hits_free(hits);
+	tm_findings_free(f);
+	return error < 0 ? error : 0;
+}
+
 /* Look each first occurrence up; note repetitions; MT in one batch. */
 static int
 translate(tm_pretranslation *p, tm_db *db, const tm_pretranslate_options *o)
@@ -511,6 +579,42 @@ translate(tm_pretranslation *p, tm_db *db, const tm_pretranslate_options *o)
 		    (f->diff && !(g->diff = copy(f->diff)))) {
 			error = tm__error_nomem();
 			goto done;
+		}
+	}
+	/* Terms and findings; a repetition has its first occurrence's. */
+	for (i = 0; i < p->nsegs; i++) {
+		struct tm__pt_seg *g = &p->segs[i];
+		const struct tm__pt_seg *f;
+		size_t j;
+
+		if (!g->pub.repetition_of) {
+			if ((error = annotate(g, db, o->from, o->to)) < 0) {
+				tm__error_prefix("line %ld", g->pub.line);
+				goto done;
+			}
+			continue;
+		}
+		f = &p->segs[g->pub.repetition_of - 1];
+		if ((f->nterms && !(g->terms = tm__calloc(f->nterms,
+		    sizeof(*g->terms)))) || (f->nqa && !(g->qa =
+		    tm__calloc(f->nqa, sizeof(*g->qa))))) {
+			error = TM_ENOMEM;
+			goto done;
+		}
+		for (j = 0; j < f->nterms; j++, g->nterms++) {
+			g->terms[j] = f->terms[j];
+			if (!(g->terms[j].note = copy(f->terms[j].note))) {
+				error = tm__error_nomem();
+				goto done;
+			}
+		}
+		for (j = 0; j < f->nqa; j++, g->nqa++) {
+			if (!(g->qa[j].kind = copy(f->qa[j].kind)) ||
+			    !(g->qa[j].message = copy(f->qa[j].message))) {
+				tm_free(g->qa[j].kind);
+				error = tm__error_nomem();
+				goto done;
+			}
 		}
 	}
 done:
@@ -649,6 +753,14 @@ tm_pretranslation_free(tm_pretranslation *p)
 			tm_free(g->m[j].diff);
 		}
 		tm_free(g->m);
+		for (j = 0; j < g->nterms; j++)
+			tm_free(g->terms[j].note);
+		tm_free(g->terms);
+		for (j = 0; j < g->nqa; j++) {
+			tm_free(g->qa[j].kind);
+			tm_free(g->qa[j].message);
+		}
+		tm_free(g->qa);
 		tm_free(g->source);
 		tm_free(g->target);
 		tm_free(g->diff);

@@ -17,12 +17,27 @@ struct tm__pt_match {
 	int64_t unit_id;
 };
 
+/* A glossary term found in the source, with its translations. */
+struct tm__pt_term {
+	size_t start, len;	/* its span in the source */
+	char *note;		/* "口罩 → mask (preferred)" */
+};
+
+/* A QA finding of tm_check_segment on the draft's target. */
+struct tm__pt_qa {
+	char *kind, *message;
+};
+
 struct tm__pt_seg {
 	tm_pt_segment pub;	/* its strings point into the fields below */
 	char *source, *target, *diff, *match_source, *mt_error;
 	struct tm__pt_match *m;	/* the memory's matches, best first */
 	size_t nm;
 	size_t para;		/* paragraph within its block (a line break) */
+	struct tm__pt_term *terms;
+	size_t nterms;
+	struct tm__pt_qa *qa;
+	size_t nqa;
 };
 
 /*

@@ -3,7 +3,9 @@
  * self-contained HTML file (inline CSS, no script, no external
  * resource): source and draft side by side (one column on a narrow
  * screen), the match as a coloured badge, the fuzzy match's differences
- * marked.  Every text from the document or the memory is escaped.
+ * marked, glossary terms highlighted in the source with their
+ * translations listed, and QA findings on the draft listed under it.
+ * Every text from the document, the memory or the glossary is escaped.
  */
 #include "pretranslate.h"
 
@@ -38,6 +40,8 @@ static const char style[] =
     "ins{background:#dfd;color:#060;text-decoration:underline}"
     ".notes{margin:0;padding-left:20px}"
     ".notes .qa{color:#b00020}"
+    ".notes .term{color:#4a3b00}"
+    "mark.term{background:#fff3b0;border-bottom:2px solid #d4a800}"
     "@media (max-width:640px){.seg{grid-template-columns:1fr}"
     "body{font-size:17px}}";
 
@@ -102,6 +106,48 @@ add_text_div(struct tm__buf *b, const char *cls, const char *lang,
 	return error;
 }
 
+/* The source with the glossary's terms marked (their note as title). */
+static int
+add_source(struct tm__buf *b, const tm_pretranslation *p,
+    const struct tm__pt_seg *g)
+{
+	struct tm__buf t = { 0 };
+	size_t at = 0, len = strlen(g->source), j;
+	int error;
+
+	if ((error = tm__buf_adds(b, "<div class=\"src\" lang=\"")) < 0 ||
+	    (error = tm__pt_add_xml(b, p->from, true)) < 0 ||
+	    (error = tm__buf_adds(b, "\">")) < 0)
+		return error;
+	for (j = 0; j < g->nterms && !error; j++) {
+		const struct tm__pt_term *k = &g->terms[j];
+
+		if (k->start < at || k->start + k->len > len || !k->len)
+			continue;
+		tm__buf_reset(&t);
+		if ((error = tm__buf_add(&t, g->source + at,
+		    k->start - at)) < 0 ||
+		    (error = tm__pt_add_xml(b, tm__buf_str(&t), false)) < 0 ||
+		    (error = tm__buf_adds(b, "<mark class=\"term\" title=\"")) < 0 ||
+		    (error = tm__pt_add_xml(b, k->note, true)) < 0 ||
+		    (error = tm__buf_adds(b, "\">")) < 0)
+			break;
+		tm__buf_reset(&t);
+		if ((error = tm__buf_add(&t, g->source + k->start,
+		    k->len)) < 0 ||
+		    (error = tm__pt_add_xml(b, tm__buf_str(&t), false)) < 0 ||
+		    (error = tm__buf_adds(b, "</mark>")) < 0)
+			break;
+		at = k->start + k->len;
+	}
+	if (!error)
+		error = tm__pt_add_xml(b, g->source + at, false);
+	if (!error)
+		error = tm__buf_adds(b, "</div>\n");
+	tm__buf_release(&t);
+	return error;
+}
+
 static int
 segment(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 {
@@ -153,7 +199,7 @@ segment(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 		error = tm__buf_printf(b, " <span class=\"line\">line %ld"
 		    "</span></div>\n", s->line);
 	if (!error)
-		error = add_text_div(b, "src", p->from, g->source);
+		error = add_source(b, p, g);
 	if (!error)
 		error = add_text_div(b, "tgt", p->to, g->target);
 	if (!error && g->diff && s->origin == TM_ORIGIN_FUZZY) {
@@ -164,13 +210,39 @@ segment(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 		if (!error)
 			error = tm__buf_adds(b, "</span></div>\n");
 	}
-	if (!error && s->mt_error) {
-		error = tm__buf_adds(b, "<ul class=\"notes\"><li class=\"qa\">"
-		    "MT failed: ");
+	if (!error && (s->mt_error || g->nterms || g->nqa)) {
+		size_t j;
+
+		error = tm__buf_adds(b, "<ul class=\"notes\">");
+		for (j = 0; j < g->nterms && !error; j++) {
+			error = tm__buf_adds(b, "<li class=\"term\">");
+			if (!error)
+				error = tm__pt_add_xml(b, g->terms[j].note,
+				    false);
+			if (!error)
+				error = tm__buf_adds(b, "</li>");
+		}
+		for (j = 0; j < g->nqa && !error; j++) {
+			error = tm__buf_adds(b, "<li class=\"qa ");
+			if (!error)
+				error = tm__pt_add_xml(b, g->qa[j].kind, true);
+			if (!error)
+				error = tm__buf_adds(b, "\">Check: ");
+			if (!error)
+				error = tm__pt_add_xml(b, g->qa[j].message,
+				    false);
+			if (!error)
+				error = tm__buf_adds(b, "</li>");
+		}
+		if (!error && s->mt_error) {
+			error = tm__buf_adds(b, "<li class=\"qa mt\">MT failed: ");
+			if (!error)
+				error = tm__pt_add_xml(b, s->mt_error, false);
+			if (!error)
+				error = tm__buf_adds(b, "</li>");
+		}
 		if (!error)
-			error = tm__pt_add_xml(b, s->mt_error, false);
-		if (!error)
-			error = tm__buf_adds(b, "</li></ul>\n");
+			error = tm__buf_adds(b, "</ul>\n");
 	}
 	if (!error)
 		error = tm__buf_adds(b, "</section>\n");

@@ -6,6 +6,8 @@
  * urn:x-tm:xliff:1 (prefix tm): tm:match="context" on a 101 target,
  * tm:repetition-of on a repeated trans-unit, tm:unit-id on an alt-trans
  * from the memory (tests/data/xliff/tm-xliff-ext.xsd declares them).
+ * Glossary terms found in the source are notes from "tm-glossary", QA
+ * findings on the target notes from "tm-check".
  * The context group of trans-unit N is named "tm-context-N": the schema
  * wants context-group names unique within the file.
  */
@@ -113,6 +115,21 @@ unit(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 		}
 		if (!error)
 			error = tm__buf_adds(b, "        </context-group>\n");
+	}
+	for (j = 0; j < g->nterms && !error; j++) {
+		error = tm__buf_adds(b, "        <note from=\"tm-glossary\">");
+		if (!error)
+			error = tm__pt_add_xml(b, g->terms[j].note, false);
+		if (!error)
+			error = tm__buf_adds(b, "</note>\n");
+	}
+	for (j = 0; j < g->nqa && !error; j++) {
+		error = tm__buf_adds(b, "        <note from=\"tm-check\" "
+		    "priority=\"2\">");
+		if (!error)
+			error = tm__pt_add_xml(b, g->qa[j].message, false);
+		if (!error)
+			error = tm__buf_adds(b, "</note>\n");
 	}
 	if (!error && s->mt_error) {
 		error = tm__buf_adds(b, "        <note from=\"tm-mt\" "
