@@ -119,6 +119,8 @@ like "$(cat $X)" '<target state="needs-translation"/>' "no translation: an empty
 like "$(cat $X)" 'tm:repetition-of="3"' "the repetition"
 like "$(cat $X)" '<alt-trans match-quality="[0-9]*" origin="tm" tm:unit-id="[0-9]*">' "alt-trans from the memory"
 like "$(cat $X)" '<context context-type="x-context-pre">' "context before"
+like "$(cat $X)" '<note from="tm-check" priority="2">8万 \(80,000\) is not in the target</note>' \
+    "a QA note: the number a fuzzy match got wrong"
 is "$(xmllint --xpath 'count(//*[local-name()="trans-unit"][1]//*[local-name()="context"][@context-type="x-context-pre"])' $X)" 0 \
     "no context before the first segment"
 

@@ -103,6 +103,8 @@ like "$(count 'badge-text\.badge\.context')" "101% context" "DOM: the context ba
 like "$(count 'badge-text\.badge\.fuzzy')" "99% fuzzy" "DOM: a fuzzy badge with its percentage"
 ok "DOM: the diff marks what only the memory has" test "$(count diff-del)" -ge 5
 ok "DOM: ... and what only the segment has" test "$(count diff-ins)" -ge 5
+ok "DOM: the checks' findings listed (numbers the fuzzy matches got wrong)" \
+    test "$(count 'li\.qa\.number')" -ge 2
 is "$(count 'div\.src')" 30 "DOM: 30 sources"
 is "$(count 'div\.tgt')" 30 "DOM: 30 targets"
 
