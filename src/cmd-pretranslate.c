@@ -71,31 +71,17 @@ output_path(const char *dir, const char *file, const char *suffix)
 	return out;
 }
 
-static int
-write_text(const struct cli *cli, const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f || fputs(text, f) == EOF || fclose(f) != 0) {
-		cli_error(cli, "cannot write '%s': %s", path, strerror(errno));
-		if (f)
-			fclose(f);
-		return 1;
-	}
-	return 0;
-}
-
 enum { OUT_XLF, OUT_REVIEW, OUT_DRAFT, OUT_TXT, OUT_JSON, OUT_CSV, NOUT };
 
 static int
 one_file(struct cli *cli, const char *file, const char *dir,
-    const tm_pretranslate_options *po, bool json, bool first)
+    const tm_pretranslate_options *po, bool json, size_t *printed)
 {
 	static const char *const kinds[NOUT] = { "xliff", "review", "draft",
 	    "analysis-text", "analysis-json", "analysis-csv" };
 	const char *ext = strrchr(file, '.'), *slash = strrchr(file, '/');
 	char *paths[NOUT] = { NULL }, *draft_suffix = NULL;
-	char *an[3] = { NULL }, *doc = NULL;
+	char *an = NULL, *doc = NULL;
 	const char *pairs[2 * NOUT + 1];
 	tm_pretranslation *p = NULL;
 	int rc = 1, i;
@@ -120,19 +106,19 @@ one_file(struct cli *cli, const char *file, const char *dir,
 			goto done;
 		}
 	if (tm_pretranslate_file(&p, cli->db, file, po) < 0 ||
-	    tm_pretranslation_analysis(&an[0], p, TM_ANALYSIS_TEXT) < 0 ||
-	    tm_pretranslation_analysis(&an[1], p, TM_ANALYSIS_JSON) < 0 ||
-	    tm_pretranslation_analysis(&an[2], p, TM_ANALYSIS_CSV) < 0 ||
+	    tm_pretranslation_analysis(&an, p, TM_ANALYSIS_TEXT) < 0 ||
 	    tm_pretranslation_write_xliff(p, paths[OUT_XLF]) < 0 ||
 	    tm_pretranslation_write_review(p, paths[OUT_REVIEW]) < 0 ||
-	    tm_pretranslation_write_draft(p, paths[OUT_DRAFT]) < 0) {
+	    tm_pretranslation_write_draft(p, paths[OUT_DRAFT]) < 0 ||
+	    tm_pretranslation_write_analysis(p, paths[OUT_TXT],
+	    TM_ANALYSIS_TEXT) < 0 ||
+	    tm_pretranslation_write_analysis(p, paths[OUT_JSON],
+	    TM_ANALYSIS_JSON) < 0 ||
+	    tm_pretranslation_write_analysis(p, paths[OUT_CSV],
+	    TM_ANALYSIS_CSV) < 0) {
 		cli_tm_error(cli, NULL);
 		goto done;
 	}
-	if (write_text(cli, paths[OUT_TXT], an[0]) ||
-	    write_text(cli, paths[OUT_JSON], an[1]) ||
-	    write_text(cli, paths[OUT_CSV], an[2]))
-		goto done;
 	if (json) {
 		for (i = 0; i < NOUT; i++) {
 			pairs[2 * i] = kinds[i];
@@ -143,9 +129,10 @@ one_file(struct cli *cli, const char *file, const char *dir,
 			cli_tm_error(cli, NULL);
 			goto done;
 		}
-		printf("%s%s", first ? "" : ",\n", doc);
+		printf("%s%s", *printed ? ",\n" : "", doc);
+		(*printed)++;
 	} else {
-		printf("%s\n", an[0]);
+		printf("%s\n", an);
 		printf("review page: %s\nXLIFF:       %s\ndraft:       %s\n"
 		    "analysis:    %s (.json, .csv)\n\n", paths[OUT_REVIEW],
 		    paths[OUT_XLF], paths[OUT_DRAFT], paths[OUT_TXT]);
@@ -154,8 +141,7 @@ one_file(struct cli *cli, const char *file, const char *dir,
 done:
 	for (i = 0; i < NOUT; i++)
 		free(paths[i]);
-	for (i = 0; i < 3; i++)
-		tm_free(an[i]);
+	tm_free(an);
 	tm_free(doc);
 	free(draft_suffix);
 	tm_pretranslation_free(p);
@@ -184,6 +170,7 @@ cmd_pretranslate(int argc, char **argv, struct cli *cli)
 	tm_mt *mt = NULL;
 	bool json = false;
 	struct stat st;
+	size_t printed = 0;
 	long min;
 	int c, i, rc = 0;
 
@@ -259,7 +246,7 @@ cmd_pretranslate(int argc, char **argv, struct cli *cli)
 	if (json)
 		printf("{\"files\": [");
 	for (i = optind; i < argc; i++)
-		if (one_file(cli, argv[i], dir, &po, json, i == optind))
+		if (one_file(cli, argv[i], dir, &po, json, &printed))
 			rc = 1;
 	if (json)
 		printf("]}\n");

@@ -1148,3 +1148,20 @@ tm_pretranslation_json(char **out, const tm_pretranslation *p,
 	}
 	return dump(out, root);
 }
+
+int
+tm_pretranslation_write_analysis(const tm_pretranslation *p,
+    const char *path, int format)
+{
+	struct tm__buf b = { 0 };
+	char *text = NULL;
+	int error;
+
+	if ((error = tm_pretranslation_analysis(&text, p, format)) < 0)
+		return error;
+	b.ptr = text;
+	b.len = b.cap = strlen(text);
+	error = tm__write_file(path, &b);
+	tm_free(text);
+	return error;
+}

@@ -1044,6 +1044,9 @@ enum tm_analysis_format {
  */
 TM_EXTERN int tm_pretranslation_analysis(char **out,
     const tm_pretranslation *p, int format);
+/* The analysis written to `path` as tm_pretranslation_write_xliff does. */
+TM_EXTERN int tm_pretranslation_write_analysis(const tm_pretranslation *p,
+    const char *path, int format);
 
 /*
  * {"file", "from", "to", "format", "outputs": {KIND: PATH}, "bands":

@@ -211,6 +211,12 @@ run xmllint --noout 'esc/a"<b>&.xlf'
 is "$RC" 0 "... the XLIFF stays well-formed"
 like "$(cat 'esc/a"<b>&.review.html')" '&lt;b&gt;&amp;amp;"&lt;/b&gt;' "... the review page escapes it"
 
+# Several files, one missing: the others are done, exit 1, --json valid.
+run tm --db $DB pretranslate --from zh-CN --to en-US -o multi --json no-such-file.txt gb.txt
+is "$RC" 1 "a missing file among others: exit 1"
+ok "... --json still JSON" json_valid "$OUT"
+is "$(json "$OUT" '[f["file"] for f in d["files"]]')" '["gb.txt"]' "... with the file that was done"
+
 # Usage errors.
 run tm --db $DB pretranslate --to en-US "$BULLETIN"
 is "$RC" 2 "no --from: usage error"
