@@ -77,5 +77,7 @@ int cmd_reindex(int argc, char **argv, struct cli *cli);
 int cmd_segment(int argc, char **argv, struct cli *cli);
 int cmd_align(int argc, char **argv, struct cli *cli);
 int cmd_mt(int argc, char **argv, struct cli *cli);
+/* Pre-translation. */
+int cmd_pretranslate(int argc, char **argv, struct cli *cli);
 
 #endif /* TM_CLI_H */

@@ -38,6 +38,8 @@ static const struct cmd commands[] = {
 	    "align a text with its translation into TMX" },
 	{ "mt", cmd_mt, CMD_WRITES,
 	    "machine-translate text (with a cache)" },
+	{ "pretranslate", cmd_pretranslate, 0,
+	    "pre-translate documents: XLIFF, review page, draft, analysis" },
 	{ "help", cmd_help, 0, "show the commands" },
 	{ "version", cmd_version, 0, "show the version" },
 };

@@ -232,4 +232,12 @@ struct json_t;
 int tm__extra_add(struct json_t **arr, const char *name, const char *value,
     size_t len);
 
+/*
+ * align.c: write b to `path` ("-" or NULL: standard output), beside it
+ * first and renamed over it.  0 or TM_EIO.
+ */
+int tm__write_file(const char *path, const struct tm__buf *b);
+
+/* pretranslate.c, xliff-write.c, review.c: see pretranslate.h. */
+
 #endif /* TM_INT_H */
