@@ -82,5 +82,7 @@ int cmd_glossary(int argc, char **argv, struct cli *cli);
 int cmd_check(int argc, char **argv, struct cli *cli);
 int cmd_import_xliff(int argc, char **argv, struct cli *cli);
 int cmd_history(int argc, char **argv, struct cli *cli);
+/* Pre-translation. */
+int cmd_pretranslate(int argc, char **argv, struct cli *cli);
 
 #endif /* TM_CLI_H */

@@ -46,6 +46,8 @@ static const struct cmd commands[] = {
 	    "put reviewed XLIFF segments into the memory" },
 	{ "history", cmd_history, CMD_NEEDS_DB,
 	    "show translations that a review replaced" },
+	{ "pretranslate", cmd_pretranslate, 0,
+	    "pre-translate documents: XLIFF, review page, draft, analysis" },
 	{ "help", cmd_help, 0, "show the commands" },
 	{ "version", cmd_version, 0, "show the version" },
 };

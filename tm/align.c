@@ -1132,9 +1132,9 @@ done:
 	return error;
 }
 
-/* Write buf to path, beside it first and renamed over it. */
-static int
-write_file(const char *path, const struct tm__buf *b)
+/* Write buf to path, beside it first and renamed over it (tm-int.h). */
+int
+tm__write_file(const char *path, const struct tm__buf *b)
 {
 	struct tm__buf tmp = { 0 };
 	FILE *f;
@@ -1193,7 +1193,7 @@ tm_alignment_write(const tm_alignment *a, const char *path, int format)
 	if (!a)
 		return tm__error(TM_EINVAL, "align: no alignment");
 	if ((error = render(&b, a, format)) == 0)
-		error = write_file(path, &b);
+		error = tm__write_file(path, &b);
 	else if (error == TM_ENOMEM)
 		tm__error_nomem();
 	tm__buf_release(&b);

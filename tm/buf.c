@@ -4,6 +4,7 @@
  */
 #include "tm-int.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,4 +139,28 @@ tm__buf_detach(struct tm__buf *b)
 	b->ptr = NULL;
 	b->len = b->cap = 0;
 	return s;
+}
+
+int
+tm__buf_read_file(struct tm__buf *b, const char *path)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	int error = 0;
+
+	if (!f)
+		return tm__error(TM_EIO, "cannot open '%s': %s", path,
+		    tm__strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if ((error = tm__buf_add(b, chunk, n)) < 0) {
+			error = tm__error_nomem();
+			break;
+		}
+	if (error == 0 && ferror(f))
+		error = tm__error(TM_EIO, "cannot read '%s': %s", path,
+		    tm__strerror(errno));
+	if (f != stdin)
+		fclose(f);
+	return error;
 }

@@ -1215,7 +1215,6 @@ tm_lookup(tm_matches **out, tm_db *db, const char *text,
 	for (pass = 0; pass < 2 && !done && !error; pass++) {
 		if (pass == 1 && (exhausted || lk->best >= SECOND_BELOW))
 			break;
-		/* qsort(NULL, 0, ...) is undefined: nothing scored yet. */
 		if (scored.n > 1)
 			qsort(scored.v, scored.n, sizeof(*scored.v), cmp_i64);
 		free(cands);

@@ -615,30 +615,6 @@ done:
 	return error;
 }
 
-static int
-read_all(struct tm__buf *b, const char *path)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-	int error = 0;
-
-	if (!f)
-		return tm__error(TM_EIO, "cannot open '%s': %s", path,
-		    tm__strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if ((error = tm__buf_add(b, chunk, n)) < 0) {
-			error = tm__error_nomem();
-			break;
-		}
-	if (error == 0 && ferror(f))
-		error = tm__error(TM_EIO, "cannot read '%s': %s", path,
-		    tm__strerror(errno));
-	if (f != stdin)
-		fclose(f);
-	return error;
-}
-
 int
 tm_text_read(char **out, size_t *len, const char *path, const char *encoding)
 {
@@ -651,7 +627,7 @@ tm_text_read(char **out, size_t *len, const char *path, const char *encoding)
 		return tm__error(TM_EINVAL, "read: bad arguments");
 	*out = NULL;
 	*len = 0;
-	if ((error = read_all(&b, path)) < 0)
+	if ((error = tm__buf_read_file(&b, path)) < 0)
 		goto done;
 	p = b.ptr ? b.ptr : (char *)"";
 	n = b.len;

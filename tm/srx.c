@@ -300,23 +300,8 @@ tm__srx_load_file(struct tm__srx_rules *rules, const char *path,
     const char *lang)
 {
 	struct tm__buf b = { 0 };
-	char chunk[65536];
-	FILE *f = fopen(path, "rb");
-	size_t n;
-	int error = 0;
+	int error = tm__buf_read_file(&b, path);
 
-	if (!f)
-		return tm__error(TM_EIO, "cannot open '%s': %s", path,
-		    tm__strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (tm__buf_add(&b, chunk, n) < 0) {
-			error = tm__error_nomem();
-			break;
-		}
-	if (error == 0 && ferror(f))
-		error = tm__error(TM_EIO, "cannot read '%s': %s", path,
-		    tm__strerror(errno));
-	fclose(f);
 	if (error == 0)
 		error = load_memory(rules, b.ptr ? b.ptr : "", b.len, path, lang);
 	tm__buf_release(&b);

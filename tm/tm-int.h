@@ -67,6 +67,11 @@ int tm__buf_addc(struct tm__buf *b, char c);
 int tm__buf_printf(struct tm__buf *b, const char *fmt, ...) TM__PRINTF(2, 3);
 /* Append `len` bytes escaped for XML text (quote: also '"' for attributes). */
 int tm__buf_add_xml(struct tm__buf *b, const char *s, size_t len, bool quote);
+/*
+ * Append the whole file at `path` ("-": standard input).  Returns 0,
+ * TM_EIO (the message names the file) or TM_ENOMEM.
+ */
+int tm__buf_read_file(struct tm__buf *b, const char *path);
 void tm__buf_reset(struct tm__buf *b);
 void tm__buf_release(struct tm__buf *b);
 /* Give the string to the caller; the buffer is empty afterwards. */
@@ -226,5 +231,13 @@ int tm__attr_find(const struct tm__attr *attrs, size_t n, const char *name);
 struct json_t;
 int tm__extra_add(struct json_t **arr, const char *name, const char *value,
     size_t len);
+
+/*
+ * align.c: write b to `path` ("-" or NULL: standard output), beside it
+ * first and renamed over it.  0 or TM_EIO.
+ */
+int tm__write_file(const char *path, const struct tm__buf *b);
+
+/* pretranslate.c, xliff-write.c, review.c: see pretranslate.h. */
 
 #endif /* TM_INT_H */

@@ -1049,6 +1049,127 @@ TM_EXTERN void tm_history_free(tm_history *h);
 /* {"history": [{"unit", "source", "lang", "text", ...}]}; tm_free(). */
 TM_EXTERN int tm_history_json(char **out, const tm_history *h);
 
+/*
+ * Pre-translation
+ * ===============
+ *
+ * A document (UTF-8 or GB18030/GBK text, Markdown, HTML) is read,
+ * segmented and each segment given the best the memory has: a context
+ * (101) or exact (100) match, else the best fuzzy match at or above
+ * `min` (numbers substituted), else machine translation when a provider
+ * is open, else nothing.  A segment repeated in the document is looked
+ * up once and takes the first occurrence's translation.
+ */
+
+enum tm_doc_format {
+	TM_FORMAT_AUTO = 0,	/* from the file name: .html/.htm, .md, else text */
+	TM_FORMAT_TEXT = 1,
+	TM_FORMAT_MARKDOWN = 2,
+	TM_FORMAT_HTML = 3
+};
+
+enum tm_origin {
+	TM_ORIGIN_NONE = 0,	/* no translation */
+	TM_ORIGIN_CONTEXT = 1,	/* 101: exact, same context */
+	TM_ORIGIN_EXACT = 2,	/* 100 */
+	TM_ORIGIN_FUZZY = 3,	/* min..99 */
+	TM_ORIGIN_MT = 4	/* machine translation */
+};
+
+typedef struct tm_pretranslate_options {
+	unsigned version;	/* TM_PRETRANSLATE_OPTIONS_VERSION */
+	const char *from;	/* the document's language (required) */
+	const char *to;		/* the draft's language (required) */
+	int min;		/* lowest fuzzy score used, 0..100 */
+	int format;		/* enum tm_doc_format */
+	const char *encoding;	/* NULL: detect (UTF-8, else GB18030) */
+	tm_mt *mt;		/* NULL: no machine translation */
+	const char *mt_name;	/* the provider's name, for origins */
+} tm_pretranslate_options;
+
+#define TM_PRETRANSLATE_OPTIONS_VERSION 1
+#define TM_PRETRANSLATE_OPTIONS_INIT { TM_PRETRANSLATE_OPTIONS_VERSION, \
+	NULL, NULL, 75, TM_FORMAT_AUTO, NULL, NULL, NULL }
+
+/* One segment occurrence of the document, in document order. */
+typedef struct tm_pt_segment {
+	const char *source;	/* the segment as in the document (plain text) */
+	const char *target;	/* the draft's translation, or NULL */
+	int origin;		/* enum tm_origin */
+	int score;		/* the memory's best score 0..101 (0: none),
+				   used or not */
+	size_t repetition_of;	/* 0, or the number (from 1) of the first
+				   occurrence of the same source */
+	const char *match_source;	/* the memory source used, or NULL */
+	const char *diff;	/* the used match's diff (see tm_match), or NULL */
+	const char *mt_error;	/* why MT failed for it, or NULL */
+	long line;		/* the line of the document it starts on */
+} tm_pt_segment;
+
+typedef struct tm_pretranslation tm_pretranslation;
+
+/*
+ * Pre-translate the file at `path` against the memory `db`.  Returns 0,
+ * TM_EINVAL (bad options), TM_EIO, TM_EUTF8 (not UTF-8 nor GB18030: the
+ * message names file and line), TM_EPARSE (nothing to translate, or HTML
+ * libxml2 cannot read), TM_EDB or TM_ENOMEM.  The memory is only read
+ * (the MT cache may be written).  Free with tm_pretranslation_free().
+ */
+TM_EXTERN int tm_pretranslate_file(tm_pretranslation **out, tm_db *db,
+    const char *path, const tm_pretranslate_options *opts);
+TM_EXTERN size_t tm_pretranslation_count(const tm_pretranslation *p);
+/* The i-th segment; valid until tm_pretranslation_free(). */
+TM_EXTERN const tm_pt_segment *tm_pretranslation_get(
+    const tm_pretranslation *p, size_t i);
+/* The format read (never TM_FORMAT_AUTO). */
+TM_EXTERN int tm_pretranslation_format(const tm_pretranslation *p);
+TM_EXTERN void tm_pretranslation_free(tm_pretranslation *p);
+
+/*
+ * Write the outputs to `path` (beside it first, then renamed over it):
+ * the XLIFF 1.2 (one trans-unit per segment, alt-trans with the
+ * matches), the draft in the document's format (untranslated segments
+ * keep their source), and the bilingual review page (one self-contained
+ * HTML file).  Return 0, TM_EIO or TM_ENOMEM.
+ */
+TM_EXTERN int tm_pretranslation_write_xliff(const tm_pretranslation *p,
+    const char *path);
+TM_EXTERN int tm_pretranslation_write_draft(const tm_pretranslation *p,
+    const char *path);
+TM_EXTERN int tm_pretranslation_write_review(const tm_pretranslation *p,
+    const char *path);
+
+enum tm_analysis_format {
+	TM_ANALYSIS_TEXT = 0,
+	TM_ANALYSIS_JSON = 1,
+	TM_ANALYSIS_CSV = 2
+};
+
+/*
+ * The analysis: segments, CJK characters and other words per band, as
+ * CAT tools count them: "context" (101), "100", "95-99", "85-94",
+ * "75-84", "50-74", "no-match", "repetitions" (second and later
+ * occurrences, whatever their match), "mt" (segments whose draft came
+ * from machine translation, counted there and not in their match band),
+ * and "total".  Free *out with tm_free().  Returns 0, TM_EINVAL or
+ * TM_ENOMEM.
+ */
+TM_EXTERN int tm_pretranslation_analysis(char **out,
+    const tm_pretranslation *p, int format);
+/* The analysis written to `path` as tm_pretranslation_write_xliff does. */
+TM_EXTERN int tm_pretranslation_write_analysis(const tm_pretranslation *p,
+    const char *path, int format);
+
+/*
+ * {"file", "from", "to", "format", "outputs": {KIND: PATH}, "bands":
+ * [as the analysis], "segments": [{"id", "line", "source", "target",
+ * "origin", "score", "repetition_of", "diff", "mt_error"}]}, with
+ * `outputs` (or NULL) pairs of kind and path ending in NULL.  Free *out
+ * with tm_free().  Returns 0, TM_EINVAL or TM_ENOMEM.
+ */
+TM_EXTERN int tm_pretranslation_json(char **out, const tm_pretranslation *p,
+    const char *const *outputs);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,6 +15,11 @@ pkgs="$pkgs libcurl4-openssl-dev libinih-dev libssl-dev curl
 	apertium-apy apertium-eng-spa iproute2 util-linux"
 # Glossary import: libcsv reads CSV/TSV term lists.
 pkgs="$pkgs libcsv-dev"
+# Pre-translation: the XLIFF 1.2 strict schema (and xml.xsd) that Symfony's
+# translation component ships, to validate our XLIFF; Chromium, headless,
+# to load the review page, screenshot it and dump its DOM, with a Chinese
+# font so that the screenshot shows the text.
+pkgs="$pkgs php-symfony-translation chromium fonts-wqy-zenhei"
 if [ "${1-}" = "--bench" ]; then
 	pkgs="$pkgs translate-toolkit python3-translate"
 fi

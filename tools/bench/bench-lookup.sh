@@ -97,7 +97,9 @@ if [ "$peer" = 1 ]; then
 	[ -f "$ptmx" ] || python3 "$here/gen-tmx.py" "$peer_units" --seed 1 -o "$ptmx"
 	[ -f "$pdb" ] || build_tmdb -d "$pdb" -s zh-CN -t en-US "$ptmx" >/dev/null 2>&1
 	tdb=$outdir/lookup-tm-$peer_units.db
-	[ -f "$tdb" ] || { "$tm" --db "$tdb" import -q "$ptmx" && "$tm" --db "$tdb" reindex; }
+	[ -f "$tdb" ] || "$tm" --db "$tdb" import -q "$ptmx"
+	# Brings a memory of an older schema up to date too.
+	"$tm" --db "$tdb" reindex
 	head -n 40 "$outdir/queries.tsv" | cut -f2 >"$outdir/peer-queries.txt"
 	/usr/bin/python3 - "$pdb" "$outdir/peer-queries.txt" <<'PY'
 import sys, time
