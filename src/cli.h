@@ -77,6 +77,11 @@ int cmd_reindex(int argc, char **argv, struct cli *cli);
 int cmd_segment(int argc, char **argv, struct cli *cli);
 int cmd_align(int argc, char **argv, struct cli *cli);
 int cmd_mt(int argc, char **argv, struct cli *cli);
+/* Issue 6: glossary, checks, reviewed XLIFF back into the memory. */
+int cmd_glossary(int argc, char **argv, struct cli *cli);
+int cmd_check(int argc, char **argv, struct cli *cli);
+int cmd_import_xliff(int argc, char **argv, struct cli *cli);
+int cmd_history(int argc, char **argv, struct cli *cli);
 /* Pre-translation. */
 int cmd_pretranslate(int argc, char **argv, struct cli *cli);
 

@@ -284,6 +284,51 @@ target_time(const char *t, const struct tm__qty_list *l, size_t k, int *h,
 	return true;
 }
 
+/*
+ * English ordinal words of the target as numbers (第二次 = the second
+ * time).  The aligner's anchors do not read them, so they are added here
+ * rather than in quantity.c.
+ */
+static int
+add_ordinals(struct tm__qty_list *t, const char *tgt)
+{
+	static const char *const words[] = {
+		"first", "second", "third", "fourth", "fifth", "sixth",
+		"seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth",
+		"thirteenth", "fourteenth", "fifteenth", "sixteenth",
+		"seventeenth", "eighteenth", "nineteenth", "twentieth"
+	};
+	size_t i = 0, b, k;
+
+	while (tgt[i]) {
+		if (!((tgt[i] | 0x20) >= 'a' && (tgt[i] | 0x20) <= 'z')) {
+			i++;
+			continue;
+		}
+		for (b = i; (tgt[i] | 0x20) >= 'a' && (tgt[i] | 0x20) <= 'z';
+		    i++)
+			;
+		if (b > 0 && (unsigned char)tgt[b - 1] >= 0x80)
+			continue;
+		for (k = 0; k < TM__ARRAY_SIZE(words); k++) {
+			if (strlen(words[k]) != i - b ||
+			    strncasecmp(tgt + b, words[k], i - b) != 0)
+				continue;
+			if (t->n == t->cap && tm__grow((void **)&t->q, &t->cap,
+			    t->n, sizeof(*t->q)) < 0)
+				return tm__error_nomem();
+			memset(&t->q[t->n], 0, sizeof(t->q[t->n]));
+			t->q[t->n].kind = TM__QTY_NUMBER;
+			t->q[t->n].value = (double)(k + 1);
+			t->q[t->n].start = b;
+			t->q[t->n].end = i;
+			t->n++;
+			break;
+		}
+	}
+	return 0;
+}
+
 /* Numbers, dates and times. */
 static int
 check_quantities(tm_findings *fs, const char *src, const char *tgt,
@@ -302,6 +347,8 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 		tm__qty_list_release(&s);
 		return error;
 	}
+	if (!tgt_cjk && (error = add_ordinals(&t, tgt)) < 0)
+		goto done;
 	if (t.n && !(used = tm__calloc(t.n, sizeof(*used)))) {
 		error = tm__error_nomem();
 		goto done;
@@ -362,6 +409,10 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 			continue;
 		}
 		if (q->kind == TM__QTY_WEEKDAY) {
+			if (ends(src, sb, "周"))
+				sb -= strlen("周");
+			else if (ends(src, sb, "星期"))
+				sb -= strlen("星期");
 			for (j = 0; j < t.n && !found; j++)
 				found = t.q[j].kind == TM__QTY_WEEKDAY &&
 				    same(t.q[j].value, q->value);
@@ -379,9 +430,24 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 		    q->value == floor(q->value)) {
 			/* 凌晨1时, 下午3点30分, 15时. */
 			int h = (int)q->value, m = 0, th, tmin;
-			bool pm = ends(src, sb, "下午") || ends(src, sb, "晚上") ||
-			    ends(src, sb, "傍晚") || ends(src, sb, "晚");
-			size_t te;
+			static const char *const am[] = { "凌晨", "早上", "上午",
+			    "早晨", "清晨" };
+			static const char *const pm_words[] = { "下午", "晚上",
+			    "傍晚", "夜间", "晚" };
+			bool pm = false;
+			size_t te, w;
+
+			/* Show the part of day with the time. */
+			for (w = 0; w < TM__ARRAY_SIZE(am); w++)
+				if (ends(src, sb, am[w])) {
+					sb -= strlen(am[w]);
+					break;
+				}
+			for (w = 0; w < TM__ARRAY_SIZE(pm_words) && !pm; w++)
+				if (ends(src, sb, pm_words[w])) {
+					sb -= strlen(pm_words[w]);
+					pm = true;
+				}
 
 			e += 3;
 			if (i + 1 < s.n && s.q[i + 1].kind == TM__QTY_NUMBER &&
@@ -417,6 +483,13 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 			}
 			continue;
 		}
+		/*
+		 * A lone 一 is mostly "a" or "one" written as a word (前一日,
+		 * 一名记者); the aligner counts it, the checker does not.
+		 */
+		if (src_cjk && e - sb == strlen("一") &&
+		    starts(src + sb, "一"))
+			continue;
 		/* A plain number (a year too): by value, each used once. */
 		for (j = 0; j < t.n && !found; j++)
 			if (!used[j] && t.q[j].kind == TM__QTY_NUMBER &&

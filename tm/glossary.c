@@ -79,6 +79,20 @@ cpkey_make(struct cpkey *k, const char *text, size_t len)
 	return error;
 }
 
+/* Bytes of the first character of a key (0 for an empty key). */
+static size_t
+head_len(const char *key)
+{
+	size_t i = 0, n = strlen(key);
+	UChar32 c;
+
+	if (!n)
+		return 0;
+	U8_NEXT(key, i, n, c);
+	(void)c;
+	return i;
+}
+
 /* The per-code-point key of a term, for the store. */
 static int
 term_key(char **out, const char *text)
@@ -207,6 +221,84 @@ latin(UChar32 c)
 	return c >= 0 && (tm__qty_is_letter(c) || u_isdigit(c));
 }
 
+/* A character of a key, NUL-terminated. */
+struct head {
+	char c[8];
+};
+
+static int
+cmp_head(const void *a, const void *b)
+{
+	return strcmp(((const struct head *)a)->c,
+	    ((const struct head *)b)->c);
+}
+
+/*
+ * The distinct first characters of the keys of the text's code points:
+ * a term found in the text starts with one of them.
+ */
+static int
+text_heads(struct head **out, size_t *n, const struct cpkey *k)
+{
+	const char *key = tm__buf_str(&k->key);
+	size_t i, j = 0, l;
+
+	*n = 0;
+	if (!(*out = tm__calloc(k->ncp + 1, sizeof(**out))))
+		return tm__error_nomem();
+	for (i = 0; i < k->ncp; i++) {
+		if (k->kstart[i] == k->kstart[i + 1])
+			continue;
+		l = head_len(key + k->kstart[i]);
+		if (l >= sizeof((*out)[j].c))
+			continue;
+		memcpy((*out)[j].c, key + k->kstart[i], l);
+		(*out)[j++].c[l] = '\0';
+	}
+	qsort(*out, j, sizeof(**out), cmp_head);
+	for (i = 0; i < j; i++)
+		if (*n == 0 || strcmp((*out)[*n - 1].c, (*out)[i].c) != 0)
+			(*out)[(*n)++] = (*out)[i];
+	return 0;
+}
+
+/* Where the term of the row of `st` occurs in the text: candidates. */
+static int
+add_cands(struct cand **cands, size_t *n, size_t *cap, const struct cpkey *k,
+    sqlite3_stmt *st, const char *from)
+{
+	const char *lang = (const char *)sqlite3_column_text(st, 2);
+	const char *key = (const char *)sqlite3_column_text(st, 3);
+	const char *p, *hay = tm__buf_str(&k->key);
+	size_t klen, b, e;
+
+	if (!key || !*key || (from && !tm_lang_match(from, lang)))
+		return 0;
+	klen = strlen(key);
+	for (p = strstr(hay, key); p; p = strstr(p + 1, key)) {
+		if (!find_cp(k, (size_t)(p - hay), &b) ||
+		    !find_cp(k, (size_t)(p - hay) + klen, &e) || e <= b)
+			continue;
+		/* Skip white space the key did not count. */
+		while (e > b && k->kstart[e - 1] == k->kstart[e])
+			e--;
+		if ((latin(k->cp[b]) && b > 0 && latin(k->cp[b - 1])) ||
+		    (latin(k->cp[e - 1]) && e < k->ncp && latin(k->cp[e])))
+			continue;
+		if (*n == *cap && tm__grow((void **)cands, cap, *n,
+		    sizeof(**cands)) < 0)
+			return tm__error_nomem();
+		(*cands)[*n].b = b;
+		(*cands)[*n].e = e;
+		(*cands)[*n].term_id = sqlite3_column_int64(st, 0);
+		(*cands)[*n].entry_id = sqlite3_column_int64(st, 1);
+		snprintf((*cands)[*n].lang, sizeof((*cands)[*n].lang), "%s",
+		    lang ? lang : "");
+		(*n)++;
+	}
+	return 0;
+}
+
 int
 tm_glossary_find(tm_term_hits **out, tm_db *db, const char *text,
     const char *from, const char *to)
@@ -217,6 +309,8 @@ tm_glossary_find(tm_term_hits **out, tm_db *db, const char *text,
 	size_t ncands = 0, ccap = 0, i, j;
 	bool *used = NULL;
 	sqlite3_stmt *st = NULL, *tst = NULL;
+	struct head *heads = NULL;
+	size_t nheads = 0, hi;
 	int error = 0, rc;
 	bool have_key = false;
 
@@ -233,45 +327,18 @@ tm_glossary_find(tm_term_hits **out, tm_db *db, const char *text,
 		goto done;
 	have_key = true;
 	if ((error = tm__prepare(db, &st, "SELECT id, entry_id, lang, key "
-	    "FROM gloss_term")) < 0)
+	    "FROM gloss_term WHERE head = ?")) < 0 ||
+	    (error = text_heads(&heads, &nheads, &k)) < 0)
 		goto done;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *lang = (const char *)sqlite3_column_text(st, 2);
-		const char *key = (const char *)sqlite3_column_text(st, 3);
-		const char *p, *hay = tm__buf_str(&k.key);
-		size_t klen;
-
-		if (!key || !*key || (from && !tm_lang_match(from, lang)))
-			continue;
-		klen = strlen(key);
-		for (p = strstr(hay, key); p; p = strstr(p + 1, key)) {
-			size_t b, e;
-
-			if (!find_cp(&k, (size_t)(p - hay), &b) ||
-			    !find_cp(&k, (size_t)(p - hay) + klen, &e) ||
-			    e <= b)
-				continue;
-			/* Skip white space the key did not count. */
-			while (e > b && k.kstart[e - 1] == k.kstart[e])
-				e--;
-			if ((latin(k.cp[b]) && b > 0 && latin(k.cp[b - 1])) ||
-			    (latin(k.cp[e - 1]) && e < k.ncp &&
-			    latin(k.cp[e])))
-				continue;
-			if (ncands == ccap && tm__grow((void **)&cands, &ccap,
-			    ncands, sizeof(*cands)) < 0) {
-				error = tm__error_nomem();
-				goto done;
-			}
-			cands[ncands].b = b;
-			cands[ncands].e = e;
-			cands[ncands].term_id = sqlite3_column_int64(st, 0);
-			cands[ncands].entry_id = sqlite3_column_int64(st, 1);
-			snprintf(cands[ncands].lang, sizeof(cands[ncands].lang),
-			    "%s", lang ? lang : "");
-			ncands++;
-		}
+	rc = SQLITE_DONE;
+	for (hi = 0; hi < nheads && rc == SQLITE_DONE && !error; hi++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, heads[hi].c, -1, SQLITE_STATIC);
+		while (!error && (rc = sqlite3_step(st)) == SQLITE_ROW)
+			error = add_cands(&cands, &ncands, &ccap, &k, st, from);
 	}
+	if (error)
+		goto done;
 	if (rc != SQLITE_DONE) {
 		error = tm__error_sqlite(db->sql, "glossary");
 		goto done;
@@ -364,6 +431,7 @@ done:
 		cpkey_release(&k);
 	free(cands);
 	free(used);
+	free(heads);
 	if (error) {
 		tm_term_hits_free(h);
 		return error;
@@ -597,6 +665,7 @@ gentry_store(struct gimport *gi, struct gentry *e)
 		sqlite3_bind_text(st, 9, t->note, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 10, t->created, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 11, t->modified, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 12, key, (int)head_len(key), SQLITE_STATIC);
 		error = tm__step_done(gi->db, st, "cannot store a term");
 		sqlite3_clear_bindings(st);
 		free(key);
@@ -842,6 +911,28 @@ tbx_walk(struct tbx *t, xmlNode *n)
 	return tbx_children(t, n);
 }
 
+/* The first error is the one to report: later ones follow from it. */
+struct first_error {
+	int code, line;
+	char msg[256];
+	bool set;
+};
+
+static void
+on_first_error(void *ctx, xmlErrorPtr err)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct first_error *fe = ctxt ? ctxt->_private : NULL;
+
+	if (!fe || fe->set || !err || err->level < XML_ERR_ERROR)
+		return;
+	fe->set = true;
+	fe->code = err->code;
+	fe->line = err->line;
+	snprintf(fe->msg, sizeof(fe->msg), "%s", err->message ? err->message :
+	    "not well-formed XML");
+}
+
 /*
  * Parse a small XML file into a tree with no network, no DTD loaded and
  * no entity declared: a glossary or XLIFF file has no use for them.
@@ -857,10 +948,15 @@ tm__xml_read_doc(xmlDoc **out, const char *path)
 	*out = NULL;
 	xmlInitParser();
 	tm__xml_quiet(&quiet);
+	struct first_error fe;
+
+	memset(&fe, 0, sizeof(fe));
 	if (!(ctxt = xmlNewParserCtxt())) {
 		tm__xml_loud(&quiet);
 		return tm__error_nomem();
 	}
+	ctxt->_private = &fe;
+	ctxt->sax->serror = on_first_error;
 	doc = xmlCtxtReadFile(ctxt, path, NULL, XML_PARSE_NONET |
 	    XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (!doc || !ctxt->wellFormed) {
@@ -872,16 +968,19 @@ tm__xml_read_doc(xmlDoc **out, const char *path)
 			error = tm__error(TM_EIO, "cannot read it: %s",
 			    tm__strerror(errno ? errno : ENOENT));
 		} else {
-			snprintf(msg, sizeof(msg), "%s", e && e->message ?
-			    e->message : "not well-formed XML");
+			if (fe.set)
+				e = NULL;
+			snprintf(msg, sizeof(msg), "%s", fe.set ? fe.msg :
+			    e && e->message ? e->message :
+			    "not well-formed XML");
 			n = strlen(msg);
 			while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 				msg[--n] = '\0';
 			for (n = 0; msg[n]; n++)
 				if (msg[n] == '\n')
 					msg[n] = ' ';
-			error = tm__error(TM_EPARSE, "line %d: %s", e ? e->line :
-			    0, msg);
+			error = tm__error(TM_EPARSE, "line %d: %s", fe.set ?
+			    fe.line : e ? e->line : 0, msg);
 		}
 	} else if (doc->intSubset && (doc->intSubset->entities ||
 	    doc->intSubset->pentities)) {
@@ -1218,11 +1317,25 @@ tm_glossary_import(tm_glossary_result *out, tm_db *db, const char *path,
 		goto done;
 	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
 		goto done;
+	/* A file imported again replaces what it brought before. */
+	{
+		sqlite3_stmt *del = NULL;
+
+		if ((error = tm__prepare(db, &del, "DELETE FROM gloss_entry "
+		    "WHERE file = ?")) < 0)
+			goto rollback;
+		sqlite3_bind_text(del, 1, path, -1, SQLITE_STATIC);
+		error = tm__step_done(db, del, "cannot replace the file's "
+		    "entries");
+		sqlite3_finalize(del);
+		if (error)
+			goto rollback;
+	}
 	if ((error = tm__prepare(db, &gi.ins_entry, "INSERT INTO gloss_entry "
 	    "(file, ext_id, note, created, modified) VALUES (?,?,?,?,?)")) < 0 ||
 	    (error = tm__prepare(db, &gi.ins_term, "INSERT INTO gloss_term "
 	    "(entry_id, ord, lang, lang_key, text, key, status, pos, note, "
-	    "created, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) < 0)
+	    "created, modified, head) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) < 0)
 		goto rollback;
 	if (strcmp(format, "tbx") == 0)
 		error = import_tbx(&gi, path);

@@ -384,6 +384,33 @@ migrate_6(tm_db *db)
 	    "CREATE INDEX IF NOT EXISTS tu_history_tu ON tu_history(tu_id);\n");
 }
 
+/*
+ * Schema version 7: the first character of each term's key, indexed, so
+ * that a text reads only the terms that start with one of its own
+ * characters (glossary.c) rather than the whole glossary.  SQLite's
+ * substr() counts characters, so existing terms get theirs here.
+ */
+static int
+migrate_7(tm_db *db)
+{
+	sqlite3_stmt *st = NULL;
+	int error, n = 0;
+
+	/* A memory set back to an older version may have the column. */
+	if ((error = tm__prepare(db, &st, "SELECT count(*) FROM "
+	    "pragma_table_info('gloss_term') WHERE name = 'head'")) < 0)
+		return error;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (n == 0 && (error = tm__exec(db, "ALTER TABLE gloss_term ADD "
+	    "COLUMN head TEXT NOT NULL DEFAULT ''")) < 0)
+		return error;
+	return tm__exec(db,
+	    "UPDATE gloss_term SET head = substr(key, 1, 1);\n"
+	    "CREATE INDEX IF NOT EXISTS gloss_term_head ON gloss_term(head);\n");
+}
+
 static int (*const migrations[])(tm_db *) = {
 	migrate_1,
 	migrate_2,
@@ -391,6 +418,7 @@ static int (*const migrations[])(tm_db *) = {
 	migrate_4,
 	migrate_5,
 	migrate_6,
+	migrate_7,
 };
 #define SCHEMA_VERSION ((int)TM__ARRAY_SIZE(migrations))
 

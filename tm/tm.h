@@ -884,7 +884,9 @@ typedef struct tm_glossary_result {
  * CSV/TSV: the header row names each column: a language tag, or
  * "note", "pos" or "status"; a cell may hold several terms separated
  * by " | ".  Files are read with no network access, no DTD and no
- * external entity.  Errors name the file and line.  `out` may be NULL.
+ * external entity.  Errors name the file and line.  A file imported
+ * again (by the same path) replaces the entries it brought before.
+ * `out` may be NULL.
  * 0, TM_EINVAL, TM_EIO, TM_EPARSE, TM_EUTF8, TM_EDB, TM_ENOMEM.
  */
 TM_EXTERN int tm_glossary_import(tm_glossary_result *out, tm_db *db,
@@ -936,6 +938,116 @@ TM_EXTERN size_t tm_findings_count(const tm_findings *f);
 TM_EXTERN const tm_finding *tm_findings_get(const tm_findings *f, size_t i);
 TM_EXTERN void tm_findings_free(tm_findings *f);
 
+/*
+ * XLIFF 1.2
+ * =========
+ *
+ * Reading the XLIFF that `tm pretranslate` writes (or a CAT tool saved
+ * after review), for checking and for taking reviewed segments back.
+ */
+
+typedef struct tm_xliff_unit {
+	const char *id;		/* the trans-unit's id */
+	long line;		/* of <trans-unit> */
+	/*
+	 * Source and target as text with the inline elements written back
+	 * as XML (<g id="1">...</g>, <x id="2"/>, <ph id="3"/>: their
+	 * native code dropped; <mrk> unwrapped), and as plain text (the
+	 * text of <g> and <mrk> only).  target and target_text are NULL
+	 * when there is no <target>.
+	 */
+	const char *source, *source_text;
+	const char *target, *target_text;
+	const char *state;	/* the target's state= or NULL */
+	long target_line;
+	const char *source_lang, *target_lang;	/* of its <file> */
+	const char *file;	/* its <file original=""> or NULL */
+	/* <context context-type="x-context-pre|x-context-post"> or NULL. */
+	const char *context_pre, *context_post;
+	/* Of the <phase> its phase-name= names: contact-name and date. */
+	const char *reviewer, *date;
+} tm_xliff_unit;
+
+typedef struct tm_xliff tm_xliff;
+
+/*
+ * Read an XLIFF 1.x file: every <trans-unit> of every <file>, also
+ * inside <group>.  No network, no DTD, no entity is read or expanded.
+ * Errors name the file and line.  Free *out with tm_xliff_free().
+ * 0, TM_EINVAL, TM_EIO, TM_EPARSE, TM_ENOMEM.
+ */
+TM_EXTERN int tm_xliff_read(tm_xliff **out, const char *path);
+TM_EXTERN size_t tm_xliff_count(const tm_xliff *x);
+/* The i-th unit, in document order; valid until tm_xliff_free(). */
+TM_EXTERN const tm_xliff_unit *tm_xliff_get(const tm_xliff *x, size_t i);
+TM_EXTERN void tm_xliff_free(tm_xliff *x);
+
+/*
+ * tm_check_segment() on every unit (a missing target checks as empty),
+ * as {"file", "segments": [{"id", "line", "source", "target", "state",
+ * "findings": [{"kind", "message", "expected", "src_start", "src_len",
+ * "tgt_start", "tgt_len"}]}], "findings": N} listing the units with
+ * findings.  *nfindings gets N.  Free *out with tm_free().
+ * 0, TM_EDB, TM_ENOMEM.
+ */
+TM_EXTERN int tm_xliff_check_json(char **out, size_t *nfindings, tm_db *db,
+    const tm_xliff *x, const char *path);
+
+typedef struct tm_xliff_import_result {
+	size_t units;		/* trans-units read */
+	size_t imported;	/* reviewed units stored as new units */
+	size_t updated;		/* stored units whose translation changed */
+	size_t unchanged;	/* stored units with that translation already */
+	size_t skipped;		/* not reviewed, or with an empty target */
+} tm_xliff_import_result;
+
+/*
+ * Store the reviewed units (target state "translated", "final" or
+ * "signed-off") of `x` in one transaction.  A unit whose source text
+ * and context (props x-context-pre and x-context-post, compared with
+ * the trans-unit's <context>s) are stored already gets the new
+ * translation; the one it had goes to the unit's history (schema 6,
+ * table tu_history, shown by `tm history`).  Any other becomes a new
+ * unit with those props.  The reviewer and date are the unit's
+ * <phase> contact-name and date, else `reviewer` and now, stored as
+ * changeid and changedate.  Segments are stored as plain text (the
+ * text of inline elements kept, their codes dropped).  `file` names
+ * the import in `tm stats`.  `out` may be NULL.
+ * 0, TM_EINVAL, TM_EPARSE, TM_EDB, TM_ENOMEM.
+ */
+TM_EXTERN int tm_xliff_import(tm_xliff_import_result *out, tm_db *db,
+    const tm_xliff *x, const char *file, const char *reviewer);
+/*
+ * {"file", "units", "imported", "updated", "unchanged", "skipped"};
+ * free with tm_free().  0 or TM_ENOMEM.
+ */
+TM_EXTERN int tm_xliff_import_result_json(char **out, const char *file,
+    const tm_xliff_import_result *r);
+
+typedef struct tm_history_entry {
+	int64_t unit_id;
+	const char *source;	/* the unit's source text now */
+	const char *lang;	/* of the replaced translation */
+	const char *seg;	/* the replaced translation as stored (XML) */
+	const char *changeid, *changedate;	/* its own */
+	const char *replaced, *replaced_by;	/* when, and by whom */
+} tm_history_entry;
+
+typedef struct tm_history tm_history;
+
+/*
+ * The translations that tm_xliff_import() replaced, newest first, of
+ * the units whose source text in `from` is `text` (NULL: all units).
+ * Free *out with tm_history_free().  0, TM_EINVAL, TM_EDB, TM_ENOMEM.
+ */
+TM_EXTERN int tm_history_get(tm_history **out, tm_db *db, const char *text,
+    const char *from);
+TM_EXTERN size_t tm_history_count(const tm_history *h);
+TM_EXTERN const tm_history_entry *tm_history_at(const tm_history *h,
+    size_t i);
+TM_EXTERN void tm_history_free(tm_history *h);
+/* {"history": [{"unit", "source", "lang", "text", ...}]}; tm_free(). */
+TM_EXTERN int tm_history_json(char **out, const tm_history *h);
 
 /*
  * Pre-translation

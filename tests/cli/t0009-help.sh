@@ -44,6 +44,11 @@ help_lists import --skip-invalid --duplicates skip keep update --json \
     --quiet -q FILE
 help_lists export -o --output --langs --changed-since --json --quiet -q
 help_lists stats --json
+# Issue 6.
+help_lists glossary import lookup export --format --from --to -o --json
+help_lists check --json --no-glossary
+help_lists import-xliff --reviewer --json
+help_lists history --from --json
 
 ok "no database was created by asking for help" test ! -e "$HOME"
 

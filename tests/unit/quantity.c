@@ -80,6 +80,8 @@ static const struct {
 	{ "15时", "15:00", "" },
 	{ "星期一", "Monday", "" },
 	{ "周日", "Sunday", "" },
+	{ "第二次会议", "the second meeting", "" },
+	{ "第三届", "the 3rd session", "" },
 	{ "5万", "5,000", "number" },
 	{ "5万只口罩", "5,000 masks", "number" },
 	{ "3.25万", "3,250", "number" },
@@ -95,6 +97,7 @@ static const struct {
 	{ "凌晨1时", "1 p.m.", "time" },
 	{ "下午3时30分", "3:00 p.m.", "time" },
 	{ "星期一", "Tuesday", "date" },
+	{ "第二次会议", "the third meeting", "number" },
 };
 
 /* Target, source, expected kind: en to zh. */

@@ -1,0 +1,1083 @@
+/*
+ * xliff-read.c: XLIFF 1.2 in, for `tm check` and `tm import-xliff`.
+ *
+ * The file is read whole into a tree (libxml2, hardened as glossary.c's
+ * tm__xml_read_doc: no network, no DTD, no entities): bulletins are
+ * small.  Each <trans-unit>, also inside <group>, becomes a unit with
+ * its source and target twice: as text with the inline elements written
+ * back as XML (<g id="1">..</g>, <x id="2"/>: what the tag check
+ * compares) and as plain text (what the memory stores: the text of <g>
+ * and <mrk> kept, the native code inside <ph>, <bpt>, <ept>, <it> and
+ * the empty <x>, <bx>, <ex> dropped).
+ *
+ * Reviewed units go into the memory (tm_xliff_import): a unit whose
+ * source and context (props x-context-pre/x-context-post) are stored
+ * already has its translation replaced, the old one kept in tu_history;
+ * any other becomes a new unit.
+ */
+#include "tm-int.h"
+#include "index.h"
+
+#include <jansson.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+struct tm_xliff {
+	tm_xliff_unit *units;
+	size_t n, cap;
+	char **strs;
+	size_t nstrs, scap;
+};
+
+static int
+keep(tm_xliff *x, const char **dst, char *s)
+{
+	*dst = s;
+	if (!s)
+		return 0;
+	if (x->nstrs == x->scap && tm__grow((void **)&x->strs, &x->scap,
+	    x->nstrs, sizeof(*x->strs)) < 0) {
+		free(s);
+		*dst = NULL;
+		return tm__error_nomem();
+	}
+	x->strs[x->nstrs++] = s;
+	return 0;
+}
+
+static int
+keep_attr(tm_xliff *x, const char **dst, xmlNode *n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	char *s;
+
+	*dst = NULL;
+	if (!v)
+		return 0;
+	s = tm__strdup((const char *)v);
+	xmlFree(v);
+	if (!s)
+		return tm__error_nomem();
+	return keep(x, dst, s);
+}
+
+static bool
+is(xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE &&
+	    strcmp((const char *)n->name, name) == 0;
+}
+
+/* The content of a <source> or <target>: markup kept, and plain. */
+static int
+inline_text(struct tm__buf *tagged, struct tm__buf *plain, xmlNode *n)
+{
+	xmlNode *c;
+	int error = 0;
+
+	for (c = n->children; c && !error; c = c->next) {
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			const char *t = (const char *)c->content;
+
+			if (!t)
+				continue;
+			error = tm__buf_adds(tagged, t);
+			if (!error)
+				error = tm__buf_adds(plain, t);
+		} else if (c->type == XML_ELEMENT_NODE) {
+			const char *name = (const char *)c->name;
+			xmlChar *id = xmlGetProp(c, (const xmlChar *)"id");
+			bool paired = strcmp(name, "g") == 0;
+			bool mrk = strcmp(name, "mrk") == 0;
+
+			if (mrk) {
+				error = inline_text(tagged, plain, c);
+			} else {
+				error = tm__buf_printf(tagged, "<%s", name);
+				if (!error && id) {
+					error = tm__buf_adds(tagged, " id=\"");
+					if (!error)
+						error = tm__buf_add_xml(tagged,
+						    (const char *)id,
+						    strlen((const char *)id),
+						    true);
+					if (!error)
+						error = tm__buf_addc(tagged,
+						    '"');
+				}
+				if (!error)
+					error = tm__buf_adds(tagged, paired ?
+					    ">" : "/>");
+				if (!error && paired)
+					error = inline_text(tagged, plain, c);
+				if (!error && paired)
+					error = tm__buf_printf(tagged, "</%s>",
+					    name);
+			}
+			xmlFree(id);
+		}
+	}
+	if (!error && !tagged->ptr)
+		error = tm__buf_adds(tagged, "");
+	if (!error && !plain->ptr)
+		error = tm__buf_adds(plain, "");
+	return error;
+}
+
+struct file_ctx {
+	const char *src_lang, *tgt_lang, *original;
+	xmlNode *header;
+};
+
+/* <phase phase-name="NAME" contact-name=".." date=".."/> of the file. */
+static xmlNode *
+find_phase(xmlNode *header, const char *name)
+{
+	xmlNode *g, *p;
+
+	for (g = header ? header->children : NULL; g; g = g->next) {
+		if (!is(g, "phase-group"))
+			continue;
+		for (p = g->children; p; p = p->next) {
+			xmlChar *v;
+			bool match;
+
+			if (!is(p, "phase"))
+				continue;
+			v = xmlGetProp(p, (const xmlChar *)"phase-name");
+			match = v && strcmp((const char *)v, name) == 0;
+			xmlFree(v);
+			if (match)
+				return p;
+		}
+	}
+	return NULL;
+}
+
+static int
+read_unit(tm_xliff *x, const struct file_ctx *f, xmlNode *n)
+{
+	tm_xliff_unit *u;
+	struct tm__buf a = { 0 }, b = { 0 };
+	xmlNode *c;
+	int error = 0;
+	bool have_source = false;
+
+	if (x->n == x->cap && tm__grow((void **)&x->units, &x->cap, x->n,
+	    sizeof(*x->units)) < 0)
+		return tm__error_nomem();
+	u = &x->units[x->n];
+	memset(u, 0, sizeof(*u));
+	u->line = xmlGetLineNo(n);
+	u->source_lang = f->src_lang;
+	u->target_lang = f->tgt_lang;
+	u->file = f->original;
+	if ((error = keep_attr(x, &u->id, n, "id")) < 0)
+		return error;
+	if (!u->id)
+		return tm__error(TM_EPARSE, "line %ld: <trans-unit> without "
+		    "an id", u->line);
+	for (c = n->children; c && !error; c = c->next) {
+		bool src = is(c, "source"), tgt = is(c, "target");
+
+		if (src || tgt) {
+			if ((src && have_source) || (tgt && u->target_text))
+				return tm__error(TM_EPARSE, "line %ld: a second "
+				    "<%s> in trans-unit '%s'",
+				    (long)xmlGetLineNo(c), c->name, u->id);
+			tm__buf_reset(&a);
+			tm__buf_reset(&b);
+			if ((error = inline_text(&a, &b, c)) < 0)
+				break;
+			if (src) {
+				have_source = true;
+				if ((error = keep(x, &u->source,
+				    tm__buf_detach(&a))) < 0 ||
+				    (error = keep(x, &u->source_text,
+				    tm__buf_detach(&b))) < 0)
+					break;
+			} else {
+				if ((error = keep(x, &u->target,
+				    tm__buf_detach(&a))) < 0 ||
+				    (error = keep(x, &u->target_text,
+				    tm__buf_detach(&b))) < 0 ||
+				    (error = keep_attr(x, &u->state, c,
+				    "state")) < 0)
+					break;
+				u->target_line = xmlGetLineNo(c);
+			}
+		} else if (is(c, "context-group")) {
+			xmlNode *k;
+
+			for (k = c->children; k && !error; k = k->next) {
+				xmlChar *type;
+				const char **dst = NULL;
+
+				if (!is(k, "context"))
+					continue;
+				type = xmlGetProp(k, (const xmlChar *)
+				    "context-type");
+				if (type && strcmp((char *)type,
+				    "x-context-pre") == 0)
+					dst = &u->context_pre;
+				else if (type && strcmp((char *)type,
+				    "x-context-post") == 0)
+					dst = &u->context_post;
+				xmlFree(type);
+				if (dst && !*dst) {
+					xmlChar *v = xmlNodeGetContent(k);
+					char *s = tm__strdup(v ? (char *)v : "");
+
+					xmlFree(v);
+					error = s ? keep(x, dst, s) :
+					    tm__error_nomem();
+				}
+			}
+		}
+	}
+	tm__buf_release(&a);
+	tm__buf_release(&b);
+	if (error)
+		return error;
+	if (!have_source)
+		return tm__error(TM_EPARSE, "line %ld: trans-unit '%s' has no "
+		    "<source>", u->line, u->id);
+	{
+		xmlChar *ph = xmlGetProp(n, (const xmlChar *)"phase-name");
+		xmlNode *p = ph ? find_phase(f->header, (char *)ph) : NULL;
+
+		xmlFree(ph);
+		if (p && ((error = keep_attr(x, &u->reviewer, p,
+		    "contact-name")) < 0 || (error = keep_attr(x, &u->date, p,
+		    "date")) < 0))
+			return error;
+	}
+	x->n++;
+	return 0;
+}
+
+static int
+walk(tm_xliff *x, const struct file_ctx *f, xmlNode *n)
+{
+	xmlNode *c;
+	int error = 0;
+
+	for (c = n->children; c && !error; c = c->next) {
+		if (is(c, "trans-unit"))
+			error = read_unit(x, f, c);
+		else if (is(c, "group") || is(c, "body"))
+			error = walk(x, f, c);
+	}
+	return error;
+}
+
+int
+tm_xliff_read(tm_xliff **out, const char *path)
+{
+	tm_xliff *x = NULL;
+	xmlDoc *doc = NULL;
+	xmlNode *root, *c, *h;
+	xmlChar *version = NULL;
+	int error = 0;
+	size_t nfiles = 0;
+
+	if (out)
+		*out = NULL;
+	if (!out || !path)
+		return tm__error(TM_EINVAL, "xliff: no file");
+	if ((error = tm__xml_read_doc(&doc, path)) < 0)
+		goto done;
+	root = xmlDocGetRootElement(doc);
+	if (!root || !is(root, "xliff")) {
+		error = tm__error(TM_EPARSE, "line %ld: <%s> is not <xliff>: "
+		    "not an XLIFF file", root ? (long)xmlGetLineNo(root) : 1L,
+		    root ? (const char *)root->name : "");
+		goto done;
+	}
+	version = xmlGetProp(root, (const xmlChar *)"version");
+	if (!version || strncmp((char *)version, "1.", 2) != 0) {
+		error = tm__error(TM_EPARSE, "line %ld: XLIFF version '%s': tm "
+		    "reads XLIFF 1.2 (and 1.1, 1.0)", (long)xmlGetLineNo(root),
+		    version ? (char *)version : "");
+		goto done;
+	}
+	if (!(x = tm__calloc(1, sizeof(*x)))) {
+		error = tm__error_nomem();
+		goto done;
+	}
+	for (c = root->children; c && !error; c = c->next) {
+		struct file_ctx f = { 0 };
+
+		if (!is(c, "file"))
+			continue;
+		nfiles++;
+		if ((error = keep_attr(x, &f.src_lang, c,
+		    "source-language")) < 0 ||
+		    (error = keep_attr(x, &f.tgt_lang, c,
+		    "target-language")) < 0 ||
+		    (error = keep_attr(x, &f.original, c, "original")) < 0)
+			break;
+		if (!f.src_lang) {
+			error = tm__error(TM_EPARSE, "line %ld: <file> without "
+			    "source-language", (long)xmlGetLineNo(c));
+			break;
+		}
+		for (h = c->children; h; h = h->next)
+			if (is(h, "header"))
+				f.header = h;
+		error = walk(x, &f, c);
+	}
+	if (!error && nfiles == 0)
+		error = tm__error(TM_EPARSE, "line %ld: no <file> in <xliff>",
+		    (long)xmlGetLineNo(root));
+done:
+	xmlFree(version);
+	xmlFreeDoc(doc);
+	if (error) {
+		tm_xliff_free(x);
+		tm__error_prefix("'%s'", path);
+		return error;
+	}
+	*out = x;
+	return 0;
+}
+
+size_t
+tm_xliff_count(const tm_xliff *x)
+{
+	return x ? x->n : 0;
+}
+
+const tm_xliff_unit *
+tm_xliff_get(const tm_xliff *x, size_t i)
+{
+	return x && i < x->n ? &x->units[i] : NULL;
+}
+
+void
+tm_xliff_free(tm_xliff *x)
+{
+	size_t i;
+
+	if (!x)
+		return;
+	for (i = 0; i < x->nstrs; i++)
+		free(x->strs[i]);
+	free(x->strs);
+	free(x->units);
+	free(x);
+}
+
+/*
+ * Checking
+ * ========
+ */
+
+int
+tm_xliff_check_json(char **out, size_t *nfindings, tm_db *db,
+    const tm_xliff *x, const char *path)
+{
+	json_t *root = NULL, *units, *arr, *o;
+	tm_findings *f = NULL;
+	size_t i, j, total = 0;
+	int error = 0;
+
+	*out = NULL;
+	if (nfindings)
+		*nfindings = 0;
+	if (!(root = json_pack("{s:s, s:[]}", "file", path ? path : "",
+	    "segments"))) {
+		error = tm__error_nomem();
+		goto done;
+	}
+	units = json_object_get(root, "segments");
+	for (i = 0; i < tm_xliff_count(x); i++) {
+		const tm_xliff_unit *u = &x->units[i];
+
+		if ((error = tm_check_segment(&f, db, u->source, u->target ?
+		    u->target : "", u->source_lang, u->target_lang)) < 0)
+			goto done;
+		if (tm_findings_count(f) == 0) {
+			tm_findings_free(f);
+			f = NULL;
+			continue;
+		}
+		if (!(arr = json_array()) || !(o = json_pack("{s:s, s:I, s:s, "
+		    "s:s?, s:s?, s:o}", "id", u->id, "line", (json_int_t)u->line,
+		    "source", u->source, "target", u->target, "state", u->state,
+		    "findings", arr)) || json_array_append_new(units, o) < 0) {
+			error = tm__error_nomem();
+			goto done;
+		}
+		for (j = 0; j < tm_findings_count(f); j++) {
+			const tm_finding *k = tm_findings_get(f, j);
+
+			if (json_array_append_new(arr, json_pack("{s:s, s:s, "
+			    "s:s?, s:I, s:I, s:I, s:I}", "kind", k->kind,
+			    "message", k->message, "expected", k->expected,
+			    "src_start", (json_int_t)k->src_start, "src_len",
+			    (json_int_t)k->src_len, "tgt_start",
+			    (json_int_t)k->tgt_start, "tgt_len",
+			    (json_int_t)k->tgt_len)) < 0) {
+				error = tm__error_nomem();
+				goto done;
+			}
+			total++;
+		}
+		tm_findings_free(f);
+		f = NULL;
+	}
+	if (json_object_set_new(root, "findings", json_integer(
+	    (json_int_t)total)) < 0 || !(*out = json_dumps(root,
+	    JSON_INDENT(2) | JSON_PRESERVE_ORDER)))
+		error = tm__error_nomem();
+	if (nfindings)
+		*nfindings = total;
+done:
+	tm_findings_free(f);
+	json_decref(root);
+	return error;
+}
+
+/*
+ * Importing
+ * =========
+ */
+
+static bool
+reviewed(const char *state)
+{
+	return state && (strcmp(state, "translated") == 0 ||
+	    strcmp(state, "final") == 0 || strcmp(state, "signed-off") == 0);
+}
+
+/* The prop `type` of unit `tu`, or NULL (to free). */
+static int
+unit_prop(tm_db *db, int64_t tu, const char *type, char **out)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = tm__prepare(db, &st, "SELECT value FROM annot WHERE "
+	    "tu_id = ? AND tuv_ord IS NULL AND kind = 'prop' AND type = ? "
+	    "ORDER BY ord LIMIT 1")) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, tu);
+	sqlite3_bind_text(st, 2, type, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    !(*out = tm__strdup((const char *)sqlite3_column_text(st, 0))))
+		error = tm__error_nomem();
+	sqlite3_finalize(st);
+	return error;
+}
+
+static bool
+same_str(const char *a, const char *b)
+{
+	return (!a || !*a) ? (!b || !*b) : (b && strcmp(a, b) == 0);
+}
+
+/* The stored unit with the same source and context, or 0. */
+static int
+find_unit(tm_db *db, const tm_xliff_unit *u, int64_t *out)
+{
+	tm_lookup_options lo = TM_LOOKUP_OPTIONS_INIT;
+	tm_matches *m = NULL;
+	size_t i;
+	int error;
+
+	*out = 0;
+	lo.from = u->source_lang;
+	lo.to = u->target_lang;
+	lo.min = 100;
+	lo.limit = 50;
+	lo.context_before = u->context_pre;
+	lo.context_after = u->context_post;
+	if ((error = tm_lookup(&m, db, u->source_text, &lo)) < 0)
+		return error;
+	for (i = 0; i < tm_matches_count(m) && !*out && !error; i++) {
+		const tm_match *x = tm_matches_get(m, i);
+		char *pre = NULL, *post = NULL;
+
+		if (x->score < 100 || strcmp(x->source, u->source_text) != 0 ||
+		    x->numbers_replaced)
+			continue;
+		if ((error = unit_prop(db, x->unit_id, "x-context-pre",
+		    &pre)) == 0 && (error = unit_prop(db, x->unit_id,
+		    "x-context-post", &post)) == 0 &&
+		    same_str(u->context_pre, pre) &&
+		    same_str(u->context_post, post))
+			*out = x->unit_id;
+		free(pre);
+		free(post);
+	}
+	tm_matches_free(m);
+	return error;
+}
+
+/* Recompute a unit's duplicate hashes and languages from its variants. */
+static int
+rehash(tm_db *db, int64_t tu)
+{
+	sqlite3_stmt *st = NULL;
+	struct tm__buf c = { 0 }, langs = { 0 };
+	char prev[64] = "";
+	uint64_t h1, h2;
+	int error = 0, rc;
+
+	if ((error = tm__prepare(db, &st, "SELECT lang_key, seg FROM tuv "
+	    "WHERE tu_id = ? ORDER BY lang_key, seg")) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, tu);
+	while (!error && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *lk = (const char *)sqlite3_column_text(st, 0);
+		const void *seg = sqlite3_column_blob(st, 1);
+		int n = sqlite3_column_bytes(st, 1);
+
+		if (strcmp(prev, lk) != 0) {
+			if (langs.len)
+				error = tm__buf_addc(&langs, ' ');
+			if (!error)
+				error = tm__buf_adds(&langs, lk);
+			snprintf(prev, sizeof(prev), "%s", lk);
+		}
+		if (!error)
+			error = tm__buf_add(&c, lk, strlen(lk) + 1);
+		if (!error)
+			error = tm__buf_add(&c, seg ? seg : "", (size_t)n);
+		if (!error)
+			error = tm__buf_addc(&c, '\0');
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (error)
+		goto done;
+	h1 = tm__hash(TM__HASH_INIT, c.ptr, c.len);
+	h2 = tm__hash(TM__HASH_INIT2, c.ptr, c.len);
+	if ((error = tm__prepare(db, &st, "DELETE FROM tu_dup WHERE tu_id = ?1 "
+	    "AND hash = (SELECT dup FROM tu WHERE id = ?1) AND hash2 = "
+	    "(SELECT dup2 FROM tu WHERE id = ?1)")) < 0)
+		goto done;
+	sqlite3_bind_int64(st, 1, tu);
+	if ((error = tm__step_done(db, st, "cannot update a unit")) < 0)
+		goto done;
+	sqlite3_finalize(st);
+	if ((error = tm__prepare(db, &st, "UPDATE tu SET dup = ?, dup2 = ?, "
+	    "langs = ? WHERE id = ?")) < 0)
+		goto done;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)h1);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)h2);
+	sqlite3_bind_text(st, 3, tm__buf_str(&langs), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, tu);
+	if ((error = tm__step_done(db, st, "cannot update a unit")) < 0)
+		goto done;
+	sqlite3_finalize(st);
+	if ((error = tm__prepare(db, &st, "INSERT OR IGNORE INTO tu_dup "
+	    "VALUES (?, ?, ?)")) < 0)
+		goto done;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)h1);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)h2);
+	sqlite3_bind_int64(st, 3, tu);
+	error = tm__step_done(db, st, "cannot update a unit");
+done:
+	sqlite3_finalize(st);
+	tm__buf_release(&c);
+	tm__buf_release(&langs);
+	return error;
+}
+
+/* A variant's seg (escaped), text (NULL when the same) and key. */
+static int
+bind_text(tm_db *db, sqlite3_stmt *st, int col, const char *text,
+    unsigned key_flags, struct tm__buf *seg, struct tm__buf *key)
+{
+	int error;
+
+	(void)db;
+	tm__buf_reset(seg);
+	tm__buf_reset(key);
+	if ((error = tm__buf_add_xml(seg, text, strlen(text), false)) < 0 ||
+	    (error = tm__buf_adds(seg, "")) < 0 ||
+	    (error = tm__text_key(key, text, strlen(text), key_flags)) < 0 ||
+	    (error = tm__buf_adds(key, "")) < 0)
+		return error;
+	sqlite3_bind_text(st, col, seg->ptr, -1, SQLITE_STATIC);
+	if (strcmp(seg->ptr, text) == 0)
+		sqlite3_bind_null(st, col + 1);
+	else
+		sqlite3_bind_text(st, col + 1, text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, col + 2, key->ptr, -1, SQLITE_STATIC);
+	return 0;
+}
+
+static int
+key_flags_for(tm_db *db, const char *lang, unsigned *out)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+
+	*out = 0;
+	if ((error = tm__prepare(db, &st, "SELECT value FROM meta WHERE key = "
+	    "'fold_traditional'")) < 0)
+		return error;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) &&
+	    tm_lang_match("zh", lang))
+		*out = TM__KEY_TRAD_TO_SIMP;
+	sqlite3_finalize(st);
+	return 0;
+}
+
+struct ximport {
+	tm_db *db;
+	int64_t import_id;
+	sqlite3_stmt *ins_tu, *ins_tuv, *ins_prop, *old, *hist, *upd_tuv,
+	    *upd_tu;
+	struct tm__buf seg, key;
+};
+
+static int
+insert_unit(struct ximport *xi, const tm_xliff_unit *u, const char *who,
+    const char *date, const char *mtime, int64_t *tu_out)
+{
+	int64_t tu;
+	unsigned kf;
+	int error, ord = 0;
+	char lk[64];
+
+	sqlite3_stmt *st = xi->ins_tu;
+	sqlite3_bind_int64(st, 1, xi->import_id);
+	sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, who, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, who, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, u->source_lang, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, mtime, -1, SQLITE_STATIC);
+	if ((error = tm__step_done(xi->db, st, "cannot store a unit")) < 0)
+		return error;
+	tu = sqlite3_last_insert_rowid(xi->db->sql);
+	for (ord = 0; ord < 2; ord++) {
+		const char *lang = ord ? u->target_lang : u->source_lang;
+
+		st = xi->ins_tuv;
+		if (tm_lang_key(lk, sizeof(lk), lang) < 0)
+			return tm__error_prefix("trans-unit '%s'", u->id);
+		if ((error = key_flags_for(xi->db, lang, &kf)) < 0)
+			return error;
+		sqlite3_bind_int64(st, 1, tu);
+		sqlite3_bind_int(st, 2, ord);
+		sqlite3_bind_text(st, 3, lang, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, lk, -1, SQLITE_STATIC);
+		if ((error = bind_text(xi->db, st, 5, ord ? u->target_text :
+		    u->source_text, kf, &xi->seg, &xi->key)) < 0 ||
+		    (error = tm__step_done(xi->db, st, "cannot store a "
+		    "variant")) < 0)
+			return error;
+	}
+	for (ord = 0; ord < 2; ord++) {
+		const char *v = ord ? u->context_post : u->context_pre;
+
+		if (!v || !*v)
+			continue;
+		st = xi->ins_prop;
+		sqlite3_bind_int64(st, 1, tu);
+		sqlite3_bind_int(st, 2, ord);
+		sqlite3_bind_text(st, 3, ord ? "x-context-post" :
+		    "x-context-pre", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, v, -1, SQLITE_STATIC);
+		if ((error = tm__step_done(xi->db, st, "cannot store a "
+		    "prop")) < 0)
+			return error;
+	}
+	*tu_out = tu;
+	return rehash(xi->db, tu);
+}
+
+/* Replace the translation of unit `tu`; 1 when it changed, 0 if equal. */
+static int
+update_unit(struct ximport *xi, const tm_xliff_unit *u, int64_t tu,
+    const char *who, const char *date, const char *mtime)
+{
+	sqlite3_stmt *st = xi->old;
+	int64_t tuv = 0;
+	unsigned kf;
+	int error = 0, rc;
+	bool same = false;
+
+	sqlite3_bind_int64(st, 1, tu);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *lang = (const char *)sqlite3_column_text(st, 1);
+		const char *text = (const char *)sqlite3_column_text(st, 2);
+
+		if (!tm_lang_match(u->target_lang, lang))
+			continue;
+		tuv = sqlite3_column_int64(st, 0);
+		same = strcmp(text, u->target_text) == 0;
+		break;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return tm__error_sqlite(xi->db->sql, "cannot read a unit");
+	if (!tuv || same)
+		return 0;
+	st = xi->hist;
+	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, who, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, tuv);
+	if ((error = tm__step_done(xi->db, st, "cannot keep the history")) < 0)
+		return error;
+	if ((error = key_flags_for(xi->db, u->target_lang, &kf)) < 0)
+		return error;
+	st = xi->upd_tuv;
+	if ((error = bind_text(xi->db, st, 1, u->target_text, kf, &xi->seg,
+	    &xi->key)) < 0)
+		return error;
+	sqlite3_bind_text(st, 4, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, who, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, tuv);
+	if ((error = tm__step_done(xi->db, st, "cannot update a variant")) < 0)
+		return error;
+	st = xi->upd_tu;
+	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, who, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, mtime, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, tu);
+	if ((error = tm__step_done(xi->db, st, "cannot update a unit")) < 0 ||
+	    (error = rehash(xi->db, tu)) < 0)
+		return error;
+	return 1;
+}
+
+int
+tm_xliff_import(tm_xliff_import_result *out, tm_db *db, const tm_xliff *x,
+    const char *file, const char *reviewer)
+{
+	struct ximport xi;
+	tm_xliff_import_result res;
+	int64_t *found = NULL;
+	char now[17], nowiso[21];
+	size_t i, j;
+	int error = 0;
+	bool in_tx = false;
+
+	memset(&xi, 0, sizeof(xi));
+	memset(&res, 0, sizeof(res));
+	if (out)
+		memset(out, 0, sizeof(*out));
+	if (!db || !x)
+		return tm__error(TM_EINVAL, "xliff import: no file");
+	if (db->flags & TM_DB_READONLY)
+		return tm__error(TM_EINVAL, "the database is open read-only");
+	xi.db = db;
+	tm__now_tmx(now);
+	tm__now_iso(nowiso);
+	/* Find the stored units first: lookups read the index. */
+	if (x->n && !(found = tm__calloc(x->n, sizeof(*found)))) {
+		error = tm__error_nomem();
+		goto done;
+	}
+	for (i = 0; i < x->n; i++) {
+		const tm_xliff_unit *u = &x->units[i];
+
+		res.units++;
+		if (!reviewed(u->state) || !u->target_text ||
+		    !*u->target_text) {
+			res.skipped++;
+			continue;
+		}
+		if (!u->target_lang) {
+			error = tm__error(TM_EPARSE, "line %ld: trans-unit '%s': "
+			    "its <file> has no target-language", u->line,
+			    u->id);
+			goto done;
+		}
+		if ((error = find_unit(db, u, &found[i])) < 0) {
+			tm__error_prefix("line %ld: trans-unit '%s'", u->line,
+			    u->id);
+			goto done;
+		}
+	}
+	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
+		goto done;
+	in_tx = true;
+	{
+		sqlite3_stmt *st = NULL;
+
+		if ((error = tm__prepare(db, &st, "INSERT INTO import (file, "
+		    "date, creationtool) VALUES (?, ?, 'tm import-xliff')")) < 0)
+			goto done;
+		sqlite3_bind_text(st, 1, file ? file : "(xliff)", -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, nowiso, -1, SQLITE_STATIC);
+		error = tm__step_done(db, st, "cannot record the import");
+		sqlite3_finalize(st);
+		if (error)
+			goto done;
+		xi.import_id = sqlite3_last_insert_rowid(db->sql);
+	}
+	if ((error = tm__prepare(db, &xi.ins_tu, "INSERT INTO tu (import_id, "
+	    "creationdate, creationid, changedate, changeid, srclang, "
+	    "creationtool, mtime, langs, dup, dup2) VALUES (?, ?, ?, ?, ?, ?, "
+	    "'tm', ?, '', 0, 0)")) < 0 ||
+	    (error = tm__prepare(db, &xi.ins_tuv, "INSERT INTO tuv (tu_id, ord, "
+	    "lang, lang_key, seg, text, key) VALUES (?, ?, ?, ?, ?, ?, ?)")) < 0 ||
+	    (error = tm__prepare(db, &xi.ins_prop, "INSERT INTO annot (tu_id, "
+	    "ord, kind, type, value) VALUES (?, ?, 'prop', ?, ?)")) < 0 ||
+	    (error = tm__prepare(db, &xi.old, "SELECT id, lang, "
+	    "coalesce(text, seg) FROM tuv WHERE tu_id = ? ORDER BY ord")) < 0 ||
+	    (error = tm__prepare(db, &xi.hist, "INSERT INTO tu_history (tu_id, "
+	    "lang, seg, changeid, changedate, replaced, replaced_by) SELECT "
+	    "v.tu_id, v.lang, v.seg, coalesce(v.changeid, u.changeid, "
+	    "u.creationid), coalesce(v.changedate, u.changedate, "
+	    "u.creationdate), ?, ? FROM tuv v JOIN tu u ON u.id = v.tu_id "
+	    "WHERE v.id = ?")) < 0 ||
+	    (error = tm__prepare(db, &xi.upd_tuv, "UPDATE tuv SET seg = ?, "
+	    "text = ?, key = ?, changedate = ?, changeid = ? WHERE id = ?")) < 0 ||
+	    (error = tm__prepare(db, &xi.upd_tu, "UPDATE tu SET changedate = ?, "
+	    "changeid = ?, mtime = ? WHERE id = ?")) < 0)
+		goto done;
+	for (i = 0; i < x->n && !error; i++) {
+		const tm_xliff_unit *u = &x->units[i];
+		const char *who = u->reviewer ? u->reviewer : reviewer;
+		char date[17], mtime[17];
+		int r;
+
+		if (!reviewed(u->state) || !u->target_text || !*u->target_text)
+			continue;
+		if (u->date && tm__date_norm(date, u->date) == 0) {
+			;
+		} else {
+			tm_error_clear();
+			memcpy(date, now, sizeof(date));
+		}
+		memcpy(mtime, date, sizeof(mtime));
+		/* A repetition earlier in this file: the same unit. */
+		for (j = 0; j < i && !found[i]; j++)
+			if (found[j] && strcmp(x->units[j].source_text,
+			    u->source_text) == 0 &&
+			    same_str(x->units[j].context_pre, u->context_pre) &&
+			    same_str(x->units[j].context_post, u->context_post))
+				found[i] = found[j];
+		if (found[i]) {
+			if ((r = update_unit(&xi, u, found[i], who, date,
+			    mtime)) < 0)
+				error = r;
+			else if (r)
+				res.updated++;
+			else
+				res.unchanged++;
+		} else if ((error = insert_unit(&xi, u, who, date, mtime,
+		    &found[i])) == 0) {
+			res.imported++;
+		}
+		if (error)
+			tm__error_prefix("line %ld: trans-unit '%s'", u->line,
+			    u->id);
+	}
+	if (!error) {
+		sqlite3_stmt *st = NULL;
+
+		if ((error = tm__prepare(db, &st, "UPDATE import SET "
+		    "units_read = ?, imported = ?, updated = ?, skipped = ? "
+		    "WHERE id = ?")) < 0)
+			goto done;
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)res.units);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)res.imported);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)res.updated);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)res.skipped);
+		sqlite3_bind_int64(st, 5, xi.import_id);
+		error = tm__step_done(db, st, "cannot record the import");
+		sqlite3_finalize(st);
+	}
+	if (!error)
+		error = tm__exec(db, "COMMIT");
+	if (!error)
+		in_tx = false;
+done:
+	sqlite3_finalize(xi.ins_tu);
+	sqlite3_finalize(xi.ins_tuv);
+	sqlite3_finalize(xi.ins_prop);
+	sqlite3_finalize(xi.old);
+	sqlite3_finalize(xi.hist);
+	sqlite3_finalize(xi.upd_tuv);
+	sqlite3_finalize(xi.upd_tu);
+	tm__buf_release(&xi.seg);
+	tm__buf_release(&xi.key);
+	free(found);
+	if (in_tx)
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	if (error)
+		return error;
+	/* The new and changed variants join the candidate index. */
+	if ((res.imported || res.updated) && (error = tm__index_update(db)) < 0)
+		return error;
+	if (out)
+		*out = res;
+	return 0;
+}
+
+/*
+ * History
+ * =======
+ */
+
+struct tm_history {
+	tm_history_entry *e;
+	size_t n, cap;
+	char **strs;
+	size_t nstrs, scap;
+};
+
+static int
+hkeep(tm_history *h, const char **dst, const unsigned char *s)
+{
+	char *d;
+
+	*dst = NULL;
+	if (!s)
+		return 0;
+	if (!(d = tm__strdup((const char *)s)))
+		return tm__error_nomem();
+	if (h->nstrs == h->scap && tm__grow((void **)&h->strs, &h->scap,
+	    h->nstrs, sizeof(*h->strs)) < 0) {
+		free(d);
+		return tm__error_nomem();
+	}
+	h->strs[h->nstrs++] = d;
+	*dst = d;
+	return 0;
+}
+
+int
+tm_history_get(tm_history **out, tm_db *db, const char *text,
+    const char *from)
+{
+	tm_history *h;
+	sqlite3_stmt *st = NULL;
+	int error = 0, rc;
+	int64_t last = -1;
+
+	if (out)
+		*out = NULL;
+	if (!out || !db)
+		return tm__error(TM_EINVAL, "history: no database");
+	if (!(h = tm__calloc(1, sizeof(*h))))
+		return tm__error_nomem();
+	if ((error = tm__prepare(db, &st, "SELECT h.id, h.tu_id, s.lang, "
+	    "coalesce(s.text, s.seg), h.lang, h.seg, h.changeid, "
+	    "h.changedate, h.replaced, h.replaced_by FROM tu_history h "
+	    "JOIN tuv s ON s.tu_id = h.tu_id AND s.lang <> h.lang "
+	    "ORDER BY h.id DESC, s.ord")) < 0)
+		goto done;
+	while (!error && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		tm_history_entry *e;
+		const char *lang = (const char *)sqlite3_column_text(st, 2);
+		const char *src = (const char *)sqlite3_column_text(st, 3);
+
+		/* One row per history entry: its first matching source. */
+		if (sqlite3_column_int64(st, 0) == last)
+			continue;
+		if ((from && !tm_lang_match(from, lang)) ||
+		    (text && strcmp(text, src) != 0))
+			continue;
+		last = sqlite3_column_int64(st, 0);
+		if (h->n == h->cap && tm__grow((void **)&h->e, &h->cap, h->n,
+		    sizeof(*h->e)) < 0) {
+			error = tm__error_nomem();
+			break;
+		}
+		e = &h->e[h->n++];
+		memset(e, 0, sizeof(*e));
+		e->unit_id = sqlite3_column_int64(st, 1);
+		if ((error = hkeep(h, &e->source, sqlite3_column_text(st,
+		    3))) < 0 || (error = hkeep(h, &e->lang,
+		    sqlite3_column_text(st, 4))) < 0 || (error = hkeep(h,
+		    &e->seg, sqlite3_column_text(st, 5))) < 0 ||
+		    (error = hkeep(h, &e->changeid, sqlite3_column_text(st,
+		    6))) < 0 || (error = hkeep(h, &e->changedate,
+		    sqlite3_column_text(st, 7))) < 0 || (error = hkeep(h,
+		    &e->replaced, sqlite3_column_text(st, 8))) < 0 ||
+		    (error = hkeep(h, &e->replaced_by,
+		    sqlite3_column_text(st, 9))) < 0)
+			break;
+	}
+	if (!error && rc != SQLITE_DONE)
+		error = tm__error_sqlite(db->sql, "history");
+done:
+	sqlite3_finalize(st);
+	if (error) {
+		tm_history_free(h);
+		return error;
+	}
+	*out = h;
+	return 0;
+}
+
+size_t
+tm_history_count(const tm_history *h)
+{
+	return h ? h->n : 0;
+}
+
+const tm_history_entry *
+tm_history_at(const tm_history *h, size_t i)
+{
+	return h && i < h->n ? &h->e[i] : NULL;
+}
+
+void
+tm_history_free(tm_history *h)
+{
+	size_t i;
+
+	if (!h)
+		return;
+	for (i = 0; i < h->nstrs; i++)
+		free(h->strs[i]);
+	free(h->strs);
+	free(h->e);
+	free(h);
+}
+
+int
+tm_history_json(char **out, const tm_history *h)
+{
+	json_t *root, *arr;
+	size_t i;
+
+	*out = NULL;
+	if (!(root = json_pack("{s:[]}", "history")))
+		return tm__error_nomem();
+	arr = json_object_get(root, "history");
+	for (i = 0; i < tm_history_count(h); i++) {
+		const tm_history_entry *e = &h->e[i];
+
+		if (json_array_append_new(arr, json_pack("{s:I, s:s, s:s, "
+		    "s:s, s:s?, s:s?, s:s, s:s?}", "unit",
+		    (json_int_t)e->unit_id, "source", e->source, "lang",
+		    e->lang, "seg", e->seg, "changeid", e->changeid,
+		    "changedate", e->changedate, "replaced", e->replaced,
+		    "replaced_by", e->replaced_by)) < 0) {
+			json_decref(root);
+			return tm__error_nomem();
+		}
+	}
+	*out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	return *out ? 0 : tm__error_nomem();
+}
+
+int
+tm_xliff_import_result_json(char **out, const char *file,
+    const tm_xliff_import_result *r)
+{
+	json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "file",
+	    file ? file : "", "units", (json_int_t)r->units, "imported",
+	    (json_int_t)r->imported, "updated", (json_int_t)r->updated,
+	    "unchanged", (json_int_t)r->unchanged, "skipped",
+	    (json_int_t)r->skipped);
+
+	*out = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(o);
+	return *out ? 0 : tm__error_nomem();
+}
