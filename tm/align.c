@@ -1132,45 +1132,6 @@ done:
 	return error;
 }
 
-/* Write buf to path, beside it first and renamed over it (tm-int.h). */
-int
-tm__write_file(const char *path, const struct tm__buf *b)
-{
-	struct tm__buf tmp = { 0 };
-	FILE *f;
-	int error = 0, fd;
-
-	if (!path || strcmp(path, "-") == 0) {
-		if (b->len && fwrite(b->ptr, 1, b->len, stdout) != b->len)
-			return tm__error(TM_EIO, "cannot write to standard "
-			    "output: %s", tm__strerror(errno));
-		return 0;
-	}
-	if ((error = tm__buf_printf(&tmp, "%s.tmp-XXXXXX", path)) < 0)
-		return tm__error_nomem();
-	if ((fd = mkstemp(tmp.ptr)) < 0) {
-		error = tm__error(TM_EIO, "cannot write '%s': %s", path,
-		    tm__strerror(errno));
-		goto done;
-	}
-	if (!(f = fdopen(fd, "w"))) {
-		close(fd);
-		unlink(tmp.ptr);
-		error = tm__error(TM_EIO, "cannot write '%s': %s", path,
-		    tm__strerror(errno));
-		goto done;
-	}
-	if ((b->len && fwrite(b->ptr, 1, b->len, f) != b->len) |
-	    (fclose(f) != 0) || rename(tmp.ptr, path) != 0) {
-		error = tm__error(TM_EIO, "cannot write '%s': %s", path,
-		    tm__strerror(errno));
-		unlink(tmp.ptr);
-	}
-done:
-	tm__buf_release(&tmp);
-	return error;
-}
-
 static int
 render(struct tm__buf *b, const tm_alignment *a, int format)
 {

@@ -5,9 +5,12 @@
 #include "tm-int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int
 tm__buf_grow(struct tm__buf *b, size_t extra)
@@ -163,4 +166,73 @@ tm__buf_read_file(struct tm__buf *b, const char *path)
 	if (f != stdin)
 		fclose(f);
 	return error;
+}
+
+int
+tm__output_open(const char *path, char **tmp, int *fd)
+{
+	struct tm__buf b = { 0 };
+	struct stat st;
+
+	*tmp = NULL;
+	*fd = -1;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if ((*fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)) < 0)
+			return tm__error(TM_EIO, "cannot write '%s': %s", path,
+			    tm__strerror(errno));
+		return 0;
+	}
+	if (tm__buf_printf(&b, "%s.tmp-XXXXXX", path) < 0)
+		return tm__error_nomem();
+	if ((*fd = mkstemp(b.ptr)) < 0) {
+		tm__buf_release(&b);
+		return tm__error(TM_EIO, "cannot write '%s': %s", path,
+		    tm__strerror(errno));
+	}
+	/* mkstemp makes it 0600; an output is as readable as any file. */
+	(void)fchmod(*fd, 0644);
+	*tmp = tm__buf_detach(&b);
+	return 0;
+}
+
+int
+tm__output_close(const char *path, char **tmp, int error)
+{
+	if (!*tmp)
+		return error;
+	if (!error && rename(*tmp, path) != 0)
+		error = tm__error(TM_EIO, "cannot write '%s': %s", path,
+		    tm__strerror(errno));
+	if (error)
+		unlink(*tmp);
+	free(*tmp);
+	*tmp = NULL;
+	return error;
+}
+
+int
+tm__write_file(const char *path, const struct tm__buf *b)
+{
+	char *tmp;
+	FILE *f;
+	int error, fd;
+
+	if (!path || strcmp(path, "-") == 0) {
+		if (b->len && fwrite(b->ptr, 1, b->len, stdout) != b->len)
+			return tm__error(TM_EIO, "cannot write to standard "
+			    "output: %s", tm__strerror(errno));
+		return 0;
+	}
+	if ((error = tm__output_open(path, &tmp, &fd)) < 0)
+		return error;
+	if (!(f = fdopen(fd, "w"))) {
+		close(fd);
+		error = tm__error(TM_EIO, "cannot write '%s': %s", path,
+		    tm__strerror(errno));
+	} else if ((b->len && fwrite(b->ptr, 1, b->len, f) != b->len) |
+	    (fclose(f) != 0)) {
+		error = tm__error(TM_EIO, "cannot write '%s': %s", path,
+		    tm__strerror(errno));
+	}
+	return tm__output_close(path, &tmp, error);
 }

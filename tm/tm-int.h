@@ -233,8 +233,21 @@ int tm__extra_add(struct json_t **arr, const char *name, const char *value,
     size_t len);
 
 /*
- * align.c: write b to `path` ("-" or NULL: standard output), beside it
- * first and renamed over it.  0 or TM_EIO.
+ * buf.c: writing a whole output file so that a reader never sees half
+ * of it.  tm__output_open() opens a new file beside `path` (*tmp names
+ * it, to be renamed over `path` by tm__output_close()), or `path`
+ * itself when it exists and is not a regular file (/dev/null, a FIFO,
+ * a terminal: renaming over it would replace the device); then *tmp is
+ * NULL.  *fd is the descriptor to write.  tm__output_close() renames
+ * the new file into place when `error` is 0 and removes it otherwise;
+ * it frees *tmp and returns `error` or its own TM_EIO.
+ */
+int tm__output_open(const char *path, char **tmp, int *fd);
+int tm__output_close(const char *path, char **tmp, int error);
+
+/*
+ * Write b to `path` ("-" or NULL: standard output) through
+ * tm__output_open/close.  0 or TM_EIO.
  */
 int tm__write_file(const char *path, const struct tm__buf *b);
 

@@ -797,19 +797,8 @@ tm_export_tmx(tm_export_result *out, tm_db *db, const char *path,
 	if (to_stdout) {
 		wr->file = stdout;
 	} else {
-		struct tm__buf b = { 0 };
-
-		if ((error = tm__buf_printf(&b, "%s.XXXXXX", path)) < 0)
+		if ((error = tm__output_open(path, &tmp, &fd)) < 0)
 			goto done;
-		tmp = tm__buf_detach(&b);
-		if (!tmp || (fd = mkstemp(tmp)) < 0) {
-			error = tmp ? tm__error(TM_EIO, "cannot write '%s': %s",
-			    path, tm__strerror(errno)) : tm__error_nomem();
-			free(tmp);
-			tmp = NULL;
-			goto done;
-		}
-		fchmod(fd, 0644);
 		if (ends_with(path, ".gz")) {
 			if (!(wr->gz = gzdopen(fd, "wb6"))) {
 				error = tm__error_nomem();
@@ -870,14 +859,7 @@ done:
 		    tm__strerror(errno));
 	if (fd >= 0)
 		close(fd);
-	if (tmp) {
-		if (!error && rename(tmp, path) < 0)
-			error = tm__error(TM_EIO, "cannot write '%s': %s", path,
-			    tm__strerror(errno));
-		if (error)
-			unlink(tmp);
-		free(tmp);
-	}
+	error = tm__output_close(path, &tmp, error);
 	for (i = 0; i < wr->vcap; i++) {
 		size_t k;
 
