@@ -10,8 +10,10 @@
  */
 #include "index.h"
 #include "fuzzy.h"
+#include "quantity.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <unicode/utf8.h>
 
 /* Candidates verified per lookup, at most. */
@@ -820,6 +822,178 @@ replace_numbers(struct tm__buf *out, const char *text,
 	return error;
 }
 
+static bool
+cjk_lang(const char *lang)
+{
+	return lang && (tm_lang_match("zh", lang) || tm_lang_match("ja", lang) ||
+	    tm_lang_match("ko", lang));
+}
+
+/* v with at most three decimals, trailing zeros dropped; `commas`:
+ * thousands separated (32,500). */
+static int
+put_number(struct tm__buf *out, double v, bool commas)
+{
+	char digits[64], *dot;
+	size_t n, i, lead;
+	int error = 0;
+
+	snprintf(digits, sizeof(digits), "%.3f", v);
+	n = strlen(digits);
+	while (n && digits[n - 1] == '0')
+		n--;
+	if (n && digits[n - 1] == '.')
+		n--;
+	digits[n] = '\0';
+	dot = strchr(digits, '.');
+	lead = dot ? (size_t)(dot - digits) : n;
+	if (!commas || lead <= 3)
+		return tm__buf_adds(out, digits);
+	for (i = 0; i < lead && !error; i++) {
+		if (i && (lead - i) % 3 == 0)
+			error = tm__buf_addc(out, ',');
+		if (!error)
+			error = tm__buf_addc(out, digits[i]);
+	}
+	return error ? error : tm__buf_adds(out, digits + lead);
+}
+
+/*
+ * Write quantity `v` of `kind` in the form the target's span s[0..n)
+ * has: "February" for "January", "Feb." style for "Jan", "80,000" for
+ * "50,000", "2.1 million" for "1.9 million".  0 with *done false when
+ * the span's form is not one of these (a number in words): left alone.
+ */
+static int
+put_like(struct tm__buf *out, const char *s, size_t n, int kind, double v,
+    bool *done)
+{
+	static const char *const names[] = { "January", "February", "March",
+	    "April", "May", "June", "July", "August", "September", "October",
+	    "November", "December" };
+	static const struct { const char *w; double v; } scales[] = {
+		{ "thousand", 1e3 }, { "million", 1e6 }, { "billion", 1e9 },
+		{ "trillion", 1e12 }, { "mln", 1e6 }, { "bln", 1e9 },
+	};
+	size_t k, num = 0;
+	double scale = 1;
+	bool commas = false;
+	int error;
+
+	*done = false;
+	if (kind == TM__QTY_MONTH) {
+		if (v < 1 || v > 12 || v != floor(v) || !n ||
+		    !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')))
+			return 0;
+		*done = true;
+		return n >= 4 || v == 5 ? tm__buf_adds(out, names[(int)v - 1]) :
+		    tm__buf_add(out, names[(int)v - 1], 3);
+	}
+	while (num < n && ((s[num] >= '0' && s[num] <= '9') || s[num] == ',' ||
+	    s[num] == '.'))
+		commas |= s[num++] == ',';
+	if (!num || !(s[0] >= '0' && s[0] <= '9'))
+		return 0;
+	if (num < n) {
+		size_t w = num;
+
+		while (w < n && s[w] == ' ')
+			w++;
+		for (k = 0; k < TM__ARRAY_SIZE(scales); k++)
+			if (n - w == strlen(scales[k].w) &&
+			    strncasecmp(s + w, scales[k].w, n - w) == 0)
+				scale = scales[k].v;
+		if (scale == 1)
+			return 0;
+	}
+	if ((error = put_number(out, v / scale, commas)) < 0)
+		return error;
+	*done = true;
+	return tm__buf_add(out, s + num, n - num);
+}
+
+/*
+ * The target of a match whose numbers differ from the query's, when
+ * the target is not Chinese, Japanese or Korean: the quantities of the
+ * unit's source and of the query (tm/quantity.c: 5万 = 50,000, 1月 =
+ * January) are paired in order, and each target quantity whose value
+ * one pair changes is written anew in its own form, so that 5万 → 8万
+ * turns "50,000" into "80,000" and 1月29日 → 2月3日 turns "January 29"
+ * into "February 3".  *done false (and nothing written) when the two
+ * sources' quantities do not pair up: replace_numbers() then does what
+ * it can.
+ */
+static int
+replace_quantities(struct tm__buf *out, const char *text,
+    const char *target_lang, const struct query *q, const char *ckey,
+    bool source_cjk, bool *done)
+{
+	struct tm__qty_list a, b, t;
+	struct { int kind; double from, to; bool ambiguous; } map[32];
+	size_t nmap = 0, i, k, at = 0;
+	int error = 0;
+
+	*done = false;
+	if (cjk_lang(target_lang))
+		return 0;
+	if ((error = tm__qty_scan(&a, ckey, strlen(ckey), source_cjk)) < 0)
+		return error;
+	if ((error = tm__qty_scan(&b, q->key.ptr ? q->key.ptr : "", q->key.len,
+	    source_cjk)) < 0) {
+		tm__qty_list_release(&a);
+		return error;
+	}
+	if (a.n != b.n || a.n > TM__ARRAY_SIZE(map))
+		goto done;
+	for (i = 0; i < a.n; i++) {
+		if (a.q[i].kind != b.q[i].kind)
+			goto done;
+		if (a.q[i].value == b.q[i].value)
+			continue;
+		for (k = 0; k < nmap; k++)
+			if (map[k].kind == a.q[i].kind &&
+			    map[k].from == a.q[i].value)
+				break;
+		if (k < nmap) {
+			map[k].ambiguous |= map[k].to != b.q[i].value;
+			continue;
+		}
+		map[nmap].kind = a.q[i].kind;
+		map[nmap].from = a.q[i].value;
+		map[nmap].to = b.q[i].value;
+		map[nmap++].ambiguous = false;
+	}
+	if ((error = tm__qty_scan(&t, text, strlen(text), false)) < 0)
+		goto done;
+	for (i = 0; i < t.n && !error; i++) {
+		bool put = false;
+
+		for (k = 0; k < nmap; k++)
+			if (!map[k].ambiguous && map[k].kind == t.q[i].kind &&
+			    map[k].from == t.q[i].value)
+				break;
+		if (k == nmap)
+			continue;
+		if ((error = tm__buf_add(out, text + at, t.q[i].start - at)) < 0)
+			break;
+		if ((error = put_like(out, text + t.q[i].start, t.q[i].end -
+		    t.q[i].start, t.q[i].kind, map[k].to, &put)) < 0)
+			break;
+		if (!put)
+			error = tm__buf_add(out, text + t.q[i].start,
+			    t.q[i].end - t.q[i].start);
+		at = t.q[i].end;
+	}
+	if (!error)
+		error = tm__buf_adds(out, text + at);
+	*done = error == 0;
+	tm__qty_list_release(&t);
+done:
+	tm__qty_list_release(&a);
+	tm__qty_list_release(&b);
+	return error;
+}
+
 /*
  * Whether a variant in `lang` answers a query in `from`: the same
  * language, or any Chinese when the memory folds Traditional to
@@ -955,10 +1129,18 @@ add_match(tm_matches *r, struct tm__matcher *m, const tm_lookup_options *o,
 		x->target_lang = keep(r, lang, strlen(lang));
 		x->diff = keep(r, diff, strlen(diff));
 		if (numbers) {
+			bool done = false;
+
 			tm__buf_reset(&fixed);
-			if ((error = replace_numbers(&fixed, text ? text : "",
-			    q, ckey, ct)) < 0)
+			if ((error = replace_quantities(&fixed, text ? text : "",
+			    lang, q, ckey, cjk_lang(source_lang), &done)) < 0)
 				break;
+			if (!done) {
+				tm__buf_reset(&fixed);
+				if ((error = replace_numbers(&fixed, text ? text :
+				    "", q, ckey, ct)) < 0)
+					break;
+			}
 			x->target = keep(r, tm__buf_str(&fixed), fixed.len);
 		} else {
 			x->target = keep(r, text ? text : "", strlen(text ?

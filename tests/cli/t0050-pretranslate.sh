@@ -13,6 +13,10 @@ BULLETIN="$DATA/bulletin-2020-02-06.txt"
 DB=m.db
 tm_plain --db $DB import -q "$DATA/sample-bulletin.tmx" \
     "$DATA/sample-bulletin-2020-02.tmx" || fail "importing the sample memory"
+# A glossary whose preferred term the memory does not use: a planted
+# finding for the QA notes (the fuzzy matches' numbers are written anew).
+printf 'zh-CN,en-US,status\n日本,Nippon,preferred\n' >g.csv
+tm_plain --db $DB glossary import g.csv >/dev/null 2>&1 || fail "a glossary"
 # The memory as SQL and as tm stats sees it.
 state()
 {
@@ -119,8 +123,11 @@ like "$(cat $X)" '<target state="needs-translation"/>' "no translation: an empty
 like "$(cat $X)" 'tm:repetition-of="3"' "the repetition"
 like "$(cat $X)" '<alt-trans match-quality="[0-9]*" origin="tm" tm:unit-id="[0-9]*">' "alt-trans from the memory"
 like "$(cat $X)" '<context context-type="x-context-pre">' "context before"
-like "$(cat $X)" '<note from="tm-check" priority="2">8万 \(80,000\) is not in the target</note>' \
-    "a QA note: the number a fuzzy match got wrong"
+like "$(cat $X)" '<note from="tm-check" priority="2">日本: .Nippon. is not in the target</note>' \
+    "a QA note: the preferred term the memory does not use"
+like "$(cat $X)" 'The 80,000 masks donated' "a fuzzy match's 50,000 written anew as 80,000 (5万 → 8万)"
+like "$(cat $X)" 'On February 6, the Director' "... and its January as February (1月28日 → 2月6日)"
+like "$(cat $X)" '2.1 million items' "... and 1.9 million as 2.1 million (190万 → 210万)"
 is "$(xmllint --xpath 'count(//*[local-name()="trans-unit"][1]//*[local-name()="context"][@context-type="x-context-pre"])' $X)" 0 \
     "no context before the first segment"
 

@@ -13,6 +13,9 @@ CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 DATA="$TM_SRCDIR/tests/data"
 tm_plain --db m.db import -q "$DATA/sample-bulletin.tmx" \
     "$DATA/sample-bulletin-2020-02.tmx" || fail "importing the sample memory"
+# A preferred term the memory does not use: findings for the page.
+printf 'zh-CN,en-US,status\n日本,Nippon,preferred\n' >g.csv
+tm_plain --db m.db glossary import g.csv >/dev/null 2>&1 || fail "a glossary"
 tm_plain --db m.db pretranslate --from zh-CN --to en-US -o out \
     "$DATA/bulletin-2020-02-06.txt" >/dev/null || fail "pretranslate"
 PAGE="$TEST_DIR/out/bulletin-2020-02-06.review.html"
@@ -103,8 +106,8 @@ like "$(count 'badge-text\.badge\.context')" "101% context" "DOM: the context ba
 like "$(count 'badge-text\.badge\.fuzzy')" "99% fuzzy" "DOM: a fuzzy badge with its percentage"
 ok "DOM: the diff marks what only the memory has" test "$(count diff-del)" -ge 5
 ok "DOM: ... and what only the segment has" test "$(count diff-ins)" -ge 5
-ok "DOM: the checks' findings listed (numbers the fuzzy matches got wrong)" \
-    test "$(count 'li\.qa\.number')" -ge 2
+ok "DOM: the checks' findings listed (a preferred term not used)" \
+    test "$(count 'li\.qa\.term')" -ge 2
 is "$(count 'div\.src')" 30 "DOM: 30 sources"
 is "$(count 'div\.tgt')" 30 "DOM: 30 targets"
 

@@ -236,8 +236,10 @@ main(void)
 	    &x, &m);
 	ok(x && x->numbers_replaced && strstr(x->source, "8万") &&
 	    strstr(x->source, "2月3日"), "the source takes the query's numbers");
-	ok(x && strstr(x->target, "January 3.") && !strstr(x->target, "29"),
-	    "the target's 29 became 3");
+	ok(x && strstr(x->target, "February 3.") && !strstr(x->target, "29"),
+	    "the target's January 29 became February 3");
+	ok(x && strstr(x->target, "The 80,000 masks"),
+	    "and its 50,000 became 80,000 (5万 → 8万)");
 	ok(x && strstr(x->diff, "[-5-]{+8+}") != NULL, "the diff shows it");
 	tm_matches_free(m);
 	m = NULL;

@@ -1,9 +1,11 @@
 /*
  * Unit tests for pretranslate.c, xliff-write.c and review.c through the
  * API: a real SQLite memory with the sample units and a glossary, a
- * document with a fuzzy match whose numbers the memory got wrong and an
- * exact match; the glossary's terms and tm_check_segment's findings in
- * the XLIFF notes and on the review page; the analysis' counting.
+ * document with a fuzzy match whose numbers and month are written anew
+ * (8万 = 80,000, 2月 = February) and an exact match; the glossary's terms
+ * and tm_check_segment's findings (a preferred term the memory does not
+ * use) in the XLIFF notes and on the review page; the analysis'
+ * counting.
  */
 #include "tm-int.h"
 #include "../tap.h"
@@ -69,7 +71,8 @@ main(void)
 	ok(tm_import_tmx(&ir, db, tmx, &io) == 0, "... and its February part");
 	write_file("g.csv", "zh-CN,en-US,status\n"
 	    "口罩,mask,preferred\n"
-	    "总领事,Consul General,preferred\n");
+	    "总领事,Consul General,preferred\n"
+	    "日本,Nippon,preferred\n");
 	ok(tm_glossary_import(NULL, db, path_of("g.csv"), "csv") == 0,
 	    "a glossary");
 
@@ -99,9 +102,13 @@ main(void)
 	    "(preferred)</note>"), "XLIFF: the glossary's term as a note");
 	ok(x && strstr(x, "<note from=\"tm-glossary\">总领事 \xe2\x86\x92 "
 	    "Consul General (preferred)</note>"), "XLIFF: ... another");
-	ok(x && strstr(x, "<note from=\"tm-check\" priority=\"2\">8万 "
-	    "(80,000) is not in the target</note>"),
-	    "XLIFF: the wrong number the fuzzy match brought, a QA note");
+	ok(x && strstr(x, "The 80,000 masks") && strstr(x, "on February 5."),
+	    "XLIFF: the fuzzy match's 50,000 and January 29 written anew");
+	ok(x && !strstr(x, "8万 (80,000) is not in the target"),
+	    "XLIFF: so no QA note on its numbers");
+	ok(x && strstr(x, "<note from=\"tm-check\" priority=\"2\">日本: "
+	    "'Nippon' is not in the target</note>"),
+	    "XLIFF: the preferred term the memory does not use, a QA note");
 	ok(x && strstr(x, "Tokyo &lt;b&gt;&amp; \"Osaka\"&lt;/b&gt;"),
 	    "XLIFF: markup in the text escaped");
 	tm_free(x);
@@ -112,7 +119,7 @@ main(void)
 	ok(x && strstr(x, "<mark class=\"term\" title=\"口罩 \xe2\x86\x92 mask "
 	    "(preferred)\">口罩</mark>"), "review: the term marked in the "
 	    "source");
-	ok(x && strstr(x, "<li class=\"qa number\">Check: 8万 (80,000) is not "
+	ok(x && strstr(x, "<li class=\"qa term\">Check: 日本: 'Nippon' is not "
 	    "in the target</li>"), "review: the QA finding");
 	ok(x && strstr(x, "<span class=\"badge fuzzy\">99% fuzzy</span>"),
 	    "review: the fuzzy badge");
