@@ -22,8 +22,8 @@ echo "exported to $(pwd)/sample-export.tmx"
 # The briefing: a new bulletin arrives; pre-translate it from the memory.
 $tm pretranslate --from zh-CN --to en-US -o briefing tests/data/bulletin-2020-02-06.txt
 # The reviser's check of names, numbers and dates in the draft.  It exits
-# 1 when it has findings (the sample's fuzzy matches plant some): those
-# are for the reviser, not a failure of the job.
+# 1 when it has findings (on the sample: the segments the memory could
+# not translate): those are for the reviser, not a failure of the job.
 rc=0
 $tm check briefing/bulletin-2020-02-06.xlf || rc=$?
 [ "$rc" -le 1 ]
