@@ -84,6 +84,23 @@ upgrade(const char *tmx)
 	m = NULL;
 	tm_db_close(db);
 	db = NULL;
+	/* Damaged sketches (a row of the wrong size, a negative block) are
+	 * taken as missing: lookups still find what they found. */
+	ok(sqlite3_open(file, &raw) == SQLITE_OK && sqlite3_exec(raw,
+	    "UPDATE sketch SET v = x'00'; INSERT INTO sketch VALUES (-5, "
+	    "zeroblob(8192))", NULL, NULL, NULL) == SQLITE_OK,
+	    "sketches damaged");
+	sqlite3_close(raw);
+	ok(tm_db_open(&db, file, 0) == 0 && best(db, "zh-CN", "en-US", q, &x,
+	    &m) == 100, "a lookup with damaged sketches finds the exact match");
+	tm_matches_free(m);
+	m = NULL;
+	ok(best(db, "zh-CN", "en-US", "日本友好城市捐赠的8万只口罩已于1月29日运抵我市",
+	    &x, &m) >= 90, "and the fuzzy one");
+	tm_matches_free(m);
+	m = NULL;
+	tm_db_close(db);
+	db = NULL;
 	ok(sqlite3_open(file, &raw) == SQLITE_OK && sqlite3_exec(raw,
 	    "DROP TABLE sketch; DROP TABLE mt_cache; DROP TABLE tu_history; "
 	    "DROP TABLE gloss_term; DROP TABLE gloss_entry; "
