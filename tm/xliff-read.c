@@ -831,8 +831,14 @@ tm_xliff_import(tm_xliff_import_result *out, tm_db *db, const tm_xliff *x,
 	    "u.creationid), coalesce(v.changedate, u.changedate, "
 	    "u.creationdate), ?, ? FROM tuv v JOIN tu u ON u.id = v.tu_id "
 	    "WHERE v.id = ?")) < 0 ||
+	    /*
+	     * The variant takes a new id: the index adds the variants
+	     * past its watermark, so the new text joins it at once; the
+	     * old id's postings find no row and are passed over.
+	     */
 	    (error = tm__prepare(db, &xi.upd_tuv, "UPDATE tuv SET seg = ?, "
-	    "text = ?, key = ?, changedate = ?, changeid = ? WHERE id = ?")) < 0 ||
+	    "text = ?, key = ?, changedate = ?, changeid = ?, "
+	    "id = (SELECT max(id) FROM tuv) + 1 WHERE id = ?")) < 0 ||
 	    (error = tm__prepare(db, &xi.upd_tu, "UPDATE tu SET changedate = ?, "
 	    "changeid = ?, mtime = ? WHERE id = ?")) < 0)
 		goto done;

@@ -80,6 +80,22 @@ tm_plain --db m.db export -o all.tmx >/dev/null
 like "$(cat all.tmx)" '<prop type="x-context-pre">截至2月3日' "export: x-context-pre"
 ok "the export is valid TMX 1.4b" dtd_valid all.tmx "$TMX14_DTD"
 
+# Rewritten whole: no word or mark of the old translation is left, so only the
+# new text's own index entries can find it from the target language.
+NEW="Yokohama sent fifty thousand respirators"
+sed "s/The 50,000 masks donated by our sister city in Japan arrived in the city on February 3\./$NEW/" \
+    edited.xlf >rewritten.xlf
+run tm --db m.db import-xliff rewritten.xlf
+like "$(cat "$OUT")" "0 new, 1 updated, 2 unchanged" "a rewritten unit is updated"
+run tm --db m.db lookup --json --from en-US --to zh-CN "$NEW"
+is "$(json "$OUT" '[[m["score"], m["target"]] for m in d["matches"]][:1]')" \
+    "[[100, \"$Q\"]]" \
+    "a lookup from the target language finds the new text without reindex"
+run tm --db m.db lookup --json --from en-US --to zh-CN \
+    "The 50,000 masks donated by our sister city in Japan arrived in the city on February 3."
+is "$(json "$OUT" '[m["score"] for m in d["matches"] if m["score"] >= 100]')" "[]" \
+    "... and no longer finds the text it replaced at 100"
+
 # Broken files change nothing.
 state()
 {
