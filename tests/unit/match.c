@@ -59,6 +59,25 @@ runs(tm_db *db)
 	}
 	return n;
 }
+
+/* Every row of table ngram, as text: gram, run and the list's bytes. */
+static char *
+ngram_dump(tm_db *db)
+{
+	struct tm__buf b = { 0 };
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db->sql, "SELECT gram, run, hex(ids) FROM "
+	    "ngram ORDER BY gram, run", -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW)
+			tm__buf_printf(&b, "%lld %lld %s\n",
+			    (long long)sqlite3_column_int64(st, 0),
+			    (long long)sqlite3_column_int64(st, 1),
+			    (const char *)sqlite3_column_text(st, 2));
+		sqlite3_finalize(st);
+	}
+	return b.ptr;
+}
 #endif
 
 /*
@@ -223,7 +242,10 @@ main(void)
 	tm_hits *h = NULL;
 	const tm_match *x;
 	tm_db *db = NULL;
-	char file[300];
+	char file[300], file2[300], file3[300];
+#ifdef TM_DEBUG
+	char *dump, *dump2;
+#endif
 	FILE *f;
 	size_t i;
 	int fd;
@@ -234,6 +256,13 @@ main(void)
 	snprintf(file, sizeof(file), "%s.tmx", path);
 	f = fopen(file, "w");
 	fputs(memory, f);
+	fclose(f);
+	snprintf(file2, sizeof(file2), "%s-2.tmx", path);
+	snprintf(file3, sizeof(file3), "%s-3.tmx", path);
+	f = fopen(file2, "w");
+	fputs("<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header/><body>\n"
+	    TU("市外办感谢神户市。", "The Foreign Affairs Office thanks Kobe.")
+	    "</body></tmx>\n", f);
 	fclose(f);
 	ok(tm_db_open(&db, ":memory:", TM_DB_CREATE) == 0 &&
 	    tm_import_tmx(NULL, db, file, NULL) == 0, "the memory imports");
@@ -359,13 +388,51 @@ main(void)
 	upgrade(file);
 
 #ifdef TM_DEBUG
-	/* Many runs (a tiny buffer): lookups read them all; reindex merges. */
+	/*
+	 * A tiny buffer: the import spills many sorted runs to a temporary
+	 * file and merges them into one run, the same bytes as a buffer
+	 * that holds everything writes.  A second import adds a run of its
+	 * own; lookups read both; reindex makes them one again.
+	 */
+	f = fopen(file3, "w");
+	fputs("<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header/>"
+	    "<body>\n", f);
+	for (i = 0; i < 400; i++)
+		fprintf(f, "<tu><tuv xml:lang=\"zh-CN\"><seg>市政府召开第%zu次常务"
+		    "会议。</seg></tuv><tuv xml:lang=\"en-US\"><seg>The city "
+		    "government held its executive meeting number %zu.</seg>"
+		    "</tuv></tu>\n", i, i * 7);
+	fputs("</body></tmx>\n", f);
+	fclose(f);
+	tm_db_open(&db, ":memory:", TM_DB_CREATE);
+	ok(tm_import_tmx(NULL, db, file, NULL) == 0 &&
+	    tm_import_tmx(NULL, db, file3, NULL) == 0, "import in one buffer");
+	dump = ngram_dump(db);
+	tm_db_close(db);
 	setenv("TM_DEBUG_PAIRS_MAX", "64", 1);
+	setenv("TM_DEBUG_SPILL_READ", "16", 1);
 	tm_db_open(&db, ":memory:", TM_DB_CREATE);
 	ok(tm_import_tmx(NULL, db, file, NULL) == 0, "import in small runs");
-	ok(runs(db) > 1, "the index has several runs");
+	ok(runs(db) == 1, "the spilled runs are merged into one");
+	ok(tm_import_tmx(NULL, db, file3, NULL) == 0 && runs(db) == 2,
+	    "a second import adds one run");
+	dump2 = ngram_dump(db);
+	ok(dump && dump2 && strlen(dump) > 10000 && strcmp(dump, dump2) == 0,
+	    "... the very lists that one buffer writes (lists longer than "
+	    "the read buffer too)");
+	free(dump2);
+	unsetenv("TM_DEBUG_SPILL_READ");
+	tm_db_close(db);
+	tm_db_open(&db, ":memory:", TM_DB_CREATE);
+	ok(tm_import_tmx(NULL, db, file, NULL) == 0, "import in small runs");
+	ok(tm_import_tmx(NULL, db, file2, NULL) == 0 && runs(db) == 2,
+	    "a second import adds one run");
 	ok(best(db, "zh-CN", "en-US", "日本友好城市捐赠的5万只口罩已于1月29日运抵我市。",
 	    &x, &m) == 100, "a lookup reads every run");
+	tm_matches_free(m);
+	m = NULL;
+	ok(best(db, "en-US", "zh-CN", "The Foreign Affairs Office thanks Kobe.",
+	    &x, &m) == 100, "... and finds the second import's units");
 	tm_matches_free(m);
 	m = NULL;
 	ok(tm_reindex(db, -1) == 0 && runs(db) == 1, "reindex merges them");
@@ -378,11 +445,14 @@ main(void)
 	tm_hits_free(h);
 	h = NULL;
 	tm_db_close(db);
+	free(dump);
 	unsetenv("TM_DEBUG_PAIRS_MAX");
 
 	near_identical(file);
 #endif
 	unlink(file);
+	unlink(file2);
+	unlink(file3);
 	unlink(path);
 	return done_testing();
 }
