@@ -34,6 +34,12 @@ pairs_max(void)
 #endif
 	return PAIRS_MAX;
 }
+/*
+ * The most bytes of a list in one row: with 16 KiB pages, a record of
+ * up to about 4,080 bytes stays on its page.
+ */
+#define CHUNK 3968
+
 /* Bytes of the temporary file buffered before a write(2). */
 #define SPILL_CHUNK (1u << 20)
 /* Read buffers of the runs being merged: this much in all, shared. */
@@ -274,7 +280,7 @@ struct builder {
 	size_t n, max;
 	int64_t base;		/* first id of the buffered run */
 	int64_t run;		/* next run number */
-	struct tm__buf blob;
+	struct tm__buf blob, chunk;
 	/*
 	 * Full buffers spilled to a temporary file (unlinked at once):
 	 * each run a sequence of records, gram ascending, of varints
@@ -324,17 +330,55 @@ radix_sort(uint64_t *a, uint64_t *tmp, size_t n)
 }
 
 static int
-put_list(struct builder *b, uint32_t gram, int64_t run)
+put_row(struct builder *b, uint32_t gram, int64_t row, const void *p,
+    size_t n)
 {
 	sqlite3_bind_int64(b->ins, 1, (sqlite3_int64)gram);
-	sqlite3_bind_int64(b->ins, 2, run);
-	sqlite3_bind_blob(b->ins, 3, b->blob.ptr, (int)b->blob.len,
-	    SQLITE_STATIC);
+	sqlite3_bind_int64(b->ins, 2, row);
+	sqlite3_bind_blob(b->ins, 3, p, (int)n, SQLITE_STATIC);
 	if (sqlite3_step(b->ins) != SQLITE_DONE) {
 		sqlite3_reset(b->ins);
 		return tm__error_sqlite(b->db->sql, "cannot write the index");
 	}
 	sqlite3_reset(b->ins);
+	return 0;
+}
+
+/*
+ * Write b->blob, gram's list of this run, as rows of at most CHUNK
+ * bytes, each starting with its first id in full: a record larger than
+ * a page's local payload would spill to overflow pages, and SQLite
+ * reads all of it back for every comparison that meets it in the
+ * B-tree, on writing and on every seek.
+ */
+static int
+put_list(struct builder *b, uint32_t gram, int64_t run)
+{
+	const unsigned char *p = (const unsigned char *)b->blob.ptr;
+	unsigned char vb[10];
+	int64_t row = run << TM__RUN_SHIFT;
+	uint64_t v, id = 0;
+	size_t i = 0, k;
+	int error;
+
+	if (b->blob.len <= CHUNK)
+		return put_row(b, gram, row, p, b->blob.len);
+	tm__buf_reset(&b->chunk);
+	while (i < b->blob.len) {
+		if (!(k = get_varint(p + i, b->blob.len - i, &v)))
+			return tm__error(TM_ERROR, "a damaged list was built");
+		i += k;
+		id += v;
+		if ((error = tm__buf_add(&b->chunk, vb, put_varint(vb,
+		    b->chunk.len ? v : id))) < 0)
+			return error;
+		if (b->chunk.len > CHUNK - 10 || i == b->blob.len) {
+			if ((error = put_row(b, gram, row++, b->chunk.ptr,
+			    b->chunk.len)) < 0)
+				return error;
+			tm__buf_reset(&b->chunk);
+		}
+	}
 	return 0;
 }
 
@@ -1026,6 +1070,7 @@ done:
 	free(b.pairs);
 	free(b.tmp);
 	tm__buf_release(&b.blob);
+	tm__buf_release(&b.chunk);
 	tm__buf_release(&b.out);
 	free(b.spill_ends);
 	if (b.spill_fd >= 0)

@@ -54,6 +54,15 @@ int tm__whole_grams(struct tm__u32v *out, uint32_t salt,
 #define TM__SKETCH_BITS 56
 uint64_t tm__sketch(const struct tm__tokens *t, const struct tm__u32v *grams,
     size_t from);
+/*
+ * Column ngram.run holds the update's run number shifted left by this,
+ * plus the row's number within the run's list of that gram (a long list
+ * is kept in several rows; each row's first id is written in full).
+ * Indexes written before lists were split have run numbers unshifted;
+ * they read the same, as rows in ascending order of ids.
+ */
+#define TM__RUN_SHIFT 24
+
 /* Sketches stored a block (a row of table sketch) at a time. */
 #define TM__SKETCH_BLOCK 1024
 /*

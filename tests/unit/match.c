@@ -1,5 +1,6 @@
 /* Unit tests for match.c: the scoring table, lookup and concordance. */
 #include "tm-int.h"
+#include "index.h"
 #include "../tap.h"
 
 #include <unistd.h>
@@ -51,8 +52,8 @@ runs(tm_db *db)
 	sqlite3_stmt *st;
 	int n = -1;
 
-	if (sqlite3_prepare_v2(db->sql, "SELECT count(DISTINCT run) FROM "
-	    "ngram", -1, &st, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(db->sql, "SELECT count(DISTINCT run >> "
+	    TM__STR(TM__RUN_SHIFT) ") FROM ngram", -1, &st, NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			n = sqlite3_column_int(st, 0);
 		sqlite3_finalize(st);
@@ -232,6 +233,66 @@ static const struct {
 	{ "en-US", "zh-CN", "one two three four five six seven eight nine",
 	    90, "a word missing of 10 is 90" },
 };
+
+/*
+ * A gram in 5,000 variants: its list is longer than a row may hold, so
+ * it is kept in several rows, each within the page, that read back as
+ * the one ascending list.
+ */
+static void
+long_lists(const char *file)
+{
+	struct tm__postings *p = NULL;
+	struct tm__i64v ids = { 0 };
+	sqlite3_stmt *st;
+	tm_db *db = NULL;
+	int64_t gram = 0, rows = 0, longest = -1;
+	bool ascending = true;
+	FILE *f;
+	size_t i;
+
+	f = fopen(file, "w");
+	fputs("<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header/>"
+	    "<body>\n", f);
+	for (i = 0; i < 5000; i++)
+		fprintf(f, "<tu><tuv xml:lang=\"zh-CN\"><seg>第%zu次会议。</seg>"
+		    "</tuv><tuv xml:lang=\"en-US\"><seg>Meeting %zu.</seg>"
+		    "</tuv></tu>\n", i, i);
+	fputs("</body></tmx>\n", f);
+	fclose(f);
+	ok(tm_db_open(&db, ":memory:", TM_DB_CREATE) == 0 &&
+	    tm_import_tmx(NULL, db, file, NULL) == 0, "5,000 units import");
+	if (sqlite3_prepare_v2(db->sql, "SELECT gram, count(*) FROM ngram "
+	    "GROUP BY gram ORDER BY 2 DESC LIMIT 1", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			gram = sqlite3_column_int64(st, 0);
+			rows = sqlite3_column_int64(st, 1);
+		}
+		sqlite3_finalize(st);
+	}
+	if (sqlite3_prepare_v2(db->sql, "SELECT max(length(ids)) FROM ngram",
+	    -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			longest = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	ok(rows > 1, "a long list takes several rows (%lld)", (long long)rows);
+	ok(longest > 0 && longest <= 4000, "no row is longer than a page "
+	    "holds (%lld bytes)", (long long)longest);
+	ok(tm__postings_open(&p, db) == 0 &&
+	    tm__postings_read(p, (uint32_t)gram, &ids) == 0 &&
+	    ids.n == 5000, "the rows read back as one list of every variant "
+	    "(%zu)", ids.n);
+	for (i = 1; i < ids.n; i++)
+		if (ids.v[i] <= ids.v[i - 1])
+			ascending = false;
+	ok(ascending && ids.n && ids.v[0] == 1 && ids.v[ids.n - 1] == 9999,
+	    "... in order, first to last");
+	tm__postings_close(p);
+	tm__i64v_release(&ids);
+	tm_db_close(db);
+}
 
 int
 main(void)
@@ -450,6 +511,7 @@ main(void)
 
 	near_identical(file);
 #endif
+	long_lists(file3);
 	unlink(file);
 	unlink(file2);
 	unlink(file3);
