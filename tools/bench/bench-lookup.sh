@@ -7,7 +7,7 @@
 #
 # Builds (or reuses) an UNITS-unit memory from tools/bench/gen-tmx.py,
 # plus the WMT21 news pairs of ../shared when present, compacted with
-# tm reindex (an import leaves its index in runs); makes 200+
+# tm reindex (the two imports leave a run each); makes 200+
 # queries (tools/bench/make-queries.py); reports per-lookup latency in
 # batch mode (p50/p95/p99, by kind), the recall of the index against an
 # exhaustive scorer, concordance latency (build/tools/bench/bench-lookup,
