@@ -53,9 +53,8 @@ add_literal(tm_pretranslation *p, const char *s, size_t len)
 	return 0;
 }
 
-/* Segment text[0..len) as the segments of block b. */
-static int
-segment_block(tm_pretranslation *p, const tm_segmenter *sg,
+int
+tm__pt_segment_block(tm_pretranslation *p, const tm_segmenter *sg,
     struct tm__pt_block *b, const char *text, size_t len, long line)
 {
 	tm_segments *ss = NULL;
@@ -199,7 +198,7 @@ read_text(tm_pretranslation *p, const tm_segmenter *sg, const char *text,
 		}
 		if (b && (literal || pre)) {
 			/* The block before ends here. */
-			error = segment_block(p, sg, b, tm__buf_str(&para),
+			error = tm__pt_segment_block(p, sg, b, tm__buf_str(&para),
 			    para.len, para_line);
 			b = NULL;
 			tm__buf_reset(&para);
@@ -228,7 +227,7 @@ read_text(tm_pretranslation *p, const tm_segmenter *sg, const char *text,
 			para_line = line;
 			if (!error && pre && s[strspn(s, " ")] == '#') {
 				/* A heading is one line. */
-				error = segment_block(p, sg, b,
+				error = tm__pt_segment_block(p, sg, b,
 				    tm__buf_str(&para), para.len, para_line);
 				b = NULL;
 				tm__buf_reset(&para);
@@ -241,7 +240,7 @@ read_text(tm_pretranslation *p, const tm_segmenter *sg, const char *text,
 		s = nl ? nl + 1 : end;
 	}
 	if (!error && b)
-		error = segment_block(p, sg, b, tm__buf_str(&para), para.len,
+		error = tm__pt_segment_block(p, sg, b, tm__buf_str(&para), para.len,
 		    para_line);
 	tm__buf_release(&para);
 	return error < 0 ? error : 0;
@@ -340,17 +339,11 @@ html_block(void *arg, xmlNodePtr node)
 {
 	struct html_read *r = arg;
 	struct tm__pt_block *b;
-	xmlChar *text;
 	int error;
 
 	if ((error = add_block(r->p, &b)) < 0)
 		return error;
-	if (!(text = xmlNodeGetContent(node)))
-		return tm__error_nomem();
-	error = segment_block(r->p, r->sg, b, (const char *)text,
-	    strlen((const char *)text), xmlGetLineNo(node));
-	xmlFree(text);
-	return error;
+	return tm__pt_html_segment(r->p, r->sg, b, node);
 }
 
 static int
@@ -414,6 +407,7 @@ annotate(struct tm__pt_seg *g, tm_db *db, const char *from, const char *to)
 	struct tm__buf b = { 0 };
 	tm_term_hits *hits = NULL;
 	tm_findings *f = NULL;
+	char *stagged = NULL, *ttagged = NULL;
 	size_t i, j, n;
 	int error;
 
@@ -444,8 +438,11 @@ annotate(struct tm__pt_seg *g, tm_db *db, const char *from, const char *to)
 	}
 	if (!g->target)
 		goto done;
-	if ((error = tm_check_segment(&f, db, g->source, g->target, from,
-	    to)) < 0)
+	/* With their inline codes: a code left out is a finding. */
+	if ((error = tm__pt_tagged(&stagged, g->source, g->stags,
+	    g->nstags)) < 0 || (error = tm__pt_tagged(&ttagged, g->target,
+	    g->ttags, g->nttags)) < 0 || (error = tm_check_segment(&f, db,
+	    stagged, ttagged, from, to)) < 0)
 		goto done;
 	n = tm_findings_count(f);
 	if (n && !(g->qa = tm__calloc(n, sizeof(*g->qa)))) {
@@ -466,6 +463,8 @@ annotate(struct tm__pt_seg *g, tm_db *db, const char *from, const char *to)
 	}
 done:
 	tm__buf_release(&b);
+	tm_free(stagged);
+	tm_free(ttagged);
 	tm_term_hits_free(hits);
 	tm_findings_free(f);
 	return error < 0 ? error : 0;
@@ -533,6 +532,11 @@ translate(tm_pretranslation *p, tm_db *db, const tm_pretranslate_options *o)
 				error = tm__error_nomem();
 				goto done;
 			}
+			/* Its stored codes, for an HTML segment's codes. */
+			if (best->score >= 100 && g->nstags &&
+			    (error = tm__pt_target_seg(&g->target_seg, db,
+			    best->unit_id, o->to)) < 0)
+				goto done;
 		} else if (o->mt) {
 			which[nbatch] = i;
 			batch[nbatch++] = g->source;
@@ -576,11 +580,18 @@ translate(tm_pretranslation *p, tm_db *db, const tm_pretranslate_options *o)
 		if ((f->target && !(g->target = copy(f->target))) ||
 		    (f->match_source && !(g->match_source =
 		    copy(f->match_source))) ||
-		    (f->diff && !(g->diff = copy(f->diff)))) {
+		    (f->diff && !(g->diff = copy(f->diff))) ||
+		    (f->target_seg && !(g->target_seg =
+		    copy(f->target_seg)))) {
 			error = tm__error_nomem();
 			goto done;
 		}
 	}
+	/* The source's inline codes into each target (its own codes). */
+	for (i = 0; i < p->nsegs; i++)
+		if ((error = tm__pt_place_codes(&p->segs[i], db, o->from,
+		    o->to)) < 0)
+			goto done;
 	/* Terms and findings; a repetition has its first occurrence's. */
 	for (i = 0; i < p->nsegs; i++) {
 		struct tm__pt_seg *g = &p->segs[i];
@@ -766,6 +777,7 @@ tm_pretranslation_free(tm_pretranslation *p)
 		tm_free(g->diff);
 		tm_free(g->match_source);
 		tm_free(g->mt_error);
+		tm__pt_codes_release(g);
 	}
 	for (i = 0; i < p->nblocks; i++) {
 		tm_free(p->blocks[i].literal);
@@ -826,10 +838,6 @@ static int
 html_draft_block(void *arg, xmlNodePtr node)
 {
 	struct html_draft *d = arg;
-	struct tm__buf b = { 0 };
-	xmlNodePtr c, t;
-	int error;
-
 	const struct tm__pt_block *k;
 	size_t i;
 	bool any = false;
@@ -839,22 +847,10 @@ html_draft_block(void *arg, xmlNodePtr node)
 	k = &d->p->blocks[d->next++];
 	for (i = k->first; i < k->first + k->n; i++)
 		any |= d->p->segs[i].target != NULL;
-	/* A block with nothing translated keeps its inline markup. */
+	/* A block with nothing translated stays as it is. */
 	if (!any)
 		return 0;
-	if ((error = block_text(&b, d->p, k, " ")) < 0)
-		return error;
-	while ((c = node->children)) {
-		xmlUnlinkNode(c);
-		xmlFreeNode(c);
-	}
-	t = xmlNewText((const xmlChar *)tm__buf_str(&b));
-	tm__buf_release(&b);
-	if (!t || !xmlAddChild(node, t)) {
-		xmlFreeNode(t);
-		return tm__error_nomem();
-	}
-	return 0;
+	return tm__pt_html_rebuild(node->doc, node, d->p, k);
 }
 
 int
