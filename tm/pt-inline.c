@@ -952,6 +952,17 @@ tm__pt_place_codes(struct tm__pt_seg *g, tm_db *db, const char *from,
 		    close[i], true)) == 0)
 			placed[t->id] = true;
 	}
+	/*
+	 * Codes nobody sees (a script, a style) go to the end rather than
+	 * out: the draft keeps them and the page looks the same.
+	 */
+	for (i = 0; i < ns && !error; i++)
+		if (g->stags[i].kind == TM__TAG_EMPTY && !placed[g->stags[i].id] &&
+		    opaque_name(g->codes[g->stags[i].id - 1].node->name)) {
+			error = place(&pl, tlen, tlen, g->stags[i].id, ns + i,
+			    ns + i, false);
+			placed[g->stags[i].id] = true;
+		}
 	/* (d) The rest are left out: tm check reports the difference. */
 	if (!error)
 		error = emit_placed(g, &pl);
