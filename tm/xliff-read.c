@@ -841,9 +841,21 @@ update_unit(struct ximport *xi, const tm_xliff_unit *u, const char *tseg,
 		if (!tm_lang_match(u->target_lang, lang))
 			continue;
 		tuv = sqlite3_column_int64(st, 0);
-		/* The same text with other inline codes is a change too. */
-		same = strcmp(text, u->target_text) == 0 && (!tseg ||
-		    strcmp((const char *)sqlite3_column_text(st, 3), tseg) == 0);
+		/*
+		 * The same text with other inline codes (or none where
+		 * the memory has some) is a change too.
+		 */
+		same = strcmp(text, u->target_text) == 0;
+		if (same && !tseg) {
+			tm__buf_reset(&xi->seg);
+			if (tm__buf_add_xml(&xi->seg, text, strlen(text),
+			    false) < 0 || tm__buf_adds(&xi->seg, "") < 0) {
+				sqlite3_reset(st);
+				return tm__error_nomem();
+			}
+		}
+		same = same && strcmp((const char *)sqlite3_column_text(st, 3),
+		    tseg ? tseg : xi->seg.ptr) == 0;
 		break;
 	}
 	sqlite3_reset(st);

@@ -200,4 +200,19 @@ like "$(cat again/news.draft.html)" '<p>See the <i>annex</i> for details.<br><im
 is "$(grep -c 'not in the target' again/news.xlf)" 2 \
     "tag findings left only for the crossing element's halves"
 
+# Updating: the same file again changes nothing; the same text without
+# its codes is a change (the codes go), kept in the history.
+run tm --db $DB import-xliff --json reviewed.xlf
+is "$(json "$OUT" 'd["updated"] if "updated" in d else d["files"][0]["updated"]')" 0 \
+    "the same reviewed file again: nothing updated"
+sed 's#See the <g id="1" ctype="italic">annex</g> for details.<x id="2" ctype="lb"/><x id="3" ctype="image"/>#See the annex for details.#' \
+    reviewed.xlf >plain.xlf
+run tm --db $DB import-xliff --json plain.xlf
+is "$(json "$OUT" 'd["updated"] if "updated" in d else d["files"][0]["updated"]')" 1 \
+    "the same text without its codes: one update"
+is "$(sqlite3 $DB "SELECT count(*) FROM tuv WHERE seg LIKE 'See the <bpt%annex%'")" 0 \
+    "... the codes are gone from the memory"
+is "$(sqlite3 $DB "SELECT count(*) FROM tu_history WHERE seg LIKE 'See the <bpt%annex%'")" 1 \
+    "... and kept in its history"
+
 done_testing
