@@ -397,22 +397,21 @@ keep_matches(struct tm__pt_seg *g, const tm_matches *ms)
 }
 
 /*
- * The glossary's terms in the source and the QA findings on the target
- * (tm_glossary_find, tm_check_segment): the one place pre-translation
- * calls them.
+ * The glossary's terms in the source (`hits`, tm_glossary_find's, which
+ * translate() looks up once per segment for this and for placing the
+ * inline codes) and the QA findings on the target with its codes
+ * (tm_check_segment): the one place pre-translation calls the check.
  */
 static int
-annotate(struct tm__pt_seg *g, tm_db *db, const char *from, const char *to)
+annotate(struct tm__pt_seg *g, tm_db *db, const tm_term_hits *hits,
+    const char *from, const char *to)
 {
 	struct tm__buf b = { 0 };
-	tm_term_hits *hits = NULL;
 	tm_findings *f = NULL;
 	char *stagged = NULL, *ttagged = NULL;
 	size_t i, j, n;
-	int error;
+	int error = 0;
 
-	if ((error = tm_glossary_find(&hits, db, g->source, from, to)) < 0)
-		return error;
 	n = tm_term_hits_count(hits);
 	if (n && !(g->terms = tm__calloc(n, sizeof(*g->terms)))) {
 		error = TM_ENOMEM;
@@ -465,7 +464,6 @@ done:
 	tm__buf_release(&b);
 	tm_free(stagged);
 	tm_free(ttagged);
-	tm_term_hits_free(hits);
 	tm_findings_free(f);
 	return error < 0 ? error : 0;
 }
@@ -475,13 +473,15 @@ static int
 translate(tm_pretranslation *p, tm_db *db, const tm_pretranslate_options *o)
 {
 	struct tm__idmap seen = { 0 };
+	tm_term_hits **hits = NULL;	/* of each first occurrence */
 	const char **batch = NULL;
 	size_t *which = NULL, nbatch = 0, i;
 	tm_mt_results *res = NULL;
 	int error = 0;
 
 	if (p->nsegs && (!(batch = tm__calloc(p->nsegs, sizeof(*batch))) ||
-	    !(which = tm__calloc(p->nsegs, sizeof(*which))))) {
+	    !(which = tm__calloc(p->nsegs, sizeof(*which))) ||
+	    !(hits = tm__calloc(p->nsegs, sizeof(*hits))))) {
 		error = TM_ENOMEM;
 		goto done;
 	}
@@ -587,19 +587,28 @@ translate(tm_pretranslation *p, tm_db *db, const tm_pretranslate_options *o)
 			goto done;
 		}
 	}
-	/* The source's inline codes into each target (its own codes). */
-	for (i = 0; i < p->nsegs; i++)
-		if ((error = tm__pt_place_codes(&p->segs[i], db, o->from,
-		    o->to)) < 0)
-			goto done;
-	/* Terms and findings; a repetition has its first occurrence's. */
+	/*
+	 * The source's glossary terms, its inline codes placed in the
+	 * target (each segment its own: a repetition may differ in
+	 * markup), then terms and findings; a repetition has its first
+	 * occurrence's.
+	 */
 	for (i = 0; i < p->nsegs; i++) {
 		struct tm__pt_seg *g = &p->segs[i];
 		const struct tm__pt_seg *f;
 		size_t j;
 
+		if (!g->pub.repetition_of && (error = tm_glossary_find(
+		    &hits[i], db, g->source, o->from, o->to)) < 0) {
+			tm__error_prefix("line %ld", g->pub.line);
+			goto done;
+		}
+		if ((error = tm__pt_place_codes(g, hits[g->pub.repetition_of ?
+		    g->pub.repetition_of - 1 : i])) < 0)
+			goto done;
 		if (!g->pub.repetition_of) {
-			if ((error = annotate(g, db, o->from, o->to)) < 0) {
+			if ((error = annotate(g, db, hits[i], o->from,
+			    o->to)) < 0) {
 				tm__error_prefix("line %ld", g->pub.line);
 				goto done;
 			}
@@ -629,6 +638,9 @@ translate(tm_pretranslation *p, tm_db *db, const tm_pretranslate_options *o)
 		}
 	}
 done:
+	for (i = 0; hits && i < p->nsegs; i++)
+		tm_term_hits_free(hits[i]);
+	tm_free(hits);
 	tm_mt_results_free(res);
 	tm_free(batch);
 	tm_free(which);

@@ -116,11 +116,10 @@ int tm__pt_html_segment(tm_pretranslation *p, const tm_segmenter *sg,
  * Give segment g's target the source's codes (rules a-d of issue 6):
  * the memory's own codes (g->target_seg), else codes around the whole
  * segment, else around text found once in the target (or the
- * glossary's translation of it); the rest are left out.  `db` may be
- * NULL (no glossary).  0 or TM_ENOMEM.
+ * translation of a glossary term of `hits`, tm_glossary_find on the
+ * source, which may be NULL); the rest are left out.  0 or TM_ENOMEM.
  */
-int tm__pt_place_codes(struct tm__pt_seg *g, tm_db *db, const char *from,
-    const char *to);
+int tm__pt_place_codes(struct tm__pt_seg *g, const tm_term_hits *hits);
 
 /*
  * Text with its tags as the XLIFF reader writes them back (<g id="1">,

@@ -765,14 +765,11 @@ only_occurrence(const char *t, const char *s, size_t n)
  * Rule (c) for the pair [a, b) of the source: where its text stands in
  * the target, or the glossary's translation of it; -1 when not once.
  */
-static int
-find_inner(const struct tm__pt_seg *g, tm_db *db, const char *from,
-    const char *to, size_t a, size_t b, long *at, size_t *len)
+static void
+find_inner(const struct tm__pt_seg *g, const tm_term_hits *hits, size_t a,
+    size_t b, long *at, size_t *len)
 {
-	tm_term_hits *hits = NULL;
-	char *inner;
-	size_t i, j, n;
-	int error = 0;
+	size_t i, j, n = tm_term_hits_count(hits);
 
 	*at = -1;
 	while (a < b && g->source[a] == ' ')
@@ -780,23 +777,18 @@ find_inner(const struct tm__pt_seg *g, tm_db *db, const char *from,
 	while (b > a && g->source[b - 1] == ' ')
 		b--;
 	if (a == b)
-		return 0;
+		return;
 	if ((*at = only_occurrence(g->target, g->source + a, b - a)) >= 0) {
 		*len = b - a;
-		return 0;
+		return;
 	}
-	if (!db)
-		return 0;
-	if (!(inner = tm__strndup(g->source + a, b - a)))
-		return tm__error_nomem();
-	error = tm_glossary_find(&hits, db, inner, from, to);
-	n = error < 0 ? 0 : tm_term_hits_count(hits);
+	/* The source's glossary terms: one of them exactly the pair's. */
 	for (i = 0; i < n; i++) {
 		const tm_term_hit *h = tm_term_hits_get(hits, i);
 		long found = -1;
 		size_t flen = 0, count = 0;
 
-		if (h->start != 0 || h->len != b - a)
+		if (h->start != a || h->len != b - a)
 			continue;
 		for (j = 0; j < h->ntargets; j++) {
 			const char *tt = h->targets[j].text;
@@ -816,14 +808,6 @@ find_inner(const struct tm__pt_seg *g, tm_db *db, const char *from,
 		}
 		break;
 	}
-	tm_term_hits_free(hits);
-	tm_free(inner);
-	/* The glossary only helps: its failure places nothing. */
-	if (error < 0 && error != TM_ENOMEM) {
-		tm_error_clear();
-		error = 0;
-	}
-	return error;
 }
 
 static int
@@ -883,8 +867,7 @@ emit_placed(struct tm__pt_seg *g, struct placing *pl)
 }
 
 int
-tm__pt_place_codes(struct tm__pt_seg *g, tm_db *db, const char *from,
-    const char *to)
+tm__pt_place_codes(struct tm__pt_seg *g, const tm_term_hits *hits)
 {
 	struct placing pl = { 0 };
 	size_t *close = NULL, ns = g->nstags, i, j, k, slen, tlen;
@@ -943,9 +926,7 @@ tm__pt_place_codes(struct tm__pt_seg *g, tm_db *db, const char *from,
 
 		if (t->kind != TM__TAG_OPEN || placed[t->id])
 			continue;
-		if ((error = find_inner(g, db, from, to, t->pos,
-		    g->stags[close[i]].pos, &at, &len)) < 0)
-			break;
+		find_inner(g, hits, t->pos, g->stags[close[i]].pos, &at, &len);
 		if (at < 0 || !nests(&pl, (size_t)at, (size_t)at + len))
 			continue;
 		if ((error = place(&pl, (size_t)at, (size_t)at + len, t->id, i,

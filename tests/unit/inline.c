@@ -150,11 +150,14 @@ placed(const char *src, const char *const *names, size_t n,
     const char *target, const char *target_seg, bool *bal)
 {
 	struct tm__pt_seg g;
+	tm_term_hits *hits = NULL;
 	char *out = NULL;
 
 	make_seg(&g, src, names, n, target, target_seg);
-	if (tm__pt_place_codes(&g, db, "zh-CN", "en-US") == 0)
+	if (tm_glossary_find(&hits, db, g.source, "zh-CN", "en-US") == 0 &&
+	    tm__pt_place_codes(&g, hits) == 0)
 		tm__pt_tagged(&out, g.target, g.ttags, g.nttags);
+	tm_term_hits_free(hits);
 	*bal = balanced(&g);
 	free_seg(&g);
 	return out;
@@ -232,7 +235,7 @@ rules(void)
 		struct tm__pt_seg g;
 
 		make_seg(&g, "{1}附件{/1}", hi, 1, NULL, NULL);
-		ok(tm__pt_place_codes(&g, db, "zh-CN", "en-US") == 0 &&
+		ok(tm__pt_place_codes(&g, NULL) == 0 &&
 		    g.nttags == 0, "no target, no codes");
 		free_seg(&g);
 	}
