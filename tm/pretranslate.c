@@ -352,15 +352,31 @@ read_html(tm_pretranslation *p, const tm_segmenter *sg, const char *path,
 {
 	struct tm__xml_errors saved;
 	struct html_read r = { p, sg };
+	htmlParserCtxtPtr ctxt;
+	const xmlError *e;
+	long deep = 0;
 
 	if (len > INT_MAX)
 		return tm__error(TM_EPARSE, "%s: too large for the HTML "
 		    "parser", path);
+	if (!(ctxt = htmlNewParserCtxt()))
+		return tm__error_nomem();
 	tm__xml_quiet(&saved);
-	p->html = htmlReadMemory(text, (int)len, NULL, "UTF-8",
+	p->html = htmlCtxtReadMemory(ctxt, text, (int)len, NULL, "UTF-8",
 	    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
 	    HTML_PARSE_NONET | HTML_PARSE_NOBLANKS * 0);
 	tm__xml_loud(&saved);
+	/*
+	 * libxml2 stops reading where elements nest deeper than its limit
+	 * (256): what follows would be missing from the draft.
+	 */
+	e = xmlCtxtGetLastError(ctxt);
+	if (e && e->message && strstr(e->message, "Excessive depth"))
+		deep = e->line > 0 ? e->line : 1;
+	htmlFreeParserCtxt(ctxt);
+	if (deep)
+		return tm__error(TM_EPARSE, "%s: line %ld: elements nested "
+		    "deeper than libxml2 reads (256 levels)", path, deep);
 	if (!p->html || !xmlDocGetRootElement(p->html))
 		return tm__error(TM_EPARSE, "%s: not HTML that libxml2 can "
 		    "read", path);

@@ -150,6 +150,16 @@ unlike "$(cat $R)" '<b class="name">' "review: the document's markup never raw"
 like "$(cat $R)" 'Check: the source has 4 inline tags, the target 2' "review: the finding shown"
 unlike "$(cat $R)" '<(link|script|img)[ >]' "review: still self-contained, nothing loaded"
 
+# Nesting deeper than libxml2 reads: an error naming file and line
+# rather than a draft cut short; the other files are still done.
+python3 -c 'print("<html><body>\n<p>" + "<span>" * 300 + "请访问外交部网站。" + "</span>" * 300 + "</p></body></html>")' >deep.html
+run tm --db $DB pretranslate --from zh-CN --to en-US -o deep deep.html news.html
+is "$RC" 1 "too deep: exit 1"
+like "$(cat "$ERR")" "deep.html: line 2: elements nested deeper than libxml2 reads \(256 levels\)" \
+    "... the message names file, line and problem"
+ok "... nothing written for it" test ! -e deep/deep.draft.html
+ok "... the other file done" test -s deep/news.draft.html
+
 # The round trip: the reviewer adds the tags to the unmatched segment
 # and puts the italic back into segment 4.
 python3 - $X <<'PY'
