@@ -3,8 +3,9 @@
  * 3), valid against the XLIFF 1.2 strict schema.  An HTML segment's
  * inline elements are <g id="N" ctype=".."> and <x id="N" ctype=".."/>
  * in <source>, in <target> where they were placed (pt-inline.c) and in
- * the machine translation's <alt-trans>; the memory's own <alt-trans>
- * and the context are plain text.  Extensions are in the namespace
+ * the <alt-trans> whose text is the unit's (machine translation, the
+ * match used); other matches of the memory and the context are plain
+ * text.  Extensions are in the namespace
  * urn:x-tm:xliff:1 (prefix tm): tm:match="context" on a 101 target,
  * tm:repetition-of on a repeated trans-unit, tm:unit-id on an alt-trans
  * from the memory (tests/data/xliff/tm-xliff-ext.xsd declares them).
@@ -188,9 +189,14 @@ unit(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 		error = tm__buf_printf(b, "        <alt-trans match-quality="
 		    "\"%d\" origin=\"tm\" tm:unit-id=\"%lld\">\n", m->score,
 		    (long long)m->unit_id);
-		if (!error)
+		/* The same text as the unit's: with the unit's codes. */
+		if (!error && strcmp(m->source, g->source) == 0)
+			error = coded_element(b, "          ", g, false);
+		else if (!error)
 			error = element(b, "          ", "source", m->source);
-		if (!error)
+		if (!error && g->target && strcmp(m->target, g->target) == 0)
+			error = coded_element(b, "          ", g, true);
+		else if (!error)
 			error = element(b, "          ", "target", m->target);
 		if (!error)
 			error = tm__buf_adds(b, "        </alt-trans>\n");

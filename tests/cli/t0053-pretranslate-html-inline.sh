@@ -77,6 +77,15 @@ is "$(unit 2 source)" '<g id="1" ctype="bold">王毅</g>会见了<g id="2" ctype
     "source: a bold name and an <abbr> as <g> with ctype"
 is "$(unit 2 target)" '<g id="1" ctype="bold">Wang Yi</g> met the <g id="2" ctype="x-html-abbr">WHO</g> representative.' \
     "target: the glossary's translation and the text found once get their codes"
+is "$(python3 - $X <<'PY'
+import re, sys
+x = open(sys.argv[1], encoding="utf-8").read()
+u = re.search(r'<trans-unit id="2".*?</trans-unit>', x, re.S).group(0)
+print(re.search(r'<alt-trans[^>]*>\s*(.*?)\s*</alt-trans>', u, re.S).group(1))
+PY
+)" '<source><g id="1" ctype="bold">王毅</g>会见了<g id="2" ctype="x-html-abbr">WHO</g>代表。</source>
+          <target><g id="1" ctype="bold">Wang Yi</g> met the <g id="2" ctype="x-html-abbr">WHO</g> representative.</target>' \
+    "the match used, in <alt-trans>, with the unit's codes"
 is "$(unit 3 source)" '<g id="1" ctype="link">请访问外交部网站。</g>' \
     "a link around a whole sentence"
 is "$(unit 3 target)" '<g id="1" ctype="link">Please visit the website of the Ministry of Foreign Affairs.</g>' \
