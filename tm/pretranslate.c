@@ -198,8 +198,8 @@ read_text(tm_pretranslation *p, const tm_segmenter *sg, const char *text,
 		}
 		if (b && (literal || pre)) {
 			/* The block before ends here. */
-			error = tm__pt_segment_block(p, sg, b, tm__buf_str(&para),
-			    para.len, para_line);
+			error = tm__pt_segment_block(p, sg, b,
+			    tm__buf_str(&para), para.len, para_line);
 			b = NULL;
 			tm__buf_reset(&para);
 			if (error < 0)
@@ -240,8 +240,8 @@ read_text(tm_pretranslation *p, const tm_segmenter *sg, const char *text,
 		s = nl ? nl + 1 : end;
 	}
 	if (!error && b)
-		error = tm__pt_segment_block(p, sg, b, tm__buf_str(&para), para.len,
-		    para_line);
+		error = tm__pt_segment_block(p, sg, b, tm__buf_str(&para),
+		    para.len, para_line);
 	tm__buf_release(&para);
 	return error < 0 ? error : 0;
 }
@@ -878,7 +878,7 @@ html_draft_block(void *arg, xmlNodePtr node)
 	/* A block with nothing translated stays as it is. */
 	if (!any)
 		return 0;
-	return tm__pt_html_rebuild(node->doc, node, d->p, k);
+	return tm__pt_html_rebuild(node->doc, node, d->p, k, spaced(d->p->to));
 }
 
 int

@@ -141,9 +141,12 @@ int tm__pt_add_badges(struct tm__buf *b, const char *text, size_t from,
     size_t to, const struct tm__pt_tag *t, size_t n,
     const struct tm__pt_code *codes, size_t *ti);
 
-/* Replace the children of `node` (in `doc`) by block k's draft. */
+/*
+ * Replace the children of `node` (in `doc`) by block k's draft, its
+ * sentences joined by a space when `space`.
+ */
 int tm__pt_html_rebuild(xmlDocPtr doc, xmlNodePtr node,
-    const tm_pretranslation *p, const struct tm__pt_block *k);
+    const tm_pretranslation *p, const struct tm__pt_block *k, bool space);
 
 /* The <seg> XML of unit_id's first variant in `to`, or NULL. */
 int tm__pt_target_seg(char **out, tm_db *db, int64_t unit_id,

@@ -937,13 +937,15 @@ tm__pt_place_codes(struct tm__pt_seg *g, const tm_term_hits *hits)
 	 * Codes nobody sees (a script, a style) go to the end rather than
 	 * out: the draft keeps them and the page looks the same.
 	 */
-	for (i = 0; i < ns && !error; i++)
-		if (g->stags[i].kind == TM__TAG_EMPTY && !placed[g->stags[i].id] &&
-		    opaque_name(g->codes[g->stags[i].id - 1].node->name)) {
-			error = place(&pl, tlen, tlen, g->stags[i].id, ns + i,
-			    ns + i, false);
-			placed[g->stags[i].id] = true;
-		}
+	for (i = 0; i < ns && !error; i++) {
+		const struct tm__pt_tag *t = &g->stags[i];
+
+		if (t->kind != TM__TAG_EMPTY || placed[t->id] ||
+		    !opaque_name(g->codes[t->id - 1].node->name))
+			continue;
+		error = place(&pl, tlen, tlen, t->id, ns + i, ns + i, false);
+		placed[t->id] = true;
+	}
 	/* (d) The rest are left out: tm check reports the difference. */
 	if (!error)
 		error = emit_placed(g, &pl);
@@ -1062,7 +1064,8 @@ tm__pt_add_badges(struct tm__buf *b, const char *text, size_t from,
 		at = pos;
 		tm__buf_reset(&tag);
 		if ((error = start_tag(&tag, codes[k->id - 1].node)) < 0 ||
-		    (error = tm__buf_adds(b, "<span class=\"tag\" title=\"")) < 0 ||
+		    (error = tm__buf_adds(b, "<span class=\"tag\" "
+		    "title=\"")) < 0 ||
 		    (error = tm__pt_add_xml(b, tm__buf_str(&tag), true)) < 0)
 			break;
 		/* U+27E8, U+27E9: the mathematical angle brackets. */
@@ -1133,12 +1136,10 @@ rebuild_segment(xmlDocPtr doc, xmlNodePtr block, const char *text,
 
 int
 tm__pt_html_rebuild(xmlDocPtr doc, xmlNodePtr node,
-    const tm_pretranslation *p, const struct tm__pt_block *k)
+    const tm_pretranslation *p, const struct tm__pt_block *k, bool space)
 {
 	xmlNodePtr c, *stack = NULL;
 	size_t i, most = 1;
-	bool space = !(strncasecmp(p->to, "zh", 2) == 0 ||
-	    strncasecmp(p->to, "ja", 2) == 0);
 	int error = 0;
 
 	for (i = k->first; i < k->first + k->n; i++) {

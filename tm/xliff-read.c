@@ -164,10 +164,12 @@ tmx_seg(struct tm__buf *b, xmlNode *n, unsigned *pair, size_t *codes,
 	for (c = n->children; c && !error; c = c->next) {
 		const char *name = (const char *)c->name;
 
-		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
-			if (c->content)
-				error = tm__buf_add_xml(b, (const char *)c->content,
-				    strlen((const char *)c->content), false);
+		if (c->type == XML_TEXT_NODE ||
+		    c->type == XML_CDATA_SECTION_NODE) {
+			const char *t = (const char *)c->content;
+
+			if (t)
+				error = tm__buf_add_xml(b, t, strlen(t), false);
 			continue;
 		}
 		if (c->type != XML_ELEMENT_NODE)
@@ -180,7 +182,8 @@ tmx_seg(struct tm__buf *b, xmlNode *n, unsigned *pair, size_t *codes,
 		if (strcmp(name, "g") == 0) {
 			unsigned i = ++*pair;
 
-			if ((error = tm__buf_printf(b, "<bpt i=\"%u\"", i)) < 0 ||
+			if ((error = tm__buf_printf(b, "<bpt i=\"%u\"",
+			    i)) < 0 ||
 			    (error = tmx_attr(b, "x", c, "id")) < 0 ||
 			    (error = tmx_attr(b, "type", c, "ctype")) < 0 ||
 			    (error = tm__buf_adds(b, "/>")) < 0 ||
@@ -218,7 +221,7 @@ tmx_seg(struct tm__buf *b, xmlNode *n, unsigned *pair, size_t *codes,
 			xmlFree(native);
 		}
 		if (!error)
-			error = tm__buf_printf(b, "</%s>", strncmp(name, "x", 1) &&
+			error = tm__buf_printf(b, "</%s>", strcmp(name, "x") &&
 			    strcmp(name, "ph") ? "it" : "ph");
 	}
 	return error;
@@ -967,7 +970,8 @@ tm_xliff_import(tm_xliff_import_result *out, tm_db *db, const tm_xliff *x,
 	    (error = tm__prepare(db, &xi.ins_prop, "INSERT INTO annot (tu_id, "
 	    "ord, kind, type, value) VALUES (?, ?, 'prop', ?, ?)")) < 0 ||
 	    (error = tm__prepare(db, &xi.old, "SELECT id, lang, "
-	    "coalesce(text, seg), seg FROM tuv WHERE tu_id = ? ORDER BY ord")) < 0 ||
+	    "coalesce(text, seg), seg FROM tuv WHERE tu_id = ? "
+	    "ORDER BY ord")) < 0 ||
 	    (error = tm__prepare(db, &xi.hist, "INSERT INTO tu_history (tu_id, "
 	    "lang, seg, changeid, changedate, replaced, replaced_by) SELECT "
 	    "v.tu_id, v.lang, v.seg, coalesce(v.changeid, u.changeid, "
