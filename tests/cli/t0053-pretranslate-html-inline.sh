@@ -48,6 +48,7 @@ cat >news.html <<'HTML'
 <p>双方<em class="hl">交换了意见。会谈</em>气氛友好。</p>
 <p>新闻发布会<script>var t = "<b>x</b>";</script>于下午举行。</p>
 <p>请访问<a href="https://www.mfa.example/cn/">外交部网站</a>了解<b>详情</b>。</p>
+<p><a href="/annex" class="more">请访问外交部网站。详情见附件。</a></p>
 </body></html>
 HTML
 
@@ -148,6 +149,8 @@ like "$(cat $D)" '<p>The two sides exchanged views. The talks were friendly.</p>
 like "$(cat $D)" '<script>var t = "<b>x</b>";</script></p>' "draft: the script kept"
 like "$(cat $D)" '<p>请访问<a href="https://www.mfa.example/cn/">外交部网站</a>了解<b>详情</b>。</p>' \
     "draft: an untranslated block unchanged"
+like "$(cat $D)" '<p><a href="/annex" class="more">Please visit the website of the Ministry of Foreign Affairs.</a> <a href="/annex" class="more">See the annex for details.</a></p>' \
+    "draft: a link around two sentences becomes one around each, same attributes"
 ok "the draft parses as HTML" xmllint --html --noout --nonet $D
 
 # The review page: badges, no raw markup of the document.
