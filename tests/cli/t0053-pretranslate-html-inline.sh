@@ -188,14 +188,24 @@ s = re.sub(r'(<trans-unit id="4">.*?)<target [^>]*>.*?</target>',
     r'</target>', s, count=1, flags=re.S)
 open("reviewed.xlf", "w", encoding="utf-8").write(s)
 PY
+# The memory read back with Python's sqlite3 (no sqlite3 program needed).
+sql()
+{
+	python3 - "$DB" "$1" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+for row in c.execute(sys.argv[2]):
+    print("|".join("" if v is None else str(v) for v in row))
+PY
+}
 run tm --db $DB import-xliff reviewed.xlf
 is "$RC" 0 "import-xliff exits 0"
-is "$(sqlite3 $DB "SELECT seg FROM tuv WHERE text LIKE 'See the website%'")" \
+is "$(sql "SELECT seg FROM tuv WHERE text LIKE 'See the website%'")" \
     'See the <bpt i="1" x="1" type="link"/>website of the Ministry<ept i="1"/> for <bpt i="2" x="2" type="bold"/>details<ept i="2"/> &amp; more.' \
     "a target stored with its codes as TMX bpt/ept"
-is "$(sqlite3 $DB "SELECT text FROM tuv WHERE text LIKE 'See the website%'")" \
+is "$(sql "SELECT text FROM tuv WHERE text LIKE 'See the website%'")" \
     'See the website of the Ministry for details & more.' "... its text plain"
-is "$(sqlite3 $DB "SELECT seg FROM tuv WHERE seg LIKE 'See the <bpt%annex%'")" \
+is "$(sql "SELECT seg FROM tuv WHERE seg LIKE 'See the <bpt%annex%'")" \
     'See the <bpt i="1" x="1" type="italic"/>annex<ept i="1"/> for details.<ph x="2" type="lb"></ph><ph x="3" type="image"></ph>' \
     "<x/> stored as <ph>"
 run tm --db $DB export -o exp.tmx
@@ -232,9 +242,9 @@ sed 's#See the <g id="1" ctype="italic">annex</g> for details.<x id="2" ctype="l
 run tm --db $DB import-xliff --json plain.xlf
 is "$(json "$OUT" 'd["updated"] if "updated" in d else d["files"][0]["updated"]')" 1 \
     "the same text without its codes: one update"
-is "$(sqlite3 $DB "SELECT count(*) FROM tuv WHERE seg LIKE 'See the <bpt%annex%'")" 0 \
+is "$(sql "SELECT count(*) FROM tuv WHERE seg LIKE 'See the <bpt%annex%'")" 0 \
     "... the codes are gone from the memory"
-is "$(sqlite3 $DB "SELECT count(*) FROM tu_history WHERE seg LIKE 'See the <bpt%annex%'")" 1 \
+is "$(sql "SELECT count(*) FROM tu_history WHERE seg LIKE 'See the <bpt%annex%'")" 1 \
     "... and kept in its history"
 
 done_testing
