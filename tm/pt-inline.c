@@ -3,8 +3,8 @@
  * pre-translation (issue 6, item 2).
  *
  * Reading: a text block's inline elements (a, b, span, ...) become
- * paired codes, its empty ones (br, img) and opaque ones (script, style)
- * empty codes, each remembering its original element; the text the
+ * paired codes, its empty ones (br, img), opaque ones (script, style)
+ * and comments empty codes, each remembering its original element; the text the
  * segmenter, the matcher and MT see is the block's plain text, with
  * white space collapsed as a browser shows it.  Ids are numbered from 1
  * within each segment (trans-unit): the XLIFF 1.2 schema asks nothing
@@ -71,6 +71,13 @@ opaque_name(const xmlChar *name)
 	return name_in(name, names, TM__ARRAY_SIZE(names));
 }
 
+/* A code nobody sees on the page: a script, a style, a comment. */
+static bool
+invisible(xmlNodePtr n)
+{
+	return n->type == XML_COMMENT_NODE || opaque_name(n->name);
+}
+
 /* XLIFF 1.2's ctype of an element: its standard value or x-html-NAME. */
 static const char *
 ctype_of(xmlNodePtr n, char *buf, size_t size)
@@ -84,6 +91,8 @@ ctype_of(xmlNodePtr n, char *buf, size_t size)
 	const char *name = (const char *)n->name;
 	size_t i, o;
 
+	if (n->type == XML_COMMENT_NODE)
+		return "x-html-comment";
 	for (i = 0; i < TM__ARRAY_SIZE(map); i++)
 		if (strcasecmp(name, map[i][0]) == 0)
 			return map[i][1];
@@ -228,6 +237,8 @@ read_block(struct htext *h, xmlNodePtr block)
 				h->line = l;
 			if (n->content)
 				error = add_text(h, (const char *)n->content);
+		} else if (n->type == XML_COMMENT_NODE) {
+			error = add_event(h, n, TM__TAG_EMPTY);
 		} else if (n->type == XML_ELEMENT_NODE) {
 			if (void_name(n->name) || opaque_name(n->name)) {
 				error = add_event(h, n, TM__TAG_EMPTY);
@@ -934,14 +945,14 @@ tm__pt_place_codes(struct tm__pt_seg *g, const tm_term_hits *hits)
 			placed[t->id] = true;
 	}
 	/*
-	 * Codes nobody sees (a script, a style) go to the end rather than
-	 * out: the draft keeps them and the page looks the same.
+	 * Codes nobody sees (a script, a style, a comment) go to the end
+	 * rather than out: the draft keeps them, the page looks the same.
 	 */
 	for (i = 0; i < ns && !error; i++) {
 		const struct tm__pt_tag *t = &g->stags[i];
 
 		if (t->kind != TM__TAG_EMPTY || placed[t->id] ||
-		    !opaque_name(g->codes[t->id - 1].node->name))
+		    !invisible(g->codes[t->id - 1].node))
 			continue;
 		error = place(&pl, tlen, tlen, t->id, ns + i, ns + i, false);
 		placed[t->id] = true;
@@ -1030,7 +1041,11 @@ static int
 start_tag(struct tm__buf *b, xmlNodePtr n)
 {
 	xmlAttrPtr a;
-	int error = tm__buf_printf(b, "<%s", (const char *)n->name);
+	int error;
+
+	if (n->type == XML_COMMENT_NODE)
+		return tm__buf_adds(b, "<!-- -->");
+	error = tm__buf_printf(b, "<%s", (const char *)n->name);
 
 	for (a = n->properties; a && !error; a = a->next) {
 		xmlChar *v = xmlGetProp(n, a->name);

@@ -359,7 +359,8 @@ hostile(void)
 	    "<a href=\"a?x=1&amp;y=&quot;2&quot;\" title='a \"b\" &amp; c'>"
 	    "凌晨1时，首批物资抵达浦东国际机场。</a><p>&amp; &lt;b&gt; &#x4e2d;"
 	    "<script>if (a < b && c) document.write(\"</p>\");</script>"
-	    "<style>p > b { color: red }</style>副市长出席活动并致辞。");
+	    "<style>p > b { color: red }</style><!-- keep me -->"
+	    "副市长出席活动并致辞。");
 	rc = run_html("broken.html", h.ptr, h.len, &d);
 	ok(rc == 0 && d, "unclosed tags, scripts, entities (%d)", rc);
 	ok(d && strstr(d, "title='a \"b\" &amp; c'>At 1 a.m."),
@@ -368,6 +369,7 @@ hostile(void)
 	ok(d && strstr(d, "if (a < b && c) document.write(\"</p>\");"),
 	    "... the script untouched");
 	ok(d && strstr(d, "p > b { color: red }"), "... the style too");
+	ok(d && strstr(d, "<!-- keep me -->"), "... and the comment");
 	tm_free(d);
 	tm__buf_release(&h);
 }
