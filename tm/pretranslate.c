@@ -622,15 +622,21 @@ translate(tm_pretranslation *p, tm_db *db, const tm_pretranslate_options *o)
 		if ((error = tm__pt_place_codes(g, hits[g->pub.repetition_of ?
 		    g->pub.repetition_of - 1 : i])) < 0)
 			goto done;
-		if (!g->pub.repetition_of) {
-			if ((error = annotate(g, db, hits[i], o->from,
+		f = g->pub.repetition_of ? &p->segs[g->pub.repetition_of - 1] :
+		    NULL;
+		/*
+		 * A repetition's findings are its first occurrence's, unless
+		 * inline codes (which may differ between them) are involved.
+		 */
+		if (!f || g->nstags || f->nstags) {
+			if ((error = annotate(g, db, hits[f ?
+			    g->pub.repetition_of - 1 : i], o->from,
 			    o->to)) < 0) {
 				tm__error_prefix("line %ld", g->pub.line);
 				goto done;
 			}
 			continue;
 		}
-		f = &p->segs[g->pub.repetition_of - 1];
 		if ((f->nterms && !(g->terms = tm__calloc(f->nterms,
 		    sizeof(*g->terms)))) || (f->nqa && !(g->qa =
 		    tm__calloc(f->nqa, sizeof(*g->qa))))) {

@@ -162,6 +162,16 @@ unlike "$(cat $R)" '<b class="name">' "review: the document's markup never raw"
 like "$(cat $R)" 'Check: the source has 4 inline tags, the target 2' "review: the finding shown"
 unlike "$(cat $R)" '<(link|script|img)[ >]' "review: still self-contained, nothing loaded"
 
+# A repetition with other markup: its own codes and its own findings.
+printf '<html><body><p><b>请访问外交部网站。</b></p><p>请访问<i>外交部</i>网站。</p></body></html>\n' >rep.html
+run tm --db $DB pretranslate --from zh-CN --to en-US -o rep rep.html
+is "$RC" 0 "a repetition with other markup"
+is "$(X=rep/rep.xlf unit 1 target)" '<g id="1" ctype="bold">Please visit the website of the Ministry of Foreign Affairs.</g>' \
+    "... the first occurrence's codes placed"
+is "$(X=rep/rep.xlf unit 2 target)" 'Please visit the website of the Ministry of Foreign Affairs.' \
+    "... the repetition's own (its italic finds no place)"
+is "$(grep -c 'not in the target' rep/rep.xlf)" 1 "... and the finding is the repetition's only"
+
 # Nesting deeper than libxml2 reads: an error naming file and line
 # rather than a draft cut short; the other files are still done.
 python3 -c 'print("<html><body>\n<p>" + "<span>" * 300 + "请访问外交部网站。" + "</span>" * 300 + "</p></body></html>")' >deep.html
