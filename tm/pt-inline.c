@@ -229,17 +229,22 @@ read_block(struct htext *h, xmlNodePtr block)
 	while (n && !error) {
 		bool descend = false;
 
+		/*
+		 * Lines: an element's is where it starts; in text, count
+		 * the line breaks (libxml2's line of a text node is not
+		 * where it starts).
+		 */
 		if (n->type == XML_TEXT_NODE || n->type ==
 		    XML_CDATA_SECTION_NODE) {
-			long l = xmlGetLineNo(n);
-
-			if (l > 0)
-				h->line = l;
 			if (n->content)
 				error = add_text(h, (const char *)n->content);
 		} else if (n->type == XML_COMMENT_NODE) {
 			error = add_event(h, n, TM__TAG_EMPTY);
 		} else if (n->type == XML_ELEMENT_NODE) {
+			long l = xmlGetLineNo(n);
+
+			if (l > 0)
+				h->line = l;
 			if (void_name(n->name) || opaque_name(n->name)) {
 				error = add_event(h, n, TM__TAG_EMPTY);
 				/* A line break is white space too. */

@@ -172,6 +172,12 @@ is "$(X=rep/rep.xlf unit 2 target)" 'Please visit the website of the Ministry of
     "... the repetition's own (its italic finds no place)"
 is "$(grep -c 'not in the target' rep/rep.xlf)" 1 "... and the finding is the repetition's only"
 
+# Each sentence's line in the document, markup or not.
+printf '<html><body>\n<p>副市长出席活动并致辞。\n<b>凌晨1时</b>，首批物资抵达浦东国际机场。\n\n另有3.25万副医用手套将于近日抵达。</p>\n</body></html>\n' >lines.html
+run tm --db $DB pretranslate --from zh-CN --to en-US -o lines --json lines.html
+is "$(json "$OUT" '[s["line"] for s in d["files"][0]["segments"]]')" "[2, 3, 5]" \
+    "each sentence's line"
+
 # Nesting deeper than libxml2 reads: an error naming file and line
 # rather than a draft cut short; the other files are still done.
 python3 -c 'print("<html><body>\n<p>" + "<span>" * 300 + "请访问外交部网站。" + "</span>" * 300 + "</p></body></html>")' >deep.html
