@@ -267,6 +267,33 @@ rules(void)
 	}
 }
 
+/* The check compares tags by name and id and names the missing ones. */
+static void
+check_tags(void)
+{
+	tm_findings *f = NULL;
+	const tm_finding *k;
+
+	ok(tm_check_segment(&f, NULL, "见<g id=\"1\">附件</g><x id=\"2\"/>。",
+	    "See the <g id=\"2\">annex</g><x id=\"1\"/>.", "zh", "en") == 0 &&
+	    tm_findings_count(f) == 1 && (k = tm_findings_get(f, 0)) &&
+	    strcmp(k->kind, "tags") == 0 && strcmp(k->message, "the source "
+	    "has 3 inline tags, the target 3; not in the target: <g id=\"1\">, "
+	    "<x id=\"2\"/>; not in the source: <g id=\"2\">, <x id=\"1\"/>") == 0,
+	    "same tags, other ids: a finding naming them (%s)",
+	    f && tm_findings_count(f) ? tm_findings_get(f, 0)->message : "");
+	tm_findings_free(f);
+	ok(tm_check_segment(&f, NULL, "<bx id=\"3\"/>见附件<ex id=\"4\"/>。",
+	    "<bx id=\"3\"/>See the annex<ex id=\"4\"/>.", "zh", "en") == 0 &&
+	    tm_findings_count(f) == 0, "<bx/> and <ex/> by id: no finding");
+	tm_findings_free(f);
+	ok(tm_check_segment(&f, NULL, "<bx id=\"3\"/>见附件<ex id=\"4\"/>。",
+	    "See the annex<ex id=\"4\"/>.", "zh", "en") == 0 &&
+	    tm_findings_count(f) == 1 && strstr(tm_findings_get(f, 0)->message,
+	    "not in the target: <bx id=\"3\"/>"), "a missing <bx/> named");
+	tm_findings_free(f);
+}
+
 /* Pre-translate an HTML file; its outputs must parse. */
 static int
 run_html(const char *name, const char *html, size_t len, char **draft)
@@ -405,6 +432,7 @@ main(void)
 	    (const xmlChar *)"p", NULL));
 
 	rules();
+	check_tags();
 	hostile();
 
 	xmlFreeDoc(doc);
