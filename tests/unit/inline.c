@@ -279,7 +279,8 @@ check_tags(void)
 	    tm_findings_count(f) == 1 && (k = tm_findings_get(f, 0)) &&
 	    strcmp(k->kind, "tags") == 0 && strcmp(k->message, "the source "
 	    "has 3 inline tags, the target 3; not in the target: <g id=\"1\">, "
-	    "<x id=\"2\"/>; not in the source: <g id=\"2\">, <x id=\"1\"/>") == 0,
+	    "<x id=\"2\"/>; not in the source: <g id=\"2\">, "
+	    "<x id=\"1\"/>") == 0,
 	    "same tags, other ids: a finding naming them (%s)",
 	    f && tm_findings_count(f) ? tm_findings_get(f, 0)->message : "");
 	tm_findings_free(f);
