@@ -176,17 +176,35 @@ tag_spans(size_t **out, size_t *n, const char *s)
 	return 0;
 }
 
-/* The tag's name with its '/' ("g", "/g", "x"), for comparing. */
+/*
+ * The tag's name with its '/' and its id, for comparing: "g#1", "/g",
+ * "x#2", "bx#3" (XLIFF codes pair up by id; a tag without one is its
+ * name alone).
+ */
 static void
 tag_name(char *out, size_t size, const char *s, size_t b, size_t e)
 {
 	size_t i = b + 1, o = 0;
+	const char *id;
 
 	if (s[i] == '/' && o + 1 < size)
 		out[o++] = s[i++];
 	while (i < e && o + 1 < size && s[i] != ' ' && s[i] != '>' &&
 	    s[i] != '/')
 		out[o++] = s[i++];
+	out[o] = '\0';
+	if (out[0] == '/')
+		return;
+	for (id = s + i; id + 5 < s + e; id++)
+		if (strncmp(id, " id=", 4) == 0 && (id[4] == '"' ||
+		    id[4] == '\''))
+			break;
+	if (id + 5 >= s + e || o + 2 >= size)
+		return;
+	out[o++] = '#';
+	for (i = (size_t)(id + 5 - s); i < e && s[i] != id[4] && o + 1 < size;
+	    i++)
+		out[o++] = s[i];
 	out[o] = '\0';
 }
 
@@ -196,42 +214,93 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* "g#1" as the tag it stands for: <g id="1">, <x id="2"/>. */
+static int
+add_tag_name(struct tm__buf *b, const char *name)
+{
+	const char *h = strchr(name, '#');
+
+	if (!h)
+		return tm__buf_printf(b, "<%s>", name);
+	return tm__buf_printf(b, "<%.*s id=\"%s\"%s>", (int)(h - name), name,
+	    h + 1, strncmp(name, "g#", 2) == 0 ? "" : "/");
+}
+
+/* The tags of a[] (sorted) not in b[] (sorted), as a list. */
+static int
+missing_tags(struct tm__buf *out, const char *what, char **a, size_t na,
+    char **b, size_t nb)
+{
+	size_t i = 0, j = 0, n = 0;
+	int error = 0, c;
+
+	while (i < na && !error) {
+		c = j < nb ? strcmp(a[i], b[j]) : -1;
+		if (c == 0) {
+			i++;
+			j++;
+			continue;
+		}
+		if (c > 0) {
+			j++;
+			continue;
+		}
+		if (a[i][0] != '/' && n++ < 5)
+			error = tm__buf_adds(out, n == 1 ? what : ", ");
+		if (!error && a[i][0] != '/' && n <= 5)
+			error = add_tag_name(out, a[i]);
+		i++;
+	}
+	if (!error && n > 5)
+		error = tm__buf_printf(out, " and %zu more", n - 5);
+	return error;
+}
+
 static int
 check_tags(tm_findings *fs, const char *src, const size_t *ss, size_t ns,
     const char *tgt, const size_t *ts, size_t nt)
 {
 	char (*a)[32] = NULL, (*b)[32] = NULL;
 	char **pa = NULL, **pb = NULL;
+	struct tm__buf why = { 0 };
 	size_t i;
 	int error = 0;
 	bool differ = ns != nt;
 
-	if (!differ && ns > 0) {
-		if (!(a = tm__calloc(ns, sizeof(*a))) ||
-		    !(b = tm__calloc(ns, sizeof(*b))) ||
-		    !(pa = tm__calloc(ns, sizeof(*pa))) ||
-		    !(pb = tm__calloc(ns, sizeof(*pb)))) {
-			error = tm__error_nomem();
-			goto done;
-		}
-		for (i = 0; i < ns; i++) {
-			tag_name(a[i], sizeof(a[i]), src, ss[2 * i],
-			    ss[2 * i + 1]);
-			tag_name(b[i], sizeof(b[i]), tgt, ts[2 * i],
-			    ts[2 * i + 1]);
-			pa[i] = a[i];
-			pb[i] = b[i];
-		}
-		qsort(pa, ns, sizeof(*pa), cmp_str);
-		qsort(pb, ns, sizeof(*pb), cmp_str);
-		for (i = 0; i < ns && !differ; i++)
-			differ = strcmp(pa[i], pb[i]) != 0;
+	if ((ns && (!(a = tm__calloc(ns, sizeof(*a))) ||
+	    !(pa = tm__calloc(ns, sizeof(*pa))))) ||
+	    (nt && (!(b = tm__calloc(nt, sizeof(*b))) ||
+	    !(pb = tm__calloc(nt, sizeof(*pb)))))) {
+		error = tm__error_nomem();
+		goto done;
 	}
-	if (differ)
-		error = add(fs, "tags", 0, 0, 0, 0, NULL, "the source has %zu "
-		    "inline tag%s, the target %zu%s", ns, ns == 1 ? "" : "s",
-		    nt, ns == nt ? " of other kinds" : "");
+	for (i = 0; i < ns; i++) {
+		tag_name(a[i], sizeof(a[i]), src, ss[2 * i], ss[2 * i + 1]);
+		pa[i] = a[i];
+	}
+	for (i = 0; i < nt; i++) {
+		tag_name(b[i], sizeof(b[i]), tgt, ts[2 * i], ts[2 * i + 1]);
+		pb[i] = b[i];
+	}
+	if (ns)
+		qsort(pa, ns, sizeof(*pa), cmp_str);
+	if (nt)
+		qsort(pb, nt, sizeof(*pb), cmp_str);
+	for (i = 0; i < ns && !differ; i++)
+		differ = strcmp(pa[i], pb[i]) != 0;
+	if (!differ)
+		goto done;
+	if ((error = missing_tags(&why, "; not in the target: ", pa, ns, pb,
+	    nt)) < 0 || (error = missing_tags(&why, "; not in the source: ",
+	    pb, nt, pa, ns)) < 0) {
+		error = tm__error_nomem();
+		goto done;
+	}
+	error = add(fs, "tags", 0, 0, 0, 0, NULL, "the source has %zu "
+	    "inline tag%s, the target %zu%s%s", ns, ns == 1 ? "" : "s", nt,
+	    ns == nt && !why.len ? " of other kinds" : "", tm__buf_str(&why));
 done:
+	tm__buf_release(&why);
 	free(a);
 	free(b);
 	free(pa);

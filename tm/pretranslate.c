@@ -53,9 +53,8 @@ add_literal(tm_pretranslation *p, const char *s, size_t len)
 	return 0;
 }
 
-/* Segment text[0..len) as the segments of block b. */
-static int
-segment_block(tm_pretranslation *p, const tm_segmenter *sg,
+int
+tm__pt_segment_block(tm_pretranslation *p, const tm_segmenter *sg,
     struct tm__pt_block *b, const char *text, size_t len, long line)
 {
 	tm_segments *ss = NULL;
@@ -199,8 +198,8 @@ read_text(tm_pretranslation *p, const tm_segmenter *sg, const char *text,
 		}
 		if (b && (literal || pre)) {
 			/* The block before ends here. */
-			error = segment_block(p, sg, b, tm__buf_str(&para),
-			    para.len, para_line);
+			error = tm__pt_segment_block(p, sg, b,
+			    tm__buf_str(&para), para.len, para_line);
 			b = NULL;
 			tm__buf_reset(&para);
 			if (error < 0)
@@ -228,7 +227,7 @@ read_text(tm_pretranslation *p, const tm_segmenter *sg, const char *text,
 			para_line = line;
 			if (!error && pre && s[strspn(s, " ")] == '#') {
 				/* A heading is one line. */
-				error = segment_block(p, sg, b,
+				error = tm__pt_segment_block(p, sg, b,
 				    tm__buf_str(&para), para.len, para_line);
 				b = NULL;
 				tm__buf_reset(&para);
@@ -241,8 +240,8 @@ read_text(tm_pretranslation *p, const tm_segmenter *sg, const char *text,
 		s = nl ? nl + 1 : end;
 	}
 	if (!error && b)
-		error = segment_block(p, sg, b, tm__buf_str(&para), para.len,
-		    para_line);
+		error = tm__pt_segment_block(p, sg, b, tm__buf_str(&para),
+		    para.len, para_line);
 	tm__buf_release(&para);
 	return error < 0 ? error : 0;
 }
@@ -340,17 +339,11 @@ html_block(void *arg, xmlNodePtr node)
 {
 	struct html_read *r = arg;
 	struct tm__pt_block *b;
-	xmlChar *text;
 	int error;
 
 	if ((error = add_block(r->p, &b)) < 0)
 		return error;
-	if (!(text = xmlNodeGetContent(node)))
-		return tm__error_nomem();
-	error = segment_block(r->p, r->sg, b, (const char *)text,
-	    strlen((const char *)text), xmlGetLineNo(node));
-	xmlFree(text);
-	return error;
+	return tm__pt_html_segment(r->p, r->sg, b, node);
 }
 
 static int
@@ -359,15 +352,31 @@ read_html(tm_pretranslation *p, const tm_segmenter *sg, const char *path,
 {
 	struct tm__xml_errors saved;
 	struct html_read r = { p, sg };
+	htmlParserCtxtPtr ctxt;
+	const xmlError *e;
+	long deep = 0;
 
 	if (len > INT_MAX)
 		return tm__error(TM_EPARSE, "%s: too large for the HTML "
 		    "parser", path);
+	if (!(ctxt = htmlNewParserCtxt()))
+		return tm__error_nomem();
 	tm__xml_quiet(&saved);
-	p->html = htmlReadMemory(text, (int)len, NULL, "UTF-8",
+	p->html = htmlCtxtReadMemory(ctxt, text, (int)len, NULL, "UTF-8",
 	    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
 	    HTML_PARSE_NONET | HTML_PARSE_NOBLANKS * 0);
 	tm__xml_loud(&saved);
+	/*
+	 * libxml2 stops reading where elements nest deeper than its limit
+	 * (256): what follows would be missing from the draft.
+	 */
+	e = xmlCtxtGetLastError(ctxt);
+	if (e && e->message && strstr(e->message, "Excessive depth"))
+		deep = e->line > 0 ? e->line : 1;
+	htmlFreeParserCtxt(ctxt);
+	if (deep)
+		return tm__error(TM_EPARSE, "%s: line %ld: elements nested "
+		    "deeper than libxml2 reads (256 levels)", path, deep);
 	if (!p->html || !xmlDocGetRootElement(p->html))
 		return tm__error(TM_EPARSE, "%s: not HTML that libxml2 can "
 		    "read", path);
@@ -404,21 +413,21 @@ keep_matches(struct tm__pt_seg *g, const tm_matches *ms)
 }
 
 /*
- * The glossary's terms in the source and the QA findings on the target
- * (tm_glossary_find, tm_check_segment): the one place pre-translation
- * calls them.
+ * The glossary's terms in the source (`hits`, tm_glossary_find's, which
+ * translate() looks up once per segment for this and for placing the
+ * inline codes) and the QA findings on the target with its codes
+ * (tm_check_segment): the one place pre-translation calls the check.
  */
 static int
-annotate(struct tm__pt_seg *g, tm_db *db, const char *from, const char *to)
+annotate(struct tm__pt_seg *g, tm_db *db, const tm_term_hits *hits,
+    const char *from, const char *to)
 {
 	struct tm__buf b = { 0 };
-	tm_term_hits *hits = NULL;
 	tm_findings *f = NULL;
+	char *stagged = NULL, *ttagged = NULL;
 	size_t i, j, n;
-	int error;
+	int error = 0;
 
-	if ((error = tm_glossary_find(&hits, db, g->source, from, to)) < 0)
-		return error;
 	n = tm_term_hits_count(hits);
 	if (n && !(g->terms = tm__calloc(n, sizeof(*g->terms)))) {
 		error = TM_ENOMEM;
@@ -444,8 +453,11 @@ annotate(struct tm__pt_seg *g, tm_db *db, const char *from, const char *to)
 	}
 	if (!g->target)
 		goto done;
-	if ((error = tm_check_segment(&f, db, g->source, g->target, from,
-	    to)) < 0)
+	/* With their inline codes: a code left out is a finding. */
+	if ((error = tm__pt_tagged(&stagged, g->source, g->stags,
+	    g->nstags)) < 0 || (error = tm__pt_tagged(&ttagged, g->target,
+	    g->ttags, g->nttags)) < 0 || (error = tm_check_segment(&f, db,
+	    stagged, ttagged, from, to)) < 0)
 		goto done;
 	n = tm_findings_count(f);
 	if (n && !(g->qa = tm__calloc(n, sizeof(*g->qa)))) {
@@ -466,7 +478,8 @@ annotate(struct tm__pt_seg *g, tm_db *db, const char *from, const char *to)
 	}
 done:
 	tm__buf_release(&b);
-	tm_term_hits_free(hits);
+	tm_free(stagged);
+	tm_free(ttagged);
 	tm_findings_free(f);
 	return error < 0 ? error : 0;
 }
@@ -476,13 +489,15 @@ static int
 translate(tm_pretranslation *p, tm_db *db, const tm_pretranslate_options *o)
 {
 	struct tm__idmap seen = { 0 };
+	tm_term_hits **hits = NULL;	/* of each first occurrence */
 	const char **batch = NULL;
 	size_t *which = NULL, nbatch = 0, i;
 	tm_mt_results *res = NULL;
 	int error = 0;
 
 	if (p->nsegs && (!(batch = tm__calloc(p->nsegs, sizeof(*batch))) ||
-	    !(which = tm__calloc(p->nsegs, sizeof(*which))))) {
+	    !(which = tm__calloc(p->nsegs, sizeof(*which))) ||
+	    !(hits = tm__calloc(p->nsegs, sizeof(*hits))))) {
 		error = TM_ENOMEM;
 		goto done;
 	}
@@ -533,6 +548,11 @@ translate(tm_pretranslation *p, tm_db *db, const tm_pretranslate_options *o)
 				error = tm__error_nomem();
 				goto done;
 			}
+			/* Its stored codes, for an HTML segment's codes. */
+			if (best->score >= 100 && g->nstags &&
+			    (error = tm__pt_target_seg(&g->target_seg, db,
+			    best->unit_id, o->to)) < 0)
+				goto done;
 		} else if (o->mt) {
 			which[nbatch] = i;
 			batch[nbatch++] = g->source;
@@ -576,25 +596,47 @@ translate(tm_pretranslation *p, tm_db *db, const tm_pretranslate_options *o)
 		if ((f->target && !(g->target = copy(f->target))) ||
 		    (f->match_source && !(g->match_source =
 		    copy(f->match_source))) ||
-		    (f->diff && !(g->diff = copy(f->diff)))) {
+		    (f->diff && !(g->diff = copy(f->diff))) ||
+		    (f->target_seg && !(g->target_seg =
+		    copy(f->target_seg)))) {
 			error = tm__error_nomem();
 			goto done;
 		}
 	}
-	/* Terms and findings; a repetition has its first occurrence's. */
+	/*
+	 * The source's glossary terms, its inline codes placed in the
+	 * target (each segment its own: a repetition may differ in
+	 * markup), then terms and findings; a repetition has its first
+	 * occurrence's.
+	 */
 	for (i = 0; i < p->nsegs; i++) {
 		struct tm__pt_seg *g = &p->segs[i];
 		const struct tm__pt_seg *f;
 		size_t j;
 
-		if (!g->pub.repetition_of) {
-			if ((error = annotate(g, db, o->from, o->to)) < 0) {
+		if (!g->pub.repetition_of && (error = tm_glossary_find(
+		    &hits[i], db, g->source, o->from, o->to)) < 0) {
+			tm__error_prefix("line %ld", g->pub.line);
+			goto done;
+		}
+		if ((error = tm__pt_place_codes(g, hits[g->pub.repetition_of ?
+		    g->pub.repetition_of - 1 : i])) < 0)
+			goto done;
+		f = g->pub.repetition_of ? &p->segs[g->pub.repetition_of - 1] :
+		    NULL;
+		/*
+		 * A repetition's findings are its first occurrence's, unless
+		 * inline codes (which may differ between them) are involved.
+		 */
+		if (!f || g->nstags || f->nstags) {
+			if ((error = annotate(g, db, hits[f ?
+			    g->pub.repetition_of - 1 : i], o->from,
+			    o->to)) < 0) {
 				tm__error_prefix("line %ld", g->pub.line);
 				goto done;
 			}
 			continue;
 		}
-		f = &p->segs[g->pub.repetition_of - 1];
 		if ((f->nterms && !(g->terms = tm__calloc(f->nterms,
 		    sizeof(*g->terms)))) || (f->nqa && !(g->qa =
 		    tm__calloc(f->nqa, sizeof(*g->qa))))) {
@@ -618,6 +660,9 @@ translate(tm_pretranslation *p, tm_db *db, const tm_pretranslate_options *o)
 		}
 	}
 done:
+	for (i = 0; hits && i < p->nsegs; i++)
+		tm_term_hits_free(hits[i]);
+	tm_free(hits);
 	tm_mt_results_free(res);
 	tm_free(batch);
 	tm_free(which);
@@ -766,6 +811,7 @@ tm_pretranslation_free(tm_pretranslation *p)
 		tm_free(g->diff);
 		tm_free(g->match_source);
 		tm_free(g->mt_error);
+		tm__pt_codes_release(g);
 	}
 	for (i = 0; i < p->nblocks; i++) {
 		tm_free(p->blocks[i].literal);
@@ -826,10 +872,6 @@ static int
 html_draft_block(void *arg, xmlNodePtr node)
 {
 	struct html_draft *d = arg;
-	struct tm__buf b = { 0 };
-	xmlNodePtr c, t;
-	int error;
-
 	const struct tm__pt_block *k;
 	size_t i;
 	bool any = false;
@@ -839,22 +881,10 @@ html_draft_block(void *arg, xmlNodePtr node)
 	k = &d->p->blocks[d->next++];
 	for (i = k->first; i < k->first + k->n; i++)
 		any |= d->p->segs[i].target != NULL;
-	/* A block with nothing translated keeps its inline markup. */
+	/* A block with nothing translated stays as it is. */
 	if (!any)
 		return 0;
-	if ((error = block_text(&b, d->p, k, " ")) < 0)
-		return error;
-	while ((c = node->children)) {
-		xmlUnlinkNode(c);
-		xmlFreeNode(c);
-	}
-	t = xmlNewText((const xmlChar *)tm__buf_str(&b));
-	tm__buf_release(&b);
-	if (!t || !xmlAddChild(node, t)) {
-		xmlFreeNode(t);
-		return tm__error_nomem();
-	}
-	return 0;
+	return tm__pt_html_rebuild(node->doc, node, d->p, k, spaced(d->p->to));
 }
 
 int

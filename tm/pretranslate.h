@@ -28,6 +28,30 @@ struct tm__pt_qa {
 	char *kind, *message;
 };
 
+/*
+ * An inline code of an HTML segment (XLIFF <g> or <x/>): its id is its
+ * index in the segment's codes plus one.  `node` is the original element
+ * in tm_pretranslation.html (name, attributes; for <x/> the whole
+ * element, a script with its text), from which the draft rebuilds it.
+ */
+struct tm__pt_code {
+	xmlNodePtr node;
+	bool paired;		/* <g>: an element around text; else <x/> */
+};
+
+enum tm__pt_tag_kind {
+	TM__TAG_OPEN = 'o',	/* <g id="N"> */
+	TM__TAG_CLOSE = 'c',	/* </g> */
+	TM__TAG_EMPTY = 'e'	/* <x id="N"/> */
+};
+
+/* A tag at byte offset `pos` of a segment's (plain) text. */
+struct tm__pt_tag {
+	size_t pos;
+	unsigned id;
+	char kind;		/* enum tm__pt_tag_kind */
+};
+
 struct tm__pt_seg {
 	tm_pt_segment pub;	/* its strings point into the fields below */
 	char *source, *target, *diff, *match_source, *mt_error;
@@ -38,6 +62,12 @@ struct tm__pt_seg {
 	size_t nterms;
 	struct tm__pt_qa *qa;
 	size_t nqa;
+	/* Inline codes (HTML): the source's tags and the target's. */
+	struct tm__pt_code *codes;
+	size_t ncodes;
+	struct tm__pt_tag *stags, *ttags;
+	size_t nstags, nttags;
+	char *target_seg;	/* the exact match's target as TMX <seg> XML */
 };
 
 /*
@@ -66,6 +96,65 @@ struct tm_pretranslation {
 int tm__pt_html_blocks(htmlDocPtr doc,
     int (*fn)(void *arg, xmlNodePtr node), void *arg);
 
+/*
+ * Inline codes (pt-inline.c)
+ * ==========================
+ */
+
+/* Segment text[0..len) as the segments of block b (pretranslate.c). */
+int tm__pt_segment_block(tm_pretranslation *p, const tm_segmenter *sg,
+    struct tm__pt_block *b, const char *text, size_t len, long line);
+
+/*
+ * Segment the HTML text block `node` as block `b` (after its last
+ * segment so far): its inline elements become the segments' codes.
+ */
+int tm__pt_html_segment(tm_pretranslation *p, const tm_segmenter *sg,
+    struct tm__pt_block *b, xmlNodePtr node);
+
+/*
+ * Give segment g's target the source's codes (rules a-d of issue 6):
+ * the memory's own codes (g->target_seg), else codes around the whole
+ * segment, else around text found once in the target (or the
+ * translation of a glossary term of `hits`, tm_glossary_find on the
+ * source, which may be NULL); the rest are left out.  0 or TM_ENOMEM.
+ */
+int tm__pt_place_codes(struct tm__pt_seg *g, const tm_term_hits *hits);
+
+/*
+ * Text with its tags as the XLIFF reader writes them back (<g id="1">,
+ * </g>, <x id="2"/>; text not escaped), what tm_check_segment compares.
+ */
+int tm__pt_tagged(char **out, const char *text, const struct tm__pt_tag *t,
+    size_t n);
+
+/* Text with its tags as XLIFF 1.2 inline content (escaped, with ctype). */
+int tm__pt_add_xliff(struct tm__buf *b, const char *text,
+    const struct tm__pt_tag *t, size_t n, const struct tm__pt_code *codes);
+
+/*
+ * The review page's view of text[from..to): escaped, each tag whose
+ * position is in [from, to) (and at `to` when `to` is the end) a small
+ * badge; *ti is the next tag, advanced.
+ */
+int tm__pt_add_badges(struct tm__buf *b, const char *text, size_t from,
+    size_t to, const struct tm__pt_tag *t, size_t n,
+    const struct tm__pt_code *codes, size_t *ti);
+
+/*
+ * Replace the children of `node` (in `doc`) by block k's draft, its
+ * sentences joined by a space when `space`.
+ */
+int tm__pt_html_rebuild(xmlDocPtr doc, xmlNodePtr node,
+    const tm_pretranslation *p, const struct tm__pt_block *k, bool space);
+
+/* The <seg> XML of unit_id's first variant in `to`, or NULL. */
+int tm__pt_target_seg(char **out, tm_db *db, int64_t unit_id,
+    const char *to);
+
+/* Free the inline-code fields of g. */
+void tm__pt_codes_release(struct tm__pt_seg *g);
+
 /* Origins as words: "none", "context", "exact", "fuzzy", "mt". */
 const char *tm__pt_origin_name(int origin);
 
@@ -74,5 +163,8 @@ const char *tm__pt_origin_name(int origin);
  * control characters XML 1.0 cannot hold become U+FFFD.  0 or TM_ENOMEM.
  */
 int tm__pt_add_xml(struct tm__buf *b, const char *s, bool quote);
+/* The same for s[0..len). */
+int tm__pt_add_xmln(struct tm__buf *b, const char *s, size_t len,
+    bool quote);
 
 #endif /* TM_PRETRANSLATE_H */

@@ -5,6 +5,10 @@
  * screen), the match as a coloured badge, the fuzzy match's differences
  * marked, glossary terms highlighted in the source with their
  * translations listed, and QA findings on the draft listed under it.
+ * An HTML segment's inline codes are small badges, ⟨1⟩…⟨/1⟩ for an
+ * element around text and ⟨2/⟩ for an empty one, the original start
+ * tag as their title: a code the draft left out shows as a badge
+ * missing on the target's side and as a tag finding.
  * Every text from the document, the memory or the glossary is escaped.
  */
 #include "pretranslate.h"
@@ -42,6 +46,9 @@ static const char style[] =
     ".notes .qa{color:#b00020}"
     ".notes .term{color:#4a3b00}"
     "mark.term{background:#fff3b0;border-bottom:2px solid #d4a800}"
+    ".tag{font:bold .7em/1 monospace;padding:1px 3px;margin:0 1px;"
+    "border-radius:3px;background:#e4dcf0;color:#4a2a7a;"
+    "vertical-align:middle;white-space:nowrap}"
     "@media (max-width:640px){.seg{grid-template-columns:1fr}"
     "body{font-size:17px}}";
 
@@ -88,8 +95,10 @@ add_diff(struct tm__buf *b, const char *d)
 
 static int
 add_text_div(struct tm__buf *b, const char *cls, const char *lang,
-    const char *text)
+    const struct tm__pt_seg *g)
 {
+	const char *text = g->target;
+	size_t ti = 0;
 	int error;
 
 	if ((error = tm__buf_printf(b, "<div class=\"%s\" lang=\"", cls)) < 0 ||
@@ -97,7 +106,8 @@ add_text_div(struct tm__buf *b, const char *cls, const char *lang,
 	    (error = tm__buf_adds(b, "\">")) < 0)
 		return error;
 	if (text)
-		error = tm__pt_add_xml(b, text, false);
+		error = tm__pt_add_badges(b, text, 0, strlen(text), g->ttags,
+		    g->nttags, g->codes, &ti);
 	else
 		error = tm__buf_adds(b, "<span class=\"empty\">(no "
 		    "translation)</span>");
@@ -111,8 +121,7 @@ static int
 add_source(struct tm__buf *b, const tm_pretranslation *p,
     const struct tm__pt_seg *g)
 {
-	struct tm__buf t = { 0 };
-	size_t at = 0, len = strlen(g->source), j;
+	size_t at = 0, len = strlen(g->source), j, ti = 0;
 	int error;
 
 	if ((error = tm__buf_adds(b, "<div class=\"src\" lang=\"")) < 0 ||
@@ -124,27 +133,24 @@ add_source(struct tm__buf *b, const tm_pretranslation *p,
 
 		if (k->start < at || k->start + k->len > len || !k->len)
 			continue;
-		tm__buf_reset(&t);
-		if ((error = tm__buf_add(&t, g->source + at,
-		    k->start - at)) < 0 ||
-		    (error = tm__pt_add_xml(b, tm__buf_str(&t), false)) < 0 ||
+		if ((error = tm__pt_add_badges(b, g->source, at, k->start,
+		    g->stags, g->nstags, g->codes, &ti)) < 0 ||
 		    (error = tm__buf_adds(b, "<mark class=\"term\" title=\"")) < 0 ||
 		    (error = tm__pt_add_xml(b, k->note, true)) < 0 ||
 		    (error = tm__buf_adds(b, "\">")) < 0)
 			break;
-		tm__buf_reset(&t);
-		if ((error = tm__buf_add(&t, g->source + k->start,
-		    k->len)) < 0 ||
-		    (error = tm__pt_add_xml(b, tm__buf_str(&t), false)) < 0 ||
+		if ((error = tm__pt_add_badges(b, g->source, k->start,
+		    k->start + k->len, g->stags, g->nstags, g->codes,
+		    &ti)) < 0 ||
 		    (error = tm__buf_adds(b, "</mark>")) < 0)
 			break;
 		at = k->start + k->len;
 	}
 	if (!error)
-		error = tm__pt_add_xml(b, g->source + at, false);
+		error = tm__pt_add_badges(b, g->source, at, len, g->stags,
+		    g->nstags, g->codes, &ti);
 	if (!error)
 		error = tm__buf_adds(b, "</div>\n");
-	tm__buf_release(&t);
 	return error;
 }
 
@@ -201,7 +207,7 @@ segment(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 	if (!error)
 		error = add_source(b, p, g);
 	if (!error)
-		error = add_text_div(b, "tgt", p->to, g->target);
+		error = add_text_div(b, "tgt", p->to, g);
 	if (!error && g->diff && s->origin == TM_ORIGIN_FUZZY) {
 		error = tm__buf_adds(b, "<div class=\"match\">Memory: "
 		    "<span class=\"diff\">");

@@ -1010,8 +1010,11 @@ typedef struct tm_xliff_import_result {
  * table tu_history, shown by `tm history`).  Any other becomes a new
  * unit with those props.  The reviewer and date are the unit's
  * <phase> contact-name and date, else `reviewer` and now, stored as
- * changeid and changedate.  Segments are stored as plain text (the
- * text of inline elements kept, their codes dropped).  `file` names
+ * changeid and changedate.  Sources are stored as plain text (the
+ * text of inline elements kept, their codes dropped); a target with
+ * inline codes keeps them as TMX 1.4b markup (<g> as a bpt/ept pair
+ * with x= its id and type= its ctype, <x/> and <ph> as ph, the others
+ * as it), its text and key plain.  `file` names
  * the import in `tm stats`.  `out` may be NULL.
  * 0, TM_EINVAL, TM_EPARSE, TM_EDB, TM_ENOMEM.
  */
@@ -1128,9 +1131,11 @@ TM_EXTERN void tm_pretranslation_free(tm_pretranslation *p);
 /*
  * Write the outputs to `path` (beside it first, then renamed over it):
  * the XLIFF 1.2 (one trans-unit per segment, alt-trans with the
- * matches), the draft in the document's format (untranslated segments
- * keep their source), and the bilingual review page (one self-contained
- * HTML file).  Return 0, TM_EIO or TM_ENOMEM.
+ * matches; an HTML segment's inline elements as <g>/<x/> codes), the
+ * draft in the document's format (untranslated segments keep their
+ * source; HTML elements placed in a translation rebuilt with their
+ * attributes), and the bilingual review page (one self-contained HTML
+ * file, codes as badges).  Return 0, TM_EIO or TM_ENOMEM.
  */
 TM_EXTERN int tm_pretranslation_write_xliff(const tm_pretranslation *p,
     const char *path);

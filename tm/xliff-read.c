@@ -10,6 +10,11 @@
  * and <mrk> kept, the native code inside <ph>, <bpt>, <ept>, <it> and
  * the empty <x>, <bx>, <ex> dropped).
  *
+ * A target with inline elements is also kept as TMX 1.4b <seg> content
+ * (tmx_seg), so that the memory stores its codes: <g> as a <bpt>/<ept>
+ * pair (i= a counter, x= the id, type= the ctype), <x/> as <ph>, <bx/>
+ * and <ex/> as <it>; `text` and `key` stay the plain text.
+ *
  * Reviewed units go into the memory (tm_xliff_import): a unit whose
  * source and context (props x-context-pre/x-context-post) are stored
  * already has its translation replaced, the old one kept in tu_history;
@@ -25,6 +30,8 @@
 struct tm_xliff {
 	tm_xliff_unit *units;
 	size_t n, cap;
+	const char **tsegs;	/* per unit: its target as TMX, or NULL */
+	size_t tcap;
 	char **strs;
 	size_t nstrs, scap;
 };
@@ -124,6 +131,102 @@ inline_text(struct tm__buf *tagged, struct tm__buf *plain, xmlNode *n)
 	return error;
 }
 
+/* An attribute as TMX wants it: escaped, after ` name="`. */
+static int
+tmx_attr(struct tm__buf *b, const char *name, xmlNode *n, const char *from)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)from);
+	int error = 0;
+
+	if (v && (error = tm__buf_printf(b, " %s=\"", name)) == 0 &&
+	    (error = tm__buf_add_xml(b, (const char *)v,
+	    strlen((const char *)v), true)) == 0)
+		error = tm__buf_addc(b, '"');
+	xmlFree(v);
+	return error;
+}
+
+/*
+ * The content of an XLIFF <target> as TMX 1.4b <seg> content; *codes
+ * counts the inline codes met.  XLIFF's <ph>, <bpt>, <ept>, <it> keep
+ * their native code as TMX's <ph> and <it> content.
+ */
+static int
+tmx_seg(struct tm__buf *b, xmlNode *n, unsigned *pair, size_t *codes,
+    int depth)
+{
+	xmlNode *c;
+	int error = 0;
+
+	if (depth > 64)
+		return tm__error(TM_EPARSE, "line %ld: inline elements nested "
+		    "too deep", (long)xmlGetLineNo(n));
+	for (c = n->children; c && !error; c = c->next) {
+		const char *name = (const char *)c->name;
+
+		if (c->type == XML_TEXT_NODE ||
+		    c->type == XML_CDATA_SECTION_NODE) {
+			const char *t = (const char *)c->content;
+
+			if (t)
+				error = tm__buf_add_xml(b, t, strlen(t), false);
+			continue;
+		}
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp(name, "mrk") == 0) {
+			error = tmx_seg(b, c, pair, codes, depth + 1);
+			continue;
+		}
+		(*codes)++;
+		if (strcmp(name, "g") == 0) {
+			unsigned i = ++*pair;
+
+			if ((error = tm__buf_printf(b, "<bpt i=\"%u\"",
+			    i)) < 0 ||
+			    (error = tmx_attr(b, "x", c, "id")) < 0 ||
+			    (error = tmx_attr(b, "type", c, "ctype")) < 0 ||
+			    (error = tm__buf_adds(b, "/>")) < 0 ||
+			    (error = tmx_seg(b, c, pair, codes, depth + 1)) < 0)
+				break;
+			error = tm__buf_printf(b, "<ept i=\"%u\"/>", i);
+			continue;
+		}
+		if (strcmp(name, "x") == 0 || strcmp(name, "ph") == 0)
+			error = tm__buf_adds(b, "<ph");
+		else if (strcmp(name, "bx") == 0 || strcmp(name, "bpt") == 0 ||
+		    (strcmp(name, "it") == 0 && !xmlHasProp(c,
+		    (const xmlChar *)"pos")))
+			error = tm__buf_adds(b, "<it pos=\"begin\"");
+		else if (strcmp(name, "it") == 0) {
+			xmlChar *pos = xmlGetProp(c, (const xmlChar *)"pos");
+
+			error = tm__buf_printf(b, "<it pos=\"%s\"", pos &&
+			    strcmp((const char *)pos, "close") == 0 ? "end" :
+			    "begin");
+			xmlFree(pos);
+		} else
+			error = tm__buf_adds(b, "<it pos=\"end\"");
+		if (!error)
+			error = tmx_attr(b, "x", c, "id");
+		if (!error)
+			error = tmx_attr(b, "type", c, "ctype");
+		if (!error) {
+			xmlChar *native = xmlNodeGetContent(c);
+
+			error = tm__buf_adds(b, ">");
+			if (!error && native)
+				error = tm__buf_add_xml(b, (const char *)native,
+				    strlen((const char *)native), false);
+			xmlFree(native);
+		}
+		if (!error)
+			error = tm__buf_printf(b, "</%s>", strcmp(name, "x") &&
+			    strcmp(name, "ph") ? "it" : "ph");
+	}
+	return error;
+}
+
 struct file_ctx {
 	const char *src_lang, *tgt_lang, *original;
 	xmlNode *header;
@@ -154,6 +257,23 @@ find_phase(xmlNode *header, const char *name)
 	return NULL;
 }
 
+/* Keep the target's TMX form when it has inline codes. */
+static int
+target_tmx(tm_xliff *x, xmlNode *target)
+{
+	struct tm__buf b = { 0 };
+	unsigned pair = 0;
+	size_t codes = 0;
+	int error;
+
+	if ((error = tmx_seg(&b, target, &pair, &codes, 0)) < 0 ||
+	    !codes || (error = tm__buf_adds(&b, "")) < 0) {
+		tm__buf_release(&b);
+		return error == TM_ENOMEM ? tm__error_nomem() : error;
+	}
+	return keep(x, &x->tsegs[x->n], tm__buf_detach(&b));
+}
+
 static int
 read_unit(tm_xliff *x, const struct file_ctx *f, xmlNode *n)
 {
@@ -166,6 +286,10 @@ read_unit(tm_xliff *x, const struct file_ctx *f, xmlNode *n)
 	if (x->n == x->cap && tm__grow((void **)&x->units, &x->cap, x->n,
 	    sizeof(*x->units)) < 0)
 		return tm__error_nomem();
+	if (x->n == x->tcap && tm__grow((void **)&x->tsegs, &x->tcap, x->n,
+	    sizeof(*x->tsegs)) < 0)
+		return tm__error_nomem();
+	x->tsegs[x->n] = NULL;
 	u = &x->units[x->n];
 	memset(u, 0, sizeof(*u));
 	u->line = xmlGetLineNo(n);
@@ -205,6 +329,7 @@ read_unit(tm_xliff *x, const struct file_ctx *f, xmlNode *n)
 				    "state")) < 0)
 					break;
 				u->target_line = xmlGetLineNo(c);
+				error = target_tmx(x, c);
 			}
 		} else if (is(c, "context-group")) {
 			xmlNode *k;
@@ -365,6 +490,7 @@ tm_xliff_free(tm_xliff *x)
 		free(x->strs[i]);
 	free(x->strs);
 	free(x->units);
+	free(x->tsegs);
 	free(x);
 }
 
@@ -587,17 +713,22 @@ done:
 	return error;
 }
 
-/* A variant's seg (escaped), text (NULL when the same) and key. */
+/*
+ * A variant's seg (`tmx`, its TMX form with inline codes, else the text
+ * escaped), text (NULL when the same) and key.
+ */
 static int
 bind_text(tm_db *db, sqlite3_stmt *st, int col, const char *text,
-    unsigned key_flags, struct tm__buf *seg, struct tm__buf *key)
+    const char *tmx, unsigned key_flags, struct tm__buf *seg,
+    struct tm__buf *key)
 {
 	int error;
 
 	(void)db;
 	tm__buf_reset(seg);
 	tm__buf_reset(key);
-	if ((error = tm__buf_add_xml(seg, text, strlen(text), false)) < 0 ||
+	if ((error = tmx ? tm__buf_adds(seg, tmx) : tm__buf_add_xml(seg, text,
+	    strlen(text), false)) < 0 ||
 	    (error = tm__buf_adds(seg, "")) < 0 ||
 	    (error = tm__text_key(key, text, strlen(text), key_flags)) < 0 ||
 	    (error = tm__buf_adds(key, "")) < 0)
@@ -637,8 +768,8 @@ struct ximport {
 };
 
 static int
-insert_unit(struct ximport *xi, const tm_xliff_unit *u, const char *who,
-    const char *date, const char *mtime, int64_t *tu_out)
+insert_unit(struct ximport *xi, const tm_xliff_unit *u, const char *tseg,
+    const char *who, const char *date, const char *mtime, int64_t *tu_out)
 {
 	int64_t tu;
 	unsigned kf;
@@ -669,7 +800,8 @@ insert_unit(struct ximport *xi, const tm_xliff_unit *u, const char *who,
 		sqlite3_bind_text(st, 3, lang, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, lk, -1, SQLITE_STATIC);
 		if ((error = bind_text(xi->db, st, 5, ord ? u->target_text :
-		    u->source_text, kf, &xi->seg, &xi->key)) < 0 ||
+		    u->source_text, ord ? tseg : NULL, kf, &xi->seg,
+		    &xi->key)) < 0 ||
 		    (error = tm__step_done(xi->db, st, "cannot store a "
 		    "variant")) < 0)
 			return error;
@@ -695,8 +827,8 @@ insert_unit(struct ximport *xi, const tm_xliff_unit *u, const char *who,
 
 /* Replace the translation of unit `tu`; 1 when it changed, 0 if equal. */
 static int
-update_unit(struct ximport *xi, const tm_xliff_unit *u, int64_t tu,
-    const char *who, const char *date, const char *mtime)
+update_unit(struct ximport *xi, const tm_xliff_unit *u, const char *tseg,
+    int64_t tu, const char *who, const char *date, const char *mtime)
 {
 	sqlite3_stmt *st = xi->old;
 	int64_t tuv = 0;
@@ -712,7 +844,21 @@ update_unit(struct ximport *xi, const tm_xliff_unit *u, int64_t tu,
 		if (!tm_lang_match(u->target_lang, lang))
 			continue;
 		tuv = sqlite3_column_int64(st, 0);
+		/*
+		 * The same text with other inline codes (or none where
+		 * the memory has some) is a change too.
+		 */
 		same = strcmp(text, u->target_text) == 0;
+		if (same && !tseg) {
+			tm__buf_reset(&xi->seg);
+			if (tm__buf_add_xml(&xi->seg, text, strlen(text),
+			    false) < 0 || tm__buf_adds(&xi->seg, "") < 0) {
+				sqlite3_reset(st);
+				return tm__error_nomem();
+			}
+		}
+		same = same && strcmp((const char *)sqlite3_column_text(st, 3),
+		    tseg ? tseg : xi->seg.ptr) == 0;
 		break;
 	}
 	sqlite3_reset(st);
@@ -729,8 +875,8 @@ update_unit(struct ximport *xi, const tm_xliff_unit *u, int64_t tu,
 	if ((error = key_flags_for(xi->db, u->target_lang, &kf)) < 0)
 		return error;
 	st = xi->upd_tuv;
-	if ((error = bind_text(xi->db, st, 1, u->target_text, kf, &xi->seg,
-	    &xi->key)) < 0)
+	if ((error = bind_text(xi->db, st, 1, u->target_text, tseg, kf,
+	    &xi->seg, &xi->key)) < 0)
 		return error;
 	sqlite3_bind_text(st, 4, date, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, who, -1, SQLITE_STATIC);
@@ -824,7 +970,8 @@ tm_xliff_import(tm_xliff_import_result *out, tm_db *db, const tm_xliff *x,
 	    (error = tm__prepare(db, &xi.ins_prop, "INSERT INTO annot (tu_id, "
 	    "ord, kind, type, value) VALUES (?, ?, 'prop', ?, ?)")) < 0 ||
 	    (error = tm__prepare(db, &xi.old, "SELECT id, lang, "
-	    "coalesce(text, seg) FROM tuv WHERE tu_id = ? ORDER BY ord")) < 0 ||
+	    "coalesce(text, seg), seg FROM tuv WHERE tu_id = ? "
+	    "ORDER BY ord")) < 0 ||
 	    (error = tm__prepare(db, &xi.hist, "INSERT INTO tu_history (tu_id, "
 	    "lang, seg, changeid, changedate, replaced, replaced_by) SELECT "
 	    "v.tu_id, v.lang, v.seg, coalesce(v.changeid, u.changeid, "
@@ -865,15 +1012,15 @@ tm_xliff_import(tm_xliff_import_result *out, tm_db *db, const tm_xliff *x,
 			    same_str(x->units[j].context_post, u->context_post))
 				found[i] = found[j];
 		if (found[i]) {
-			if ((r = update_unit(&xi, u, found[i], who, date,
-			    mtime)) < 0)
+			if ((r = update_unit(&xi, u, x->tsegs[i], found[i],
+			    who, date, mtime)) < 0)
 				error = r;
 			else if (r)
 				res.updated++;
 			else
 				res.unchanged++;
-		} else if ((error = insert_unit(&xi, u, who, date, mtime,
-		    &found[i])) == 0) {
+		} else if ((error = insert_unit(&xi, u, x->tsegs[i], who, date,
+		    mtime, &found[i])) == 0) {
 			res.imported++;
 		}
 		if (error)

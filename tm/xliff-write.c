@@ -1,8 +1,11 @@
 /*
  * xliff-write.c: the XLIFF 1.2 of a pre-translation (issue 6, contract
- * 3), valid against the XLIFF 1.2 strict schema.  Segments are plain
- * text: HTML inline markup is not carried into <source> (the draft keeps
- * the document's block markup).  Extensions are in the namespace
+ * 3), valid against the XLIFF 1.2 strict schema.  An HTML segment's
+ * inline elements are <g id="N" ctype=".."> and <x id="N" ctype=".."/>
+ * in <source>, in <target> where they were placed (pt-inline.c) and in
+ * the <alt-trans> whose text is the unit's (machine translation, the
+ * match used); other matches of the memory and the context are plain
+ * text.  Extensions are in the namespace
  * urn:x-tm:xliff:1 (prefix tm): tm:match="context" on a 101 target,
  * tm:repetition-of on a repeated trans-unit, tm:unit-id on an alt-trans
  * from the memory (tests/data/xliff/tm-xliff-ext.xsd declares them).
@@ -16,7 +19,13 @@
 int
 tm__pt_add_xml(struct tm__buf *b, const char *s, bool quote)
 {
-	size_t i = 0, start = 0, len = strlen(s);
+	return tm__pt_add_xmln(b, s, strlen(s), quote);
+}
+
+int
+tm__pt_add_xmln(struct tm__buf *b, const char *s, size_t len, bool quote)
+{
+	size_t i = 0, start = 0;
 	int error;
 
 	for (; i < len; i++) {
@@ -57,6 +66,27 @@ element(struct tm__buf *b, const char *indent, const char *name,
 	return tm__buf_printf(b, "</%s>\n", name);
 }
 
+/* <source> or <target> content: the text with its codes. */
+static int
+coded(struct tm__buf *b, const struct tm__pt_seg *g, bool target)
+{
+	return target ? tm__pt_add_xliff(b, g->target, g->ttags, g->nttags,
+	    g->codes) : tm__pt_add_xliff(b, g->source, g->stags, g->nstags,
+	    g->codes);
+}
+
+static int
+coded_element(struct tm__buf *b, const char *indent,
+    const struct tm__pt_seg *g, bool target)
+{
+	int error;
+
+	if ((error = tm__buf_printf(b, "%s<%s>", indent, target ? "target" :
+	    "source")) < 0 || (error = coded(b, g, target)) < 0)
+		return error;
+	return tm__buf_printf(b, "</%s>\n", target ? "target" : "source");
+}
+
 static int
 unit(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 {
@@ -72,7 +102,7 @@ unit(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 	if (!error)
 		error = tm__buf_adds(b, ">\n");
 	if (!error)
-		error = element(b, "        ", "source", g->source);
+		error = coded_element(b, "        ", g, false);
 	if (error < 0)
 		return error;
 	if (!g->target) {
@@ -88,7 +118,7 @@ unit(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 		    q, s->origin == TM_ORIGIN_CONTEXT ?
 		    " tm:match=\"context\"" : "");
 		if (!error)
-			error = tm__pt_add_xml(b, g->target, false);
+			error = coded(b, g, true);
 		if (!error)
 			error = tm__buf_adds(b, "</target>\n");
 	}
@@ -147,9 +177,9 @@ unit(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 		if (!error)
 			error = tm__buf_adds(b, "\">\n");
 		if (!error)
-			error = element(b, "          ", "source", g->source);
+			error = coded_element(b, "          ", g, false);
 		if (!error)
-			error = element(b, "          ", "target", g->target);
+			error = coded_element(b, "          ", g, true);
 		if (!error)
 			error = tm__buf_adds(b, "        </alt-trans>\n");
 	}
@@ -159,9 +189,14 @@ unit(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 		error = tm__buf_printf(b, "        <alt-trans match-quality="
 		    "\"%d\" origin=\"tm\" tm:unit-id=\"%lld\">\n", m->score,
 		    (long long)m->unit_id);
-		if (!error)
+		/* The same text as the unit's: with the unit's codes. */
+		if (!error && strcmp(m->source, g->source) == 0)
+			error = coded_element(b, "          ", g, false);
+		else if (!error)
 			error = element(b, "          ", "source", m->source);
-		if (!error)
+		if (!error && g->target && strcmp(m->target, g->target) == 0)
+			error = coded_element(b, "          ", g, true);
+		else if (!error)
 			error = element(b, "          ", "target", m->target);
 		if (!error)
 			error = tm__buf_adds(b, "        </alt-trans>\n");

@@ -167,8 +167,8 @@ run tm --db $DB pretranslate --from zh-CN --to en-US -o html page.html
 is "$RC" 0 "HTML: exits 0"
 H=html/page.draft.html
 like "$(cat $H)" '<h1 id="t">Municipal Foreign Affairs Office</h1>' "HTML: heading translated, attributes kept"
-like "$(cat $H)" '<p class="lead">The Vice Mayor attended the event and delivered a speech. At 1 a.m., the first batch' \
-    "HTML: a paragraph's sentences"
+like "$(cat $H)" '<p class="lead">The Vice Mayor attended the event and delivered a speech. <a href="x.html">At 1 a.m., the first batch' \
+    "HTML: a paragraph's sentences, the link around the second kept"
 like "$(cat $H)" '<li>Another 32,500 pairs' "HTML: list items"
 like "$(cat $H)" '<li>无<i>匹配</i>的句子。</li>' "HTML: a block without translation keeps its markup"
 like "$(cat $H)" 'var s = "副市长出席活动并致辞。"' "HTML: scripts untouched"
