@@ -126,11 +126,6 @@ ends(const char *text, size_t end, const char *w)
 	return end >= n && memcmp(text + end - n, w, n) == 0;
 }
 
-static bool
-same(double a, double b)
-{
-	return fabs(a - b) <= 1e-9 * fmax(1.0, fabs(a));
-}
 
 static bool
 in_spans(const size_t *sp, size_t nsp, size_t pos)
@@ -455,11 +450,11 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 				}
 				/* January 28, January 28th, 28 January. */
 				if (j + 1 < t.n && t.q[j + 1].kind ==
-				    TM__QTY_NUMBER && same(t.q[j + 1].value, d)
+				    TM__QTY_NUMBER && tm__qty_same(t.q[j + 1].value, d)
 				    && t.q[j + 1].start <= t.q[j].end + 3)
 					found = used[j + 1] = true;
 				else if (j > 0 && t.q[j - 1].kind ==
-				    TM__QTY_NUMBER && same(t.q[j - 1].value, d)
+				    TM__QTY_NUMBER && tm__qty_same(t.q[j - 1].value, d)
 				    && t.q[j].start <= t.q[j - 1].end + 8)
 					found = used[j - 1] = true;
 			}
@@ -484,7 +479,7 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 				sb -= strlen("星期");
 			for (j = 0; j < t.n && !found; j++)
 				found = t.q[j].kind == TM__QTY_WEEKDAY &&
-				    same(t.q[j].value, q->value);
+				    tm__qty_same(t.q[j].value, q->value);
 			if (!found)
 				error = add(fs, "date", sb, e - sb, 0, 0,
 				    day_names[(int)q->value - 1], "%.*s (%s) "
@@ -563,7 +558,7 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 		for (j = 0; j < t.n && !found; j++)
 			if (!used[j] && t.q[j].kind == TM__QTY_NUMBER &&
 			    !in_spans(ts, nt, t.q[j].start) &&
-			    same(t.q[j].value, q->value))
+			    tm__qty_same(t.q[j].value, q->value))
 				found = used[j] = true;
 		if (!found) {
 			bool year = starts(src + e, "年");

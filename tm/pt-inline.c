@@ -23,6 +23,7 @@
  * their ctype, the review page small badges.
  */
 #include "pretranslate.h"
+#include "quantity.h"
 
 #include <ctype.h>
 
@@ -777,11 +778,86 @@ only_occurrence(const char *t, const char *s, size_t n)
 	return found;
 }
 
+/* Whether s[0..n) has a CJK character (U+3000 to U+9FFF, by lead byte). */
+static bool
+has_cjk(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0xe3 && (unsigned char)s[i] <= 0xe9)
+			return true;
+	return false;
+}
+
+/*
+ * Rule (c) for numbers and dates: a pair whose text is numbers, months
+ * or weekdays with at most a character each besides (<b>5万只</b>,
+ * <b>1月28日</b>), each of which the target has once by value
+ * ("50,000", "January 28"): the span from the first to the last of
+ * them in the target.
+ */
+static int
+find_quantities(const struct tm__pt_seg *g, size_t a, size_t b, long *at,
+    size_t *len)
+{
+	struct tm__qty_list s = { 0 }, t = { 0 };
+	size_t i, j, lo = SIZE_MAX, hi = 0, nq = 0, rest = 0, k, tlen;
+	int error;
+
+	tlen = strlen(g->target);
+	if ((error = tm__qty_scan(&s, g->source + a, b - a,
+	    has_cjk(g->source + a, b - a))) < 0 ||
+	    (error = tm__qty_scan(&t, g->target, tlen,
+	    has_cjk(g->target, tlen))) < 0)
+		goto done;
+	for (i = 0; i < s.n; i++) {
+		const struct tm__qty *q = &s.q[i];
+		size_t hit = 0, count = 0;
+
+		if (q->kind == TM__QTY_NONE)
+			continue;
+		for (j = 0; j < t.n; j++)
+			if (t.q[j].kind == q->kind && t.q[j].flags ==
+			    q->flags && tm__qty_same(t.q[j].value, q->value)) {
+				count++;
+				hit = j;
+			}
+		if (count != 1)
+			goto done;
+		nq++;
+		if (t.q[hit].start < lo)
+			lo = t.q[hit].start;
+		if (t.q[hit].end > hi)
+			hi = t.q[hit].end;
+	}
+	/* The characters of the pair outside its quantities, but spaces. */
+	for (k = 0, j = 0; k < b - a; k++) {
+		unsigned char c = (unsigned char)g->source[a + k];
+
+		while (j < s.n && s.q[j].end <= k)
+			j++;
+		if ((j < s.n && s.q[j].start <= k) || c == ' ' ||
+		    (c & 0xc0) == 0x80)
+			continue;
+		rest++;
+	}
+	if (nq && rest <= nq && hi - lo <= 40) {
+		*at = (long)lo;
+		*len = hi - lo;
+	}
+done:
+	tm__qty_list_release(&s);
+	tm__qty_list_release(&t);
+	return error;
+}
+
 /*
  * Rule (c) for the pair [a, b) of the source: where its text stands in
- * the target, or the glossary's translation of it; -1 when not once.
+ * the target, or the glossary's translation of it, or its numbers and
+ * dates; *at -1 when not once.
  */
-static void
+static int
 find_inner(const struct tm__pt_seg *g, const tm_term_hits *hits, size_t a,
     size_t b, long *at, size_t *len)
 {
@@ -793,10 +869,10 @@ find_inner(const struct tm__pt_seg *g, const tm_term_hits *hits, size_t a,
 	while (b > a && g->source[b - 1] == ' ')
 		b--;
 	if (a == b)
-		return;
+		return 0;
 	if ((*at = only_occurrence(g->target, g->source + a, b - a)) >= 0) {
 		*len = b - a;
-		return;
+		return 0;
 	}
 	/* The source's glossary terms: one of them exactly the pair's. */
 	for (i = 0; i < n; i++) {
@@ -821,9 +897,11 @@ find_inner(const struct tm__pt_seg *g, const tm_term_hits *hits, size_t a,
 		if (count == 1) {
 			*at = found;
 			*len = flen;
+			return 0;
 		}
 		break;
 	}
+	return find_quantities(g, a, b, at, len);
 }
 
 static int
@@ -942,7 +1020,9 @@ tm__pt_place_codes(struct tm__pt_seg *g, const tm_term_hits *hits)
 
 		if (t->kind != TM__TAG_OPEN || placed[t->id])
 			continue;
-		find_inner(g, hits, t->pos, g->stags[close[i]].pos, &at, &len);
+		if ((error = find_inner(g, hits, t->pos,
+		    g->stags[close[i]].pos, &at, &len)) < 0)
+			break;
 		if (at < 0 || !nests(&pl, (size_t)at, (size_t)at + len))
 			continue;
 		if ((error = place(&pl, (size_t)at, (size_t)at + len, t->id, i,

@@ -7,6 +7,8 @@
 #ifndef TM_QUANTITY_H
 #define TM_QUANTITY_H
 
+#include <stdbool.h>
+
 #include <unicode/umachine.h>
 
 enum tm__qty_kind {
@@ -39,6 +41,15 @@ struct tm__qty {
  */
 int tm__qty_next(struct tm__qty *q, const UChar32 *c, size_t n, size_t *i,
     bool cjk);
+
+/* Whether two quantities' values are the same number. */
+static inline bool
+tm__qty_same(double a, double b)
+{
+	double d = a > b ? a - b : b - a, m = a < 0 ? -a : a;
+
+	return d <= 1e-9 * (m > 1.0 ? m : 1.0);
+}
 
 /* Whether c is a Latin-script letter (what makes a word for the scan). */
 bool tm__qty_is_letter(UChar32 c);

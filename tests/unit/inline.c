@@ -199,6 +199,30 @@ rules(void)
 	PLACED("{1}5{/1}只口罩和50只手套", one, "50 gloves and 5 masks", NULL,
 	    "50 gloves and <g id=\"1\">5</g> masks",
 	    "(c) a number inside a longer number does not count");
+	PLACED("日本捐赠的{1}5万只{/1}口罩已运抵。", one,
+	    "The 50,000 masks donated by Japan have arrived.", NULL,
+	    "The <g id=\"1\">50,000</g> masks donated by Japan have arrived.",
+	    "(c) a number goes around its value in the target");
+	PLACED("会议于{1}1月28日{/1}举行。", one,
+	    "The meeting was held on January 28.", NULL,
+	    "The meeting was held on <g id=\"1\">January 28</g>.",
+	    "(c) a date goes around the month and day in the target");
+	PLACED("捐赠的{1}190万件{/1}物资", one,
+	    "1.9 million items donated", NULL,
+	    "<g id=\"1\">1.9 million</g> items donated",
+	    "(c) 190万 finds 1.9 million by value");
+	PLACED("{1}5万{/1}只口罩和5万副手套", one,
+	    "50,000 masks and 50,000 gloves", NULL,
+	    "50,000 masks and 50,000 gloves",
+	    "(c) a number the target has twice is not placed");
+	PLACED("{1}5万只口罩和手套{/1}", one,
+	    "Masks and gloves, 50,000 each", NULL,
+	    "<g id=\"1\">Masks and gloves, 50,000 each</g>",
+	    "(b) around the whole segment, whatever it holds");
+	PLACED("捐赠{1}5万只口罩和手套{/1}。", one,
+	    "Donated: masks and gloves, 50,000 each.", NULL,
+	    "Donated: masks and gloves, 50,000 each.",
+	    "(c) text that is mostly words is not placed by its number");
 	PLACED("{1}A B{/1}和{2}B C{/2}", two_b, "A B C", NULL,
 	    "<g id=\"1\">A B</g> C",
 	    "(c) a span that would cross a placed one is left out");
