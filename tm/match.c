@@ -1208,7 +1208,25 @@ struct lookup {
 	int64_t seen_tu[2 * CANDIDATES];	/* units already matched */
 	size_t nseen;
 	int best;			/* best score seen, below min too */
+	size_t kept[102];		/* matches in lk->r by score */
 };
+
+/*
+ * The lowest score that can still make the first --limit matches: a
+ * candidate below it is not worth its diff, its translation and its
+ * numbers (matches are ranked by score first).
+ */
+static int
+threshold(const struct lookup *lk)
+{
+	size_t n = 0;
+	int s;
+
+	for (s = 101; s >= 0; s--)
+		if ((n += lk->kept[s]) >= lk->o->limit)
+			return s;
+	return 0;
+}
 
 /* Score variant `id` and, when it is good enough, add it as a match. */
 static int
@@ -1254,7 +1272,7 @@ consider(struct lookup *lk, int64_t id)
 	}
 	if (score > lk->best)
 		lk->best = score;
-	if (score < o->min)
+	if (score < o->min || score < threshold(lk))
 		goto done;
 	tm__buf_reset(&lk->diff);
 	tm__buf_reset(&lk->fixed);
@@ -1271,10 +1289,12 @@ consider(struct lookup *lk, int64_t id)
 		error = tm__error_nomem();
 		goto done;
 	}
+	k = lk->r->n;
 	if ((error = add_match(lk->r, m, o, tu_id, src, sl, score,
 	    tm__buf_str(&lk->diff), numbers, &lk->q, ck, &lk->ct,
 	    &found)) < 0)
 		goto done;
+	lk->kept[score] += lk->r->n - k;
 	if (found && lk->nseen < TM__ARRAY_SIZE(lk->seen_tu))
 		lk->seen_tu[lk->nseen++] = tu_id;
 done:
