@@ -7,12 +7,14 @@
  * it does not, each full buffer is written sorted to a temporary file,
  * and at the end the file's runs are merged gram by gram into one row a
  * gram: the B-tree then takes its rows once, in order, instead of once
- * a buffer at places spread over the whole tree (at a million units, 28
- * buffers written straight into SQLite cost 7.6 s; spilled and merged,
- * well under 2).  A lookup reads one list per gram per update.  Ids within a list are
- * ascending and stored as LEB128 varint differences (the first one
- * absolute).  Variants deleted later (by an update-mode import) leave
- * their ids behind; a lookup simply does not find them.
+ * a buffer at places spread over the whole tree (at a million units,
+ * writing 28 buffers straight into SQLite took 7.6 s of the index's
+ * 10.4 s; spilled and merged, the whole index takes about 7).  A lookup
+ * reads one list per gram per update.  Ids within a list are ascending
+ * and stored as LEB128 varint differences (the first one of each row
+ * absolute: a long list is split into rows, see put_list).  Variants
+ * deleted later (by an update-mode import) leave their ids behind; a
+ * lookup simply does not find them.
  */
 #include "index.h"
 
