@@ -60,6 +60,7 @@ runs(tm_db *db)
 	}
 	return n;
 }
+#endif
 
 /* Every row of table ngram, as text: gram, run and the list's bytes. */
 static char *
@@ -79,7 +80,6 @@ ngram_dump(tm_db *db)
 	}
 	return b.ptr;
 }
-#endif
 
 /*
  * A database of schema 3 (no sketches) is brought to the current
