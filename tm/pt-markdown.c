@@ -114,14 +114,18 @@ char_at(const char *s, size_t len, size_t i)
 static bool
 uspace(UChar32 c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	    u_charType(c) == U_SPACE_SEPARATOR;
+	if (c < 0x80)
+		return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+		    c == '\f';
+	return u_charType(c) == U_SPACE_SEPARATOR;
 }
 
 static bool
 upunct(UChar32 c)
 {
-	return (c < 0x80 && ascii_punct((unsigned char)c)) || u_ispunct(c);
+	if (c < 0x80)
+		return ascii_punct((unsigned char)c);
+	return u_ispunct(c);
 }
 
 /*
