@@ -76,7 +76,7 @@ struct scan {
 	size_t inactive_below;	/* [ openers below this level are inactive */
 	size_t last_tick[CODE_RUN_MAX + 1];	/* last run of each length */
 	bool ticks_scanned;
-	struct memo memo[4];	/* next " ' > and -- */
+	struct memo memo[3];	/* the next ", ' and --> */
 	struct tm__pt_md **list;
 };
 
@@ -392,7 +392,7 @@ next_byte(struct scan *c, struct memo *m, char ch, size_t from)
 static size_t
 next_comment_end(struct scan *c, size_t from)
 {
-	struct memo *m = &c->memo[3];
+	struct memo *m = &c->memo[2];
 	size_t i = from;
 
 	if (m->from <= from && m->found >= from && m->found != NONE)
