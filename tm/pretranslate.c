@@ -171,8 +171,11 @@ static int
 segment_para(tm_pretranslation *p, const tm_segmenter *sg,
     struct tm__pt_block *b, const char *text, size_t len, long line)
 {
-	if (p->format == TM_FORMAT_MARKDOWN)
+	if (p->format == TM_FORMAT_MARKDOWN) {
+		if (!(b->raw = tm__strndup(text, len)))
+			return tm__error_nomem();
 		return tm__pt_md_segment(p, sg, b, text, len, line);
+	}
 	return tm__pt_segment_block(p, sg, b, text, len, line);
 }
 
@@ -832,6 +835,7 @@ tm_pretranslation_free(tm_pretranslation *p)
 	for (i = 0; i < p->nblocks; i++) {
 		tm_free(p->blocks[i].literal);
 		tm_free(p->blocks[i].prefix);
+		tm_free(p->blocks[i].raw);
 	}
 	if (p->html)
 		xmlFreeDoc(p->html);
@@ -867,10 +871,18 @@ static int
 block_text(struct tm__buf *b, const tm_pretranslation *p,
     const struct tm__pt_block *k, const char *linebreak)
 {
-	bool md = p->format == TM_FORMAT_MARKDOWN;
+	bool md = p->format == TM_FORMAT_MARKDOWN, any = false;
 	size_t i;
 	int error = 0;
 
+	/*
+	 * A Markdown block with nothing translated stays as it is (its
+	 * lines, and markup across its sentences, as HTML's blocks do).
+	 */
+	for (i = k->first; i < k->first + k->n; i++)
+		any |= p->segs[i].target != NULL;
+	if (md && !any && k->raw)
+		return tm__buf_adds(b, k->raw);
 	for (i = k->first; i < k->first + k->n && !error; i++) {
 		const struct tm__pt_seg *g = &p->segs[i];
 

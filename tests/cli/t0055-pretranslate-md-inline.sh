@@ -58,6 +58,9 @@ cat >news.md <<'MD'
 ```text
 **不翻译**
 ```
+
+会谈*气氛融洽。双方*同意
+继续`合作`。
 MD
 
 run tm --db $DB pretranslate --from zh-CN --to en-US -o out news.md
@@ -147,6 +150,9 @@ draft_has '> The press conference was held in the afternoon.' "draft: the quote 
 draft_has '请访问[外交部网站](https://www.mfa.example/cn/)了解**详情**。' \
     "draft: an unmatched sentence with markup unchanged"
 draft_has '**不翻译**' "draft: fenced code copied"
+draft_has '会谈*气氛融洽。双方*同意' \
+    "draft: a block with nothing translated as it was, emphasis across its sentences"
+draft_has '继续`合作`。' "... and its lines"
 
 # The review page: badges with the Markdown as their title.
 like "$(cat $R)" '<span class="tag" title="\*\*…\*\*">⟨1⟩</span>王毅' \
