@@ -83,7 +83,7 @@ cpkey_make(struct cpkey *k, const char *text, size_t len)
 static size_t
 head_len(const char *key)
 {
-	size_t i = 0, n = strlen(key);
+	size_t i = 0, n = strnlen(key, U8_MAX_LENGTH);	/* not the rest */
 	UChar32 c;
 
 	if (!n)

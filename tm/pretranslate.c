@@ -154,10 +154,29 @@ md_literal(const char *s, size_t len)
 		return true;
 	if (s[i] == '|' || s[i] == '<')
 		return true;
-	if (len - i >= 3 && (strncmp(s + i, "---", 3) == 0 ||
-	    strncmp(s + i, "***", 3) == 0 || strncmp(s + i, "___", 3) == 0))
-		return true;
+	if (s[i] == '-' || s[i] == '*' || s[i] == '_') {
+		/* A rule: three or more of one of them, spaces between. */
+		size_t n = 0, j;
+
+		for (j = i; j < len && (s[j] == s[i] || s[j] == ' ' ||
+		    s[j] == '\t'); j++)
+			n += s[j] == s[i];
+		return j == len && n >= 3;
+	}
 	return false;
+}
+
+/* A block's text as segments: Markdown's inline markup as codes. */
+static int
+segment_para(tm_pretranslation *p, const tm_segmenter *sg,
+    struct tm__pt_block *b, const char *text, size_t len, long line)
+{
+	if (p->format == TM_FORMAT_MARKDOWN) {
+		if (!(b->raw = tm__strndup(text, len)))
+			return tm__error_nomem();
+		return tm__pt_md_segment(p, sg, b, text, len, line);
+	}
+	return tm__pt_segment_block(p, sg, b, text, len, line);
 }
 
 /*
@@ -198,8 +217,8 @@ read_text(tm_pretranslation *p, const tm_segmenter *sg, const char *text,
 		}
 		if (b && (literal || pre)) {
 			/* The block before ends here. */
-			error = tm__pt_segment_block(p, sg, b,
-			    tm__buf_str(&para), para.len, para_line);
+			error = segment_para(p, sg, b, tm__buf_str(&para),
+			    para.len, para_line);
 			b = NULL;
 			tm__buf_reset(&para);
 			if (error < 0)
@@ -227,7 +246,7 @@ read_text(tm_pretranslation *p, const tm_segmenter *sg, const char *text,
 			para_line = line;
 			if (!error && pre && s[strspn(s, " ")] == '#') {
 				/* A heading is one line. */
-				error = tm__pt_segment_block(p, sg, b,
+				error = segment_para(p, sg, b,
 				    tm__buf_str(&para), para.len, para_line);
 				b = NULL;
 				tm__buf_reset(&para);
@@ -240,8 +259,8 @@ read_text(tm_pretranslation *p, const tm_segmenter *sg, const char *text,
 		s = nl ? nl + 1 : end;
 	}
 	if (!error && b)
-		error = tm__pt_segment_block(p, sg, b, tm__buf_str(&para),
-		    para.len, para_line);
+		error = segment_para(p, sg, b, tm__buf_str(&para), para.len,
+		    para_line);
 	tm__buf_release(&para);
 	return error < 0 ? error : 0;
 }
@@ -816,9 +835,11 @@ tm_pretranslation_free(tm_pretranslation *p)
 	for (i = 0; i < p->nblocks; i++) {
 		tm_free(p->blocks[i].literal);
 		tm_free(p->blocks[i].prefix);
+		tm_free(p->blocks[i].raw);
 	}
 	if (p->html)
 		xmlFreeDoc(p->html);
+	tm__pt_md_free(p->md);
 	tm_free(p->segs);
 	tm_free(p->blocks);
 	tm_free(p->name);
@@ -841,22 +862,48 @@ spaced(const char *lang)
 	    strncasecmp(lang, "ja", 2) == 0);
 }
 
-/* The block's translation; untranslated segments keep their source. */
+/*
+ * The block's translation; untranslated segments keep their source.
+ * Markdown: each sentence with its codes as Markdown again, a target
+ * escaped where it would read as markup.
+ */
 static int
 block_text(struct tm__buf *b, const tm_pretranslation *p,
     const struct tm__pt_block *k, const char *linebreak)
 {
+	bool md = p->format == TM_FORMAT_MARKDOWN, any = false;
 	size_t i;
 	int error = 0;
 
+	/*
+	 * A Markdown block with nothing translated stays as it is (its
+	 * lines, and markup across its sentences, as HTML's blocks do).
+	 */
+	for (i = k->first; i < k->first + k->n; i++)
+		any |= p->segs[i].target != NULL;
+	if (md && !any && k->raw)
+		return tm__buf_adds(b, k->raw);
 	for (i = k->first; i < k->first + k->n && !error; i++) {
 		const struct tm__pt_seg *g = &p->segs[i];
 
-		if (i > k->first && g->para != p->segs[i - 1].para)
+		/* After a hard break, the line has ended already. */
+		if (md && i > k->first && b->len &&
+		    b->ptr[b->len - 1] == '\n')
+			;
+		else if (i > k->first && g->para != p->segs[i - 1].para)
 			error = tm__buf_adds(b, linebreak);
 		else if (i > k->first && spaced(p->to))
 			error = tm__buf_addc(b, ' ');
-		if (!error)
+		if (error)
+			break;
+		if (md && g->target)
+			error = tm__pt_md_write(b, g->target, g->ttags,
+			    g->nttags, g->codes, false, NULL, 0, !b->len ||
+			    b->ptr[b->len - 1] == '\n');
+		else if (md)
+			error = tm__pt_md_write(b, g->source, g->stags,
+			    g->nstags, g->codes, true, g->esc, g->nesc, false);
+		else
 			error = tm__buf_adds(b, g->target ? g->target :
 			    g->source);
 	}

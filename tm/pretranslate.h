@@ -29,13 +29,29 @@ struct tm__pt_qa {
 };
 
 /*
- * An inline code of an HTML segment (XLIFF <g> or <x/>): its id is its
- * index in the segment's codes plus one.  `node` is the original element
+ * A Markdown inline span's markup (pt-markdown.c), as the source had
+ * it: "**" and "**" around strong text, "[" and "](url \"title\")"
+ * around a link's, "`` " and " ``" around code; an empty code (an
+ * image, an autolink, inline HTML, a hard break) has all of it in
+ * `open`.  A document's are a list owned by its tm_pretranslation.
+ */
+struct tm__pt_md {
+	const char *ctype;	/* XLIFF 1.2: bold, italic, link, x-md-code... */
+	char *open, *close;
+	bool verbatim;		/* code: its text is written back unescaped */
+	struct tm__pt_md *next;
+};
+
+/*
+ * An inline code of a segment (XLIFF <g> or <x/>): its id is its index
+ * in the segment's codes plus one.  HTML: `node` is the original element
  * in tm_pretranslation.html (name, attributes; for <x/> the whole
  * element, a script with its text), from which the draft rebuilds it.
+ * Markdown: `node` is NULL and `md` its markup.
  */
 struct tm__pt_code {
 	xmlNodePtr node;
+	const struct tm__pt_md *md;
 	bool paired;		/* <g>: an element around text; else <x/> */
 };
 
@@ -68,6 +84,9 @@ struct tm__pt_seg {
 	struct tm__pt_tag *stags, *ttags;
 	size_t nstags, nttags;
 	char *target_seg;	/* the exact match's target as TMX <seg> XML */
+	/* Markdown: offsets of the source's characters written \-escaped. */
+	size_t *esc;
+	size_t nesc;
 };
 
 /*
@@ -79,6 +98,7 @@ struct tm__pt_block {
 	char *literal;
 	char *prefix;
 	size_t first, n;
+	char *raw;		/* Markdown: the block's text after prefix */
 };
 
 struct tm_pretranslation {
@@ -90,6 +110,7 @@ struct tm_pretranslation {
 	struct tm__pt_block *blocks;
 	size_t nblocks, capblocks;
 	htmlDocPtr html;	/* the parsed HTML (TM_FORMAT_HTML) */
+	struct tm__pt_md *md;	/* the Markdown codes' markup */
 };
 
 /* Call fn on each text block of the HTML tree, in document order. */
@@ -147,6 +168,66 @@ int tm__pt_add_badges(struct tm__buf *b, const char *text, size_t from,
  */
 int tm__pt_html_rebuild(xmlDocPtr doc, xmlNodePtr node,
     const tm_pretranslation *p, const struct tm__pt_block *k, bool space);
+
+/*
+ * An inline code's start or end, or an empty one, at `pos` of a block's
+ * plain text, before the block is segmented: `code` has its node or
+ * markup (paired unset).
+ */
+struct tm__pt_event {
+	size_t pos;
+	struct tm__pt_code code;
+	char kind;		/* enum tm__pt_tag_kind */
+};
+
+/*
+ * Share a block's events out among its segments, which stand at
+ * [s[k], e[k]) of the block's text; map (NULL: identity from s[k]) is
+ * each block offset's offset in its segment.  0 or TM_ENOMEM.
+ */
+int tm__pt_share_events(tm_pretranslation *p, struct tm__pt_block *b,
+    const struct tm__pt_event *ev, size_t nev, const size_t *s,
+    const size_t *e, const size_t *map);
+
+/*
+ * Markdown inline markup (pt-markdown.c)
+ * ======================================
+ */
+
+/* A block's inline Markdown read: its plain text and codes. */
+struct tm__pt_mdscan {
+	struct tm__buf text;	/* the plain text (NUL-terminated) */
+	struct tm__pt_event *ev;
+	size_t nev, capev;
+	size_t *esc;		/* offsets in text of \-escaped characters */
+	size_t nesc, capesc;
+};
+
+/*
+ * Read the inline Markdown s[0..len) (a block's lines joined by \n):
+ * strong and emphasis, code spans, inline links, images, autolinks,
+ * inline HTML, hard breaks and backslash escapes as CommonMark 0.30
+ * reads them.  New markup goes to the front of *list.  0 or TM_ENOMEM.
+ */
+int tm__pt_md_scan(struct tm__pt_mdscan *m, struct tm__pt_md **list,
+    const char *s, size_t len);
+void tm__pt_mdscan_release(struct tm__pt_mdscan *m);
+void tm__pt_md_free(struct tm__pt_md *list);
+
+/* Segment the Markdown block text[0..len) as block b, with its codes. */
+int tm__pt_md_segment(tm_pretranslation *p, const tm_segmenter *sg,
+    struct tm__pt_block *b, const char *text, size_t len, long line);
+
+/*
+ * Append text with its tags as Markdown: the source (the characters at
+ * esc[0..nesc) escaped again, nothing else) or a target (every character
+ * Markdown could read as markup escaped, but inside code; at the start
+ * of a line, `bol`, what would start a block too).  A hard break ends
+ * its line.  0 or TM_ENOMEM.
+ */
+int tm__pt_md_write(struct tm__buf *b, const char *text,
+    const struct tm__pt_tag *t, size_t n, const struct tm__pt_code *codes,
+    bool source, const size_t *esc, size_t nesc, bool bol);
 
 /* The <seg> XML of unit_id's first variant in `to`, or NULL. */
 int tm__pt_target_seg(char **out, tm_db *db, int64_t unit_id,

@@ -74,24 +74,32 @@ opaque_name(const xmlChar *name)
 
 /* A code nobody sees on the page: a script, a style, a comment. */
 static bool
-invisible(xmlNodePtr n)
+invisible(const struct tm__pt_code *c)
 {
-	return n->type == XML_COMMENT_NODE || opaque_name(n->name);
+	return c->node && (c->node->type == XML_COMMENT_NODE ||
+	    opaque_name(c->node->name));
 }
 
-/* XLIFF 1.2's ctype of an element: its standard value or x-html-NAME. */
+/*
+ * XLIFF 1.2's ctype of a code: an element's standard value or
+ * x-html-NAME; Markdown's own.
+ */
 static const char *
-ctype_of(xmlNodePtr n, char *buf, size_t size)
+ctype_of(const struct tm__pt_code *code, char *buf, size_t size)
 {
+	xmlNodePtr n = code->node;
 	static const char *const map[][2] = {
 		{ "b", "bold" }, { "strong", "bold" }, { "i", "italic" },
 		{ "em", "italic" }, { "u", "underlined" }, { "ins",
 		"underlined" }, { "a", "link" }, { "br", "lb" },
 		{ "img", "image" }
 	};
-	const char *name = (const char *)n->name;
+	const char *name;
 	size_t i, o;
 
+	if (!n)
+		return code->md->ctype;
+	name = (const char *)n->name;
 	if (n->type == XML_COMMENT_NODE)
 		return "x-html-comment";
 	for (i = 0; i < TM__ARRAY_SIZE(map); i++)
@@ -113,12 +121,6 @@ ctype_of(xmlNodePtr n, char *buf, size_t size)
  * ===============
  */
 
-struct hevent {
-	size_t pos;		/* in the block's plain text */
-	xmlNodePtr node;
-	char kind;		/* enum tm__pt_tag_kind */
-};
-
 struct hline {
 	size_t off;
 	long line;
@@ -126,7 +128,7 @@ struct hline {
 
 struct htext {
 	struct tm__buf text;
-	struct hevent *ev;
+	struct tm__pt_event *ev;
 	size_t nev, capev;
 	struct hline *lines;
 	size_t nlines, caplines;
@@ -169,8 +171,9 @@ add_event(struct htext *h, xmlNodePtr node, char kind)
 		return error;
 	if (tm__grow((void **)&h->ev, &h->capev, h->nev, sizeof(*h->ev)) < 0)
 		return TM_ENOMEM;
+	memset(&h->ev[h->nev], 0, sizeof(*h->ev));
 	h->ev[h->nev].pos = h->text.len;
-	h->ev[h->nev].node = node;
+	h->ev[h->nev].code.node = node;
 	h->ev[h->nev++].kind = kind;
 	return 0;
 }
@@ -282,12 +285,12 @@ read_block(struct htext *h, xmlNodePtr block)
 }
 
 static int
-add_code(struct tm__pt_seg *g, size_t *cap, xmlNodePtr node, bool paired,
-    unsigned *id)
+add_code(struct tm__pt_seg *g, size_t *cap, const struct tm__pt_code *c,
+    bool paired, unsigned *id)
 {
 	if (tm__grow((void **)&g->codes, cap, g->ncodes, sizeof(*g->codes)) < 0)
 		return TM_ENOMEM;
-	g->codes[g->ncodes].node = node;
+	g->codes[g->ncodes] = *c;
 	g->codes[g->ncodes++].paired = paired;
 	*id = (unsigned)g->ncodes;
 	return 0;
@@ -306,9 +309,15 @@ add_tag(struct tm__pt_tag **v, size_t *n, size_t *cap, size_t pos,
 }
 
 struct open_el {
-	xmlNodePtr node;
+	struct tm__pt_code code;
 	unsigned id;		/* in the segment being written */
 };
+
+static bool
+same_code(const struct tm__pt_code *a, const struct tm__pt_code *b)
+{
+	return a->node == b->node && a->md == b->md;
+}
 
 /*
  * The block's events shared out among its segments [s[k], e[k]) of the
@@ -319,65 +328,68 @@ struct open_el {
  * open at a segment's end are closed there and opened again in the
  * next one.
  */
-static int
-share_events(tm_pretranslation *p, struct tm__pt_block *b,
-    const struct htext *h, const size_t *s, const size_t *e)
+int
+tm__pt_share_events(tm_pretranslation *p, struct tm__pt_block *b,
+    const struct tm__pt_event *ev, size_t nev, const size_t *s,
+    const size_t *e, const size_t *map)
 {
 	struct open_el *stack = NULL;
 	size_t *seg_of = NULL, i = 0, k, depth = 0;
 	int error = 0;
 
-	if (!h->nev)
+	if (!nev)
 		return 0;
-	if (!(seg_of = tm__calloc(h->nev, sizeof(*seg_of))) ||
-	    !(stack = tm__calloc(h->nev, sizeof(*stack)))) {
+	if (!(seg_of = tm__calloc(nev, sizeof(*seg_of))) ||
+	    !(stack = tm__calloc(nev, sizeof(*stack)))) {
 		error = TM_ENOMEM;
 		goto done;
 	}
 	for (k = 0; k < b->n; k++) {
-		while (i < h->nev && (h->ev[i].pos < e[k] || (h->ev[i].pos ==
-		    e[k] && (h->ev[i].kind != TM__TAG_OPEN || k + 1 == b->n))))
+		while (i < nev && (ev[i].pos < e[k] || (ev[i].pos == e[k] &&
+		    (ev[i].kind != TM__TAG_OPEN || k + 1 == b->n))))
 			seg_of[i++] = k;
 		if (k + 1 == b->n) {
-			while (i < h->nev)
+			while (i < nev)
 				seg_of[i++] = k;
 			break;
 		}
-		while (i < h->nev && h->ev[i].pos < s[k + 1] &&
-		    (h->ev[i].kind == TM__TAG_CLOSE ||
-		    (h->ev[i].kind == TM__TAG_EMPTY && h->ev[i].pos == e[k])))
+		while (i < nev && ev[i].pos < s[k + 1] &&
+		    (ev[i].kind == TM__TAG_CLOSE ||
+		    (ev[i].kind == TM__TAG_EMPTY && ev[i].pos == e[k])))
 			seg_of[i++] = k;
 	}
 	for (i = 0, k = 0; k < b->n && !error; k++) {
 		struct tm__pt_seg *g = &p->segs[b->first + k];
-		size_t len = e[k] - s[k], ccap = 0, tcap = 0, j;
+		size_t len = map ? strlen(g->source) : e[k] - s[k], ccap = 0;
+		size_t tcap = 0, j;
 
 		for (j = 0; j < depth && !error; j++)
-			if ((error = add_code(g, &ccap, stack[j].node, true,
+			if ((error = add_code(g, &ccap, &stack[j].code, true,
 			    &stack[j].id)) == 0)
 				error = add_tag(&g->stags, &g->nstags, &tcap, 0,
 				    stack[j].id, TM__TAG_OPEN);
-		for (; i < h->nev && seg_of[i] == k && !error; i++) {
-			const struct hevent *v = &h->ev[i];
-			size_t pos = v->pos < s[k] ? 0 : v->pos > e[k] ? len :
-			    v->pos - s[k];
+		for (; i < nev && seg_of[i] == k && !error; i++) {
+			const struct tm__pt_event *v = &ev[i];
+			size_t pos = v->pos <= s[k] ? 0 : v->pos >= e[k] ? len :
+			    map ? map[v->pos] : v->pos - s[k];
 			unsigned id;
 
 			if (v->kind == TM__TAG_CLOSE) {
-				if (!depth || stack[depth - 1].node != v->node)
+				if (!depth || !same_code(&stack[depth - 1].code,
+				    &v->code))
 					continue;
 				depth--;
 				error = add_tag(&g->stags, &g->nstags, &tcap,
 				    pos, stack[depth].id, TM__TAG_CLOSE);
 				continue;
 			}
-			if ((error = add_code(g, &ccap, v->node, v->kind ==
+			if ((error = add_code(g, &ccap, &v->code, v->kind ==
 			    TM__TAG_OPEN, &id)) < 0 || (error = add_tag(
 			    &g->stags, &g->nstags, &tcap, pos, id,
 			    v->kind)) < 0)
 				break;
 			if (v->kind == TM__TAG_OPEN) {
-				stack[depth].node = v->node;
+				stack[depth].code = v->code;
 				stack[depth++].id = id;
 			}
 		}
@@ -435,7 +447,7 @@ tm__pt_html_segment(tm_pretranslation *p, const tm_segmenter *sg,
 		for (j = 0; j < h.nlines && h.lines[j].off <= s[k]; j++)
 			g->pub.line = h.lines[j].line;
 	}
-	error = share_events(p, b, &h, s, e);
+	error = tm__pt_share_events(p, b, h.ev, h.nev, s, e, NULL);
 done:
 	tm_free(s);
 	tm_free(e);
@@ -964,7 +976,8 @@ int
 tm__pt_place_codes(struct tm__pt_seg *g, const tm_term_hits *hits)
 {
 	struct placing pl = { 0 };
-	size_t *close = NULL, ns = g->nstags, i, j, k, slen, tlen;
+	size_t *close = NULL, *stack = NULL, ns = g->nstags, i, j, k, slen;
+	size_t tlen, depth;
 	bool done, *placed = NULL;
 	int error;
 
@@ -980,14 +993,16 @@ tm__pt_place_codes(struct tm__pt_seg *g, const tm_term_hits *hits)
 		error = TM_ENOMEM;
 		goto done;
 	}
-	for (i = 0; i < ns; i++)
+	/* The source's tags are balanced: a stack (linear when nested). */
+	if (!(stack = tm__calloc(ns, sizeof(*stack)))) {
+		error = TM_ENOMEM;
+		goto done;
+	}
+	for (i = 0, depth = 0; i < ns; i++)
 		if (g->stags[i].kind == TM__TAG_OPEN)
-			for (j = i + 1; j < ns; j++)
-				if (g->stags[j].kind == TM__TAG_CLOSE &&
-				    g->stags[j].id == g->stags[i].id) {
-					close[i] = j;
-					break;
-				}
+			stack[depth++] = i;
+		else if (g->stags[i].kind == TM__TAG_CLOSE && depth)
+			close[stack[--depth]] = i;
 	/* (b) Codes around the whole segment stay around it. */
 	for (i = 0; i < ns && g->stags[i].pos == 0 &&
 	    g->stags[i].kind != TM__TAG_CLOSE; i++)
@@ -1037,7 +1052,7 @@ tm__pt_place_codes(struct tm__pt_seg *g, const tm_term_hits *hits)
 		const struct tm__pt_tag *t = &g->stags[i];
 
 		if (t->kind != TM__TAG_EMPTY || placed[t->id] ||
-		    !invisible(g->codes[t->id - 1].node))
+		    !invisible(&g->codes[t->id - 1]))
 			continue;
 		error = place(&pl, tlen, tlen, t->id, ns + i, ns + i, false);
 		placed[t->id] = true;
@@ -1048,6 +1063,7 @@ tm__pt_place_codes(struct tm__pt_seg *g, const tm_term_hits *hits)
 done:
 	tm_free(pl.v);
 	tm_free(close);
+	tm_free(stack);
 	tm_free(placed);
 	return error == TM_ENOMEM ? tm__error_nomem() : error;
 }
@@ -1100,7 +1116,7 @@ tm__pt_add_xliff(struct tm__buf *b, const char *text,
 
 	for (i = 0; i < n && !error; i++) {
 		size_t pos = t[i].pos > len ? len : t[i].pos;
-		const char *ct = ctype_of(codes[t[i].id - 1].node, buf,
+		const char *ct = ctype_of(&codes[t[i].id - 1], buf,
 		    sizeof(buf));
 
 		if (pos > at && (error = tm__pt_add_xmln(b, text + at,
@@ -1121,13 +1137,20 @@ tm__pt_add_xliff(struct tm__buf *b, const char *text,
 	return error;
 }
 
-/* The element's start tag as the document had it: <a href="x">. */
+/*
+ * The element's start tag as the document had it: <a href="x">; a
+ * Markdown code's markup: **…**, […](https://x "t"), ![图](a.png).
+ */
 static int
-start_tag(struct tm__buf *b, xmlNodePtr n)
+start_tag(struct tm__buf *b, const struct tm__pt_code *c)
 {
+	xmlNodePtr n = c->node;
 	xmlAttrPtr a;
 	int error;
 
+	if (!n)
+		return tm__buf_printf(b, "%s%s%s", c->md->open, c->paired ?
+		    "\xe2\x80\xa6" : "", c->paired ? c->md->close : "");
 	if (n->type == XML_COMMENT_NODE)
 		return tm__buf_adds(b, "<!-- -->");
 	error = tm__buf_printf(b, "<%s", (const char *)n->name);
@@ -1163,7 +1186,7 @@ tm__pt_add_badges(struct tm__buf *b, const char *text, size_t from,
 			break;
 		at = pos;
 		tm__buf_reset(&tag);
-		if ((error = start_tag(&tag, codes[k->id - 1].node)) < 0 ||
+		if ((error = start_tag(&tag, &codes[k->id - 1])) < 0 ||
 		    (error = tm__buf_adds(b, "<span class=\"tag\" "
 		    "title=\"")) < 0 ||
 		    (error = tm__pt_add_xml(b, tm__buf_str(&tag), true)) < 0)
@@ -1304,6 +1327,9 @@ tm__pt_codes_release(struct tm__pt_seg *g)
 	tm_free(g->stags);
 	tm_free(g->ttags);
 	tm_free(g->target_seg);
+	tm_free(g->esc);
+	g->esc = NULL;
+	g->nesc = 0;
 	g->codes = NULL;
 	g->stags = g->ttags = NULL;
 	g->ncodes = g->nstags = g->nttags = 0;
