@@ -550,6 +550,37 @@ main(void)
 	free(dump2);
 	unsetenv("TM_DEBUG_SPILL_READ");
 	tm_db_close(db);
+	{
+		/*
+		 * No room for the temporary file: the import stands, its
+		 * index is left behind (and said to be), and the next
+		 * lookup that can write catches up.
+		 */
+		tm_import_result res;
+		const char *tmp = getenv("TMPDIR");
+		char *keep = tmp ? tm__strdup(tmp) : NULL;
+
+		setenv("TMPDIR", "/nonexistent/tm-unit-test", 1);
+		tm_db_open(&db, ":memory:", TM_DB_CREATE);
+		ok(tm_import_tmx(&res, db, file, NULL) == 0 &&
+		    res.imported > 5 && res.index_stale,
+		    "no temporary file: the import stands, its index is stale");
+		ok(tm_reindex(db, -1) < 0 && tm_error_last() &&
+		    strstr(tm_error_last()->message,
+		    "/nonexistent/tm-unit-test"), "reindex fails, naming "
+		    "the directory it could not write in");
+		tm_error_clear();
+		if (keep)
+			setenv("TMPDIR", keep, 1);
+		else
+			unsetenv("TMPDIR");
+		tm_free(keep);
+		ok(best(db, "zh-CN", "en-US", "日本友好城市捐赠的5万只口罩已于1月29日运抵我市。",
+		    &x, &m) == 100, "... and the next lookup indexes it");
+		tm_matches_free(m);
+		m = NULL;
+		tm_db_close(db);
+	}
 	tm_db_open(&db, ":memory:", TM_DB_CREATE);
 	ok(tm_import_tmx(NULL, db, file, NULL) == 0, "import in small runs");
 	ok(tm_import_tmx(NULL, db, file2, NULL) == 0 && runs(db) == 2,
