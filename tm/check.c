@@ -644,13 +644,6 @@ check_terms(tm_findings *fs, tm_db *db, const char *src, const char *tgt,
 	return error;
 }
 
-static bool
-cjk_lang(const char *tag)
-{
-	return tag && (tm_lang_match("zh", tag) || tm_lang_match("ja", tag) ||
-	    tm_lang_match("ko", tag));
-}
-
 /* Brackets and quotes of the target, outside tags. */
 static int
 check_marks(tm_findings *fs, const char *tgt, const size_t *ts, size_t nt)
@@ -763,7 +756,7 @@ tm_check_segment(tm_findings **out, tm_db *db, const char *source,
 		}
 	}
 	/* Chinese (Han) left in a target that is not CJK. */
-	if (to && !cjk_lang(to)) {
+	if (to && !tm__lang_cjk(to)) {
 		size_t k = 0, n = strlen(target), hb = 0, he = 0;
 
 		while (k < n) {
@@ -786,7 +779,7 @@ tm_check_segment(tm_findings **out, tm_db *db, const char *source,
 			goto done;
 	}
 	if ((error = check_quantities(fs, source, target, from ?
-	    cjk_lang(from) : true, to ? cjk_lang(to) : false, ss, ns, ts,
+	    tm__lang_cjk(from) : true, to ? tm__lang_cjk(to) : false, ss, ns, ts,
 	    nt)) < 0)
 		goto done;
 	if (db && (error = check_terms(fs, db, source, target, from, to)) < 0)

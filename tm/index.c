@@ -758,13 +758,6 @@ done:
 	return error;
 }
 
-/* A full buffer: to the temporary file. */
-static int
-flush_run(struct builder *b)
-{
-	return spill_run(b);
-}
-
 /*
  * The update's last pairs: its one run goes into table ngram, straight
  * from the buffer when nothing was spilled, else merged from the file.
@@ -1044,7 +1037,7 @@ index_from(tm_db *db, int64_t from)
 			goto done;
 		if (b.n && (b.n + grams.n > b.max ||
 		    id - b.base > (int64_t)0xffffffff) &&
-		    (error = flush_run(&b)) < 0)
+		    (error = spill_run(&b)) < 0)
 			goto done;
 		if (!b.n)
 			b.base = id;

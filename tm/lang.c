@@ -90,3 +90,10 @@ tm_lang_match(const char *query, const char *tag)
 	n = strlen(q);
 	return strncmp(q, t, n) == 0 && (t[n] == '\0' || t[n] == '-');
 }
+
+bool
+tm__lang_cjk(const char *tag)
+{
+	return tag && (tm_lang_match("zh", tag) || tm_lang_match("ja", tag) ||
+	    tm_lang_match("ko", tag));
+}

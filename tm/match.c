@@ -822,13 +822,6 @@ replace_numbers(struct tm__buf *out, const char *text,
 	return error;
 }
 
-static bool
-cjk_lang(const char *lang)
-{
-	return lang && (tm_lang_match("zh", lang) || tm_lang_match("ja", lang) ||
-	    tm_lang_match("ko", lang));
-}
-
 /* v with at most three decimals, trailing zeros dropped; `commas`:
  * thousands separated (32,500). */
 static int
@@ -934,7 +927,7 @@ replace_quantities(struct tm__buf *out, const char *text,
 	int error = 0;
 
 	*done = false;
-	if (cjk_lang(target_lang))
+	if (tm__lang_cjk(target_lang))
 		return 0;
 	if ((error = tm__qty_scan(&a, ckey, strlen(ckey), source_cjk)) < 0)
 		return error;
@@ -1133,7 +1126,7 @@ add_match(tm_matches *r, struct tm__matcher *m, const tm_lookup_options *o,
 
 			tm__buf_reset(&fixed);
 			if ((error = replace_quantities(&fixed, text ? text : "",
-			    lang, q, ckey, cjk_lang(source_lang), &done)) < 0)
+			    lang, q, ckey, tm__lang_cjk(source_lang), &done)) < 0)
 				break;
 			if (!done) {
 				tm__buf_reset(&fixed);

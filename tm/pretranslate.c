@@ -639,7 +639,7 @@ translate(tm_pretranslation *p, tm_db *db, const tm_pretranslate_options *o)
 			goto done;
 		}
 		if ((error = tm__pt_place_codes(g, hits[g->pub.repetition_of ?
-		    g->pub.repetition_of - 1 : i])) < 0)
+		    g->pub.repetition_of - 1 : i], o->from, o->to)) < 0)
 			goto done;
 		f = g->pub.repetition_of ? &p->segs[g->pub.repetition_of - 1] :
 		    NULL;

@@ -138,9 +138,11 @@ int tm__pt_html_segment(tm_pretranslation *p, const tm_segmenter *sg,
  * the memory's own codes (g->target_seg), else codes around the whole
  * segment, else around text found once in the target (or the
  * translation of a glossary term of `hits`, tm_glossary_find on the
- * source, which may be NULL); the rest are left out.  0 or TM_ENOMEM.
+ * source, which may be NULL, or the same numbers and dates read in the
+ * languages `from` and `to`); the rest are left out.  0 or TM_ENOMEM.
  */
-int tm__pt_place_codes(struct tm__pt_seg *g, const tm_term_hits *hits);
+int tm__pt_place_codes(struct tm__pt_seg *g, const tm_term_hits *hits,
+    const char *from, const char *to);
 
 /*
  * Text with its tags as the XLIFF reader writes them back (<g id="1">,

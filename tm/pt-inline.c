@@ -790,18 +790,6 @@ only_occurrence(const char *t, const char *s, size_t n)
 	return found;
 }
 
-/* Whether s[0..n) has a CJK character (U+3000 to U+9FFF, by lead byte). */
-static bool
-has_cjk(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0xe3 && (unsigned char)s[i] <= 0xe9)
-			return true;
-	return false;
-}
-
 /*
  * Rule (c) for numbers and dates: a pair whose text is numbers, months
  * or weekdays with at most a character each besides (<b>5万只</b>,
@@ -810,18 +798,16 @@ has_cjk(const char *s, size_t n)
  * them in the target.
  */
 static int
-find_quantities(const struct tm__pt_seg *g, size_t a, size_t b, long *at,
-    size_t *len)
+find_quantities(const struct tm__pt_seg *g, const bool cjk[2], size_t a,
+    size_t b, long *at, size_t *len)
 {
 	struct tm__qty_list s = { 0 }, t = { 0 };
 	size_t i, j, lo = SIZE_MAX, hi = 0, nq = 0, rest = 0, k, tlen;
 	int error;
 
 	tlen = strlen(g->target);
-	if ((error = tm__qty_scan(&s, g->source + a, b - a,
-	    has_cjk(g->source + a, b - a))) < 0 ||
-	    (error = tm__qty_scan(&t, g->target, tlen,
-	    has_cjk(g->target, tlen))) < 0)
+	if ((error = tm__qty_scan(&s, g->source + a, b - a, cjk[0])) < 0 ||
+	    (error = tm__qty_scan(&t, g->target, tlen, cjk[1])) < 0)
 		goto done;
 	for (i = 0; i < s.n; i++) {
 		const struct tm__qty *q = &s.q[i];
@@ -870,8 +856,8 @@ done:
  * dates; *at -1 when not once.
  */
 static int
-find_inner(const struct tm__pt_seg *g, const tm_term_hits *hits, size_t a,
-    size_t b, long *at, size_t *len)
+find_inner(const struct tm__pt_seg *g, const tm_term_hits *hits,
+    const bool cjk[2], size_t a, size_t b, long *at, size_t *len)
 {
 	size_t i, j, n = tm_term_hits_count(hits);
 
@@ -913,7 +899,7 @@ find_inner(const struct tm__pt_seg *g, const tm_term_hits *hits, size_t a,
 		}
 		break;
 	}
-	return find_quantities(g, a, b, at, len);
+	return find_quantities(g, cjk, a, b, at, len);
 }
 
 static int
@@ -973,12 +959,14 @@ emit_placed(struct tm__pt_seg *g, struct placing *pl)
 }
 
 int
-tm__pt_place_codes(struct tm__pt_seg *g, const tm_term_hits *hits)
+tm__pt_place_codes(struct tm__pt_seg *g, const tm_term_hits *hits,
+    const char *from, const char *to)
 {
 	struct placing pl = { 0 };
 	size_t *close = NULL, *stack = NULL, ns = g->nstags, i, j, k, slen;
 	size_t tlen, depth;
 	bool done, *placed = NULL;
+	const bool cjk[2] = { tm__lang_cjk(from), tm__lang_cjk(to) };
 	int error;
 
 	if (!g->target || !ns)
@@ -1035,7 +1023,7 @@ tm__pt_place_codes(struct tm__pt_seg *g, const tm_term_hits *hits)
 
 		if (t->kind != TM__TAG_OPEN || placed[t->id])
 			continue;
-		if ((error = find_inner(g, hits, t->pos,
+		if ((error = find_inner(g, hits, cjk, t->pos,
 		    g->stags[close[i]].pos, &at, &len)) < 0)
 			break;
 		if (at < 0 || !nests(&pl, (size_t)at, (size_t)at + len))

@@ -85,6 +85,9 @@ tm__buf_str(const struct tm__buf *b)
 /* hash.c: 64-bit hashing of byte strings (for duplicate detection). */
 #define TM__HASH_INIT UINT64_C(0xcbf29ce484222325)
 #define TM__HASH_INIT2 UINT64_C(0x84222325cbf29ce4)
+/* Whether a language tag is Chinese, Japanese or Korean (lang.c). */
+bool tm__lang_cjk(const char *tag);
+
 uint64_t tm__hash(uint64_t h, const void *data, size_t len);
 
 /*

@@ -155,7 +155,7 @@ placed(const char *src, const char *const *names, size_t n,
 
 	make_seg(&g, src, names, n, target, target_seg);
 	if (tm_glossary_find(&hits, db, g.source, "zh-CN", "en-US") == 0 &&
-	    tm__pt_place_codes(&g, hits) == 0)
+	    tm__pt_place_codes(&g, hits, "zh-CN", "en-US") == 0)
 		tm__pt_tagged(&out, g.target, g.ttags, g.nttags);
 	tm_term_hits_free(hits);
 	*bal = balanced(&g);
@@ -259,7 +259,7 @@ rules(void)
 		struct tm__pt_seg g;
 
 		make_seg(&g, "{1}附件{/1}", hi, 1, NULL, NULL);
-		ok(tm__pt_place_codes(&g, NULL) == 0 &&
+		ok(tm__pt_place_codes(&g, NULL, "zh-CN", "en-US") == 0 &&
 		    g.nttags == 0, "no target, no codes");
 		free_seg(&g);
 	}
