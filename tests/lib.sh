@@ -56,7 +56,8 @@
 # (the validity errors xmllint finds, one per line, without file and
 # line), dtd_valid FILE DTD, and the paths DATA (tests/data), SHARED (the
 # third-party data in $TM_SRCDIR/../shared/data, read in place, may be
-# absent: tests that need it skip), TMX14_DTD and TMX11_DTD (in SHARED).
+# absent: tests that need it skip), TMX14_DTD and TMX11_DTD (the TMX
+# DTDs, shipped in tests/data/dtd with their attribution).
 
 LC_ALL=C.UTF-8
 export LC_ALL
@@ -85,8 +86,8 @@ export TM_BIN TM_SRCDIR
 
 DATA=$TM_SRCDIR/tests/data
 SHARED=$TM_SRCDIR/../shared/data
-TMX14_DTD=$SHARED/tmx/dtd/tmx14.dtd
-TMX11_DTD=$SHARED/tmx/dtd/tmx11.dtd
+TMX14_DTD=$DATA/dtd/tmx14.dtd
+TMX11_DTD=$DATA/dtd/tmx11.dtd
 CANON=$TM_SRCDIR/tests/tmx-canon.py
 
 _tap_n=0

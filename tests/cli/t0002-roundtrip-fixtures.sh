@@ -2,8 +2,8 @@
 # Round trip of the project's own TMX fixtures (tests/data), which
 # together hold every TMX 1.4b element and attribute: import into a fresh
 # memory, export, then
-#   (a) the export is valid against the TMX 1.4 DTD (xmllint; skipped when
-#       ../shared with the DTD is absent) and namespace-well-formed;
+#   (a) the export is valid against the TMX 1.4 DTD (xmllint, with the
+#       DTD in tests/data/dtd) and namespace-well-formed;
 #   (b) it says what the input said (tests/tmx-canon.py --diff);
 #   (c) importing the export into a second memory and exporting again
 #       gives the same bytes.
@@ -12,9 +12,6 @@
 # for two files in one memory; and for attributes the DTD does not know.
 
 . "${TM_SRCDIR:-$(dirname "$0")/../..}/tests/lib.sh"
-
-have_dtd=false
-[ -f "$TMX14_DTD" ] && have_dtd=true
 
 # The fixtures, and which DTD each one is valid against ("-": none, on
 # purpose: extensions.tmx carries attributes the DTD does not declare).
@@ -30,12 +27,11 @@ extensions.tmx -
 "
 
 # Every element and attribute of the TMX 1.4b DTD occurs in a fixture.
-if $have_dtd; then
-	set --
-	for f in $(printf '%s\n' "$FIXTURES" | awk 'NF { print $1 }'); do
-		set -- "$@" "$DATA/$f"
-	done
-	python3 - "$TMX14_DTD" "$@" >coverage.txt <<'EOF'
+set --
+for f in $(printf '%s\n' "$FIXTURES" | awk 'NF { print $1 }'); do
+	set -- "$@" "$DATA/$f"
+done
+python3 - "$TMX14_DTD" "$@" >coverage.txt <<'EOF'
 import re, sys, xml.parsers.expat
 dtd = open(sys.argv[1], encoding="latin-1").read()
 dtd = re.sub(r"<!--.*?-->", "", dtd, flags=re.S)
@@ -58,16 +54,12 @@ for path in sys.argv[2:]:
 for e, a in sorted(want - seen, key=str):
     print("<%s>" % e if a is None else "<%s %s>" % (e, a))
 EOF
-	if [ -s coverage.txt ]; then
-		fail "the fixtures hold every element and attribute of the TMX 1.4 DTD" \
-		    "missing:"
-		diag_file coverage.txt
-	else
-		pass "the fixtures hold every element and attribute of the TMX 1.4 DTD"
-	fi
+if [ -s coverage.txt ]; then
+	fail "the fixtures hold every element and attribute of the TMX 1.4 DTD" \
+	    "missing:"
+	diag_file coverage.txt
 else
-	skip "the fixtures hold every element and attribute of the TMX 1.4 DTD" \
-	    "no $TMX14_DTD"
+	pass "the fixtures hold every element and attribute of the TMX 1.4 DTD"
 fi
 
 # Encodings made from full-14b.tmx.
@@ -107,16 +99,12 @@ roundtrip()
 	# (a) valid, namespace-well-formed
 	if [ "$kind" = - ]; then
 		:
-	elif $have_dtd; then
-		if dtd_errors out1.tmx "$TMX14_DTD" >dtd.txt &&
-		    [ ! -s dtd.txt ] && dtd_valid out1.tmx "$TMX14_DTD"; then
-			pass "$name: the export is valid TMX 1.4 (DTD)"
-		else
-			fail "$name: the export is valid TMX 1.4 (DTD)"
-			diag_file dtd.txt
-		fi
+	elif dtd_errors out1.tmx "$TMX14_DTD" >dtd.txt &&
+	    [ ! -s dtd.txt ] && dtd_valid out1.tmx "$TMX14_DTD"; then
+		pass "$name: the export is valid TMX 1.4 (DTD)"
 	else
-		skip "$name: the export is valid TMX 1.4 (DTD)" "no $TMX14_DTD"
+		fail "$name: the export is valid TMX 1.4 (DTD)"
+		diag_file dtd.txt
 	fi
 	xmllint --noout --nonet out1.tmx >/dev/null 2>wf.txt
 	if [ -s wf.txt ]; then
@@ -145,7 +133,7 @@ roundtrip()
 # Fixtures: the fixture itself is what it claims, then the round trip.
 printf '%s\n' "$FIXTURES" | awk 'NF' >fixtures.txt
 while read -r f kind; do
-	if ! $have_dtd || [ "$kind" = - ]; then
+	if [ "$kind" = - ]; then
 		:
 	elif [ "$kind" = 11 ]; then
 		ok "$f is a valid TMX 1.1 file" \
