@@ -1016,8 +1016,16 @@ score_one(const struct query *q, const char *ctext, const char *seg, int min,
 	*numbers = 0;
 	dmax = L ? L * (size_t)(100 - min) / 100 : 0;
 	dist = tm__edit_distance(q->pat, cids->v, cids->n, dmax);
-	if (dist > dmax)
-		return -1;
+	if (dist > dmax) {
+		/*
+		 * Too far apart for `min`, unless only numbers differ: such
+		 * a candidate scores 99 however many numbers changed.
+		 */
+		if (min > 99 || !q->has_numbers || tm__edit_distance(
+		    q->pat_masked, cmasked->v, cmasked->n, 0) != 0)
+			return -1;
+		dist = 1;
+	}
 	score = L ? (int)(100 * (L - dist) / L) : 100;
 	if (dist == 0) {
 		score = strcmp(ctext, q->text) == 0 ? 100 : 99;

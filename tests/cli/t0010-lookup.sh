@@ -22,6 +22,12 @@ like "$(cat "$OUT")" " 99%.*numbers from the query" \
 like "$(cat "$OUT")" "source: 1月\[-28-\]\{\+30\+\}日" "the diff shows the change"
 like "$(cat "$OUT")" "target: On January 30, the Director" \
     "the target's date follows the query"
+for min in 98 99; do
+	run tm --db m.db lookup --from zh --to en --min $min \
+	    "1月30日，市外办主任会见了日本驻沪总领事一行。"
+	like "$(cat "$OUT")" " 99%.*numbers from the query" \
+	    "--min $min still finds the 99 whose numbers come from the query"
+done
 
 run tm --db m.db lookup --from zh-CN --to en-US "截至2月3日，全市累计接收境外捐赠物资。"
 like "$(cat "$OUT")" "  [5-9][0-9]%  zh-CN -> en-US  tuid b2020-02-001" \
