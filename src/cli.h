@@ -84,5 +84,8 @@ int cmd_import_xliff(int argc, char **argv, struct cli *cli);
 int cmd_history(int argc, char **argv, struct cli *cli);
 /* Pre-translation. */
 int cmd_pretranslate(int argc, char **argv, struct cli *cli);
+/* The server and its tokens. */
+int cmd_serve(int argc, char **argv, struct cli *cli);
+int cmd_token(int argc, char **argv, struct cli *cli);
 
 #endif /* TM_CLI_H */

@@ -48,6 +48,10 @@ static const struct cmd commands[] = {
 	    "show translations that a review replaced" },
 	{ "pretranslate", cmd_pretranslate, 0,
 	    "pre-translate documents: XLIFF, review page, draft, analysis" },
+	{ "serve", cmd_serve, 0,
+	    "serve the memory over HTTP: web page, JSON, tmserver, LibreTranslate" },
+	{ "token", cmd_token, 0,
+	    "add, list and revoke the server's access tokens" },
 	{ "help", cmd_help, 0, "show the commands" },
 	{ "version", cmd_version, 0, "show the version" },
 };

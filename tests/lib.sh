@@ -330,6 +330,55 @@ dtd_valid()
 	xmllint --noout --nonet --dtdvalid "$2" "$1" >/dev/null 2>&1
 }
 
+# serve_start DB [OPTION...]: start `tm --db DB serve` on 127.0.0.1 with
+# a port the system picks (under valgrind when TM_VALGRIND=1), and wait
+# until it listens.  Sets SERVE_PID, PORT and URL; the server's standard
+# error goes to $TEST_DIR/.serve.log.  Returns 1 if it did not start.
+serve_start()
+{
+	_sdb=$1
+	shift
+	rm -f "$TEST_DIR/.port"
+	if [ "${TM_VALGRIND:-0}" = 1 ]; then
+		valgrind --leak-check=full \
+		    --errors-for-leak-kinds=definite,indirect \
+		    --error-exitcode=99 -q \
+		    --log-file="$TEST_DIR/.valgrind.%p.log" "$TM_BIN" \
+		    --db "$_sdb" serve --listen 127.0.0.1:0 \
+		    --port-file "$TEST_DIR/.port" "$@" \
+		    2>>"$TEST_DIR/.serve.log" &
+	else
+		"$TM_BIN" --db "$_sdb" serve --listen 127.0.0.1:0 \
+		    --port-file "$TEST_DIR/.port" "$@" \
+		    2>>"$TEST_DIR/.serve.log" &
+	fi
+	SERVE_PID=$!
+	bg_pid "$SERVE_PID"
+	_si=0
+	while [ ! -s "$TEST_DIR/.port" ]; do
+		kill -0 "$SERVE_PID" 2>/dev/null || return 1
+		_si=$((_si + 1))
+		[ "$_si" -gt 600 ] && return 1
+		sleep 0.1
+	done
+	PORT=$(cat "$TEST_DIR/.port")
+	URL=http://127.0.0.1:$PORT
+	return 0
+}
+
+# serve_stop [SIGNAL]: stop the server (SIGTERM by default) and wait for
+# it; SERVE_RC is its exit status.  Valgrind's findings are recorded.
+serve_stop()
+{
+	kill "-${1:-TERM}" "$SERVE_PID" 2>/dev/null
+	wait "$SERVE_PID"
+	SERVE_RC=$?
+	if [ "$SERVE_RC" = 99 ] && [ "${TM_VALGRIND:-0}" = 1 ]; then
+		echo "serve (pid $SERVE_PID)" >>"$TEST_DIR/.valgrind-errors"
+	fi
+	return 0
+}
+
 have_shared()
 {
 	[ -d "$SHARED/tmx" ]

@@ -201,6 +201,16 @@ TM_EXTERN int tm_import_tmx(tm_import_result *out, tm_db *db,
     const char *path, const tm_import_options *opts);
 
 /*
+ * tm_import_tmx() reading the file descriptor `fd` (a pipe or socket
+ * works: the reader streams) until end of file.  `fd` stays open and
+ * belongs to the caller.  opts->name names the import in tm stats and
+ * in messages ("-" when NULL).  A stream that ends before </tmx> is not
+ * well-formed, so nothing is imported.  Returns as tm_import_tmx().
+ */
+TM_EXTERN int tm_import_tmx_fd(tm_import_result *out, tm_db *db, int fd,
+    const tm_import_options *opts);
+
+/*
  * JSON for the import of `file`: {"file", "import_id", "units_read",
  * "imported", "duplicates", "updated", "skipped", "variants", "seconds",
  * "index_seconds", "index_stale"},
@@ -261,6 +271,15 @@ typedef struct tm_export_result {
  */
 TM_EXTERN int tm_export_tmx(tm_export_result *out, tm_db *db,
     const char *path, const tm_export_options *opts);
+
+/*
+ * tm_export_tmx() writing uncompressed TMX to the file descriptor `fd`
+ * (a pipe or socket works), which stays open and belongs to the caller.
+ * A write that fails (a reader that went away: EPIPE, so ignore
+ * SIGPIPE) ends the export with TM_EIO.
+ */
+TM_EXTERN int tm_export_tmx_fd(tm_export_result *out, tm_db *db, int fd,
+    const tm_export_options *opts);
 
 /*
  * JSON for an export to `file`: {"file", "units", "variants", "seconds"}.
@@ -1174,6 +1193,197 @@ TM_EXTERN int tm_pretranslation_write_analysis(const tm_pretranslation *p,
  */
 TM_EXTERN int tm_pretranslation_json(char **out, const tm_pretranslation *p,
     const char *const *outputs);
+
+/*
+ * Units
+ * =====
+ */
+
+/*
+ * The unit `id` (a tm_match's unit_id) as JSON: {"id", "tuid",
+ * "srclang", "creationdate", "creationid", "changedate", "changeid",
+ * "usagecount", "import", "variants": [{"lang", "text", "seg"}],
+ * "props": [{"type", "value"}], "notes": [...]}; "seg" is the <seg>
+ * content as XML, inline markup included.  Free *out with tm_free().
+ * Returns 0, TM_ENOTFOUND, TM_EDB or TM_ENOMEM.
+ */
+TM_EXTERN int tm_unit_json(char **out, tm_db *db, int64_t id);
+
+/*
+ * Delete the unit `id` with its variants, props, notes and history.
+ * Returns 0, TM_ENOTFOUND, TM_EINVAL (read-only handle) or TM_EDB.
+ */
+TM_EXTERN int tm_unit_delete(tm_db *db, int64_t id);
+
+/* One translation added or corrected by a person. */
+typedef struct tm_translation {
+	unsigned version;	/* TM_TRANSLATION_VERSION */
+	const char *source;	/* the source text, plain (required) */
+	const char *target;	/* its translation, plain (required) */
+	const char *from, *to;	/* their languages (required) */
+	const char *author;	/* stored as changeid; NULL: none */
+	/* The source segments around it (props x-context-pre/-post). */
+	const char *context_before, *context_after;
+} tm_translation;
+
+#define TM_TRANSLATION_VERSION 1
+#define TM_TRANSLATION_INIT { TM_TRANSLATION_VERSION, NULL, NULL, NULL, \
+	NULL, NULL, NULL, NULL }
+
+enum tm_translation_action {
+	TM_TRANSLATION_UNCHANGED = 0,	/* stored with that translation */
+	TM_TRANSLATION_ADDED = 1,	/* a new unit */
+	TM_TRANSLATION_UPDATED = 2	/* the old translation went to history */
+};
+
+/*
+ * Store a translation as tm_xliff_import() stores a reviewed target:
+ * a unit with the same source and context gets the new translation
+ * (the one it had goes to its history, see tm_history_get()); any
+ * other becomes a new unit, changed now by `author`.  *unit_id (may be
+ * NULL) is the unit's id, *action (may be NULL) an enum
+ * tm_translation_action.  The index takes the text at once.
+ * Returns 0, TM_EINVAL (missing fields, read-only handle), TM_EUTF8,
+ * TM_EDB or TM_ENOMEM.
+ */
+TM_EXTERN int tm_translation_put(int64_t *unit_id, int *action, tm_db *db,
+    const tm_translation *t);
+
+/*
+ * Access tokens
+ * =============
+ *
+ * Secrets that let HTTP clients of tm serve read or write.  Only a
+ * SHA-256 hash of each secret is stored; the secret is shown once.
+ */
+
+enum tm_role {
+	TM_ROLE_NONE = 0,
+	TM_ROLE_READ = 1,	/* look up, search, export */
+	TM_ROLE_WRITE = 2,	/* also add, correct, delete, import */
+	TM_ROLE_ADMIN = 3	/* everything */
+};
+
+/* "read", "write", "admin" to enum tm_role; TM_ROLE_NONE otherwise. */
+TM_EXTERN int tm_role_parse(const char *name);
+/* The name of an enum tm_role; static memory. */
+TM_EXTERN const char *tm_role_name(int role);
+
+/*
+ * Make a token called `name` (unique; printable ASCII, at most 64
+ * bytes) with `role`, and give its secret (a fresh random string of 43
+ * characters prefixed "tm_") in *out, to be freed with tm_free().
+ * Returns 0, TM_EINVAL (bad name or role, a token of that name exists,
+ * read-only handle), TM_EIO (no randomness), TM_EDB or TM_ENOMEM.
+ */
+TM_EXTERN int tm_token_add(char **out, tm_db *db, const char *name,
+    int role);
+
+/* Forget the token `name`: 0, TM_ENOTFOUND, TM_EINVAL or TM_EDB. */
+TM_EXTERN int tm_token_revoke(tm_db *db, const char *name);
+
+/*
+ * The tokens as JSON, never their secrets: {"tokens": [{"name",
+ * "role", "created", "last_used"}]}.  Free *out with tm_free().
+ */
+TM_EXTERN int tm_token_list_json(char **out, tm_db *db);
+
+/* How many tokens there are, into *out: 0 or TM_EDB. */
+TM_EXTERN int tm_token_count(size_t *out, tm_db *db);
+
+/*
+ * The role of the token whose secret is `secret`, into *out
+ * (TM_ROLE_NONE for an unknown secret, a missing table, NULL or "").
+ * The comparison does not depend on where the secret differs.
+ * Never writes.  Returns 0, TM_EDB or TM_ENOMEM.
+ */
+TM_EXTERN int tm_token_check(int *out, tm_db *db, const char *secret);
+
+/*
+ * Server
+ * ======
+ *
+ * tm serve: the memory over HTTP (libmicrohttpd) for a team: a JSON
+ * API under /api/v1/, the tmserver API of Weblate and Virtaal, a
+ * LibreTranslate-compatible /translate, and the office's web page at /.
+ * Each worker thread keeps its own database handle; lookups run in
+ * parallel, writes one at a time.
+ */
+
+typedef struct tm_server tm_server;
+
+enum tm_serve_flags {
+	TM_SERVE_READ_ONLY = 1 << 0,	/* refuse every write */
+	TM_SERVE_PUBLIC_READ = 1 << 1,	/* reads need no token */
+	/* Listen beyond loopback even though no token exists. */
+	TM_SERVE_INSECURE = 1 << 2,
+	/* The access log shows the request's URL, query text included. */
+	TM_SERVE_LOG_QUERIES = 1 << 3
+};
+
+typedef struct tm_serve_options {
+	unsigned version;	/* TM_SERVE_OPTIONS_VERSION */
+	const char *db_path;	/* the memory (required) */
+	/*
+	 * ADDR:PORT, "[V6ADDR]:PORT" or PORT; NULL: 127.0.0.1:8765.  Port
+	 * 0 picks a free one (tm_server_port() tells which).
+	 */
+	const char *listen;
+	unsigned threads;	/* worker threads; 0: one a processor */
+	unsigned flags;		/* enum tm_serve_flags */
+	const char *base_path;	/* a prefix such as "/tm", or NULL */
+	uint64_t max_body;	/* bytes of a request body; 0: 1 GiB */
+	/* HTTPS: PEM certificate (chain) and key files, or both NULL. */
+	const char *tls_cert, *tls_key;
+	/*
+	 * Machine translation for /translate when the memory has nothing:
+	 * the config file (NULL: the default one) and the provider's name
+	 * in it (NULL: no machine translation).
+	 */
+	const char *mt_config, *mt_provider;
+	/*
+	 * The lowest score /translate takes from the memory; 0: exact and
+	 * context matches, and 99s whose numbers were taken from the query.
+	 */
+	int memory_min;
+	unsigned max_connections;	/* 0: 10000 */
+	unsigned timeout;	/* seconds a connection may stay idle; 0: 30 */
+	/* One line per request, without newline; NULL: no access log. */
+	void (*log)(const char *line, void *payload);
+	void *payload;
+} tm_serve_options;
+
+#define TM_SERVE_OPTIONS_VERSION 1
+#define TM_SERVE_OPTIONS_INIT { TM_SERVE_OPTIONS_VERSION, NULL, NULL, 0, 0, \
+	NULL, 0, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL }
+
+/*
+ * Start serving: returns once the server listens, its threads running.
+ * A non-loopback address is refused (TM_EINVAL) while the memory has
+ * no token, unless TM_SERVE_INSECURE.  Call tm_global_init() first if
+ * the program has threads of its own.  Free with tm_server_stop().
+ * Returns 0, TM_EINVAL (bad options), TM_ENOTFOUND (no memory),
+ * TM_EIO (cannot listen, cannot read the TLS files), TM_EDB or
+ * TM_ENOMEM.
+ */
+TM_EXTERN int tm_server_start(tm_server **out, const tm_serve_options *opts);
+
+/* The port the server listens on. */
+TM_EXTERN unsigned tm_server_port(const tm_server *srv);
+
+/*
+ * Stop: accept no new connection, let the requests in flight finish
+ * for at most `grace` seconds, then close them (an import cut short
+ * is rolled back: it lands whole or not at all), and free `srv`.
+ * NULL is a no-op.
+ */
+TM_EXTERN void tm_server_stop(tm_server *srv, double grace);
+
+/*
+ * The routes, as "METHOD PATH  what it does" lines, for --help and the
+ * documentation.  Static memory, ending in NULL.
+ */
+TM_EXTERN const char *const *tm_server_routes(void);
 
 #ifdef __cplusplus
 }

@@ -1202,12 +1202,16 @@ finish_import(struct reader *r)
 }
 
 static int
-open_input(struct reader *r, const char *path)
+open_input(struct reader *r, const char *path, int from_fd)
 {
 	struct stat st;
 	int fd;
 
-	if (strcmp(path, "-") == 0) {
+	if (from_fd >= 0) {
+		if ((fd = dup(from_fd)) < 0)
+			return tm__error(TM_EIO, "cannot read: %s",
+			    tm__strerror(errno));
+	} else if (strcmp(path, "-") == 0) {
 		if ((fd = dup(0)) < 0)
 			return tm__error(TM_EIO, "cannot read standard input: "
 			    "%s", tm__strerror(errno));
@@ -1237,8 +1241,9 @@ open_input(struct reader *r, const char *path)
 	return 0;
 }
 
-int
-tm_import_tmx(tm_import_result *out, tm_db *db, const char *path,
+/* Import from `path`, or from `fd` when it is not negative. */
+static int
+import_tmx(tm_import_result *out, tm_db *db, const char *path, int fd,
     const tm_import_options *opts)
 {
 	static const tm_import_options defaults = TM_IMPORT_OPTIONS_INIT;
@@ -1269,7 +1274,7 @@ tm_import_tmx(tm_import_result *out, tm_db *db, const char *path,
 
 	xmlInitParser();
 	tm__xml_quiet(&quiet);
-	if ((error = open_input(&r, path)) < 0)
+	if ((error = open_input(&r, path, fd)) < 0)
 		goto done;
 
 	memset(&sax, 0, sizeof(sax));
@@ -1384,9 +1389,28 @@ done:
 	if (error) {
 		res.import_id = 0;
 		if (error != TM_ENOMEM)
-			tm__error_prefix("'%s'", path);
+			tm__error_prefix("'%s'", fd >= 0 ? r.file : path);
 	}
 	if (out)
 		*out = res;
 	return error;
+}
+
+int
+tm_import_tmx(tm_import_result *out, tm_db *db, const char *path,
+    const tm_import_options *opts)
+{
+	if (!path)
+		return tm__error(TM_EINVAL, "no database or no file");
+	return import_tmx(out, db, path, -1, opts);
+}
+
+int
+tm_import_tmx_fd(tm_import_result *out, tm_db *db, int fd,
+    const tm_import_options *opts)
+{
+	if (fd < 0)
+		return tm__error(TM_EINVAL, "no file descriptor");
+	return import_tmx(out, db, opts && opts->name ? opts->name : "-", fd,
+	    opts);
 }

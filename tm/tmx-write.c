@@ -758,8 +758,9 @@ ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-int
-tm_export_tmx(tm_export_result *out, tm_db *db, const char *path,
+/* Export to `path`, or to `out_fd` when it is not negative. */
+static int
+export_tmx(tm_export_result *out, tm_db *db, const char *path, int out_fd,
     const tm_export_options *opts)
 {
 	static const tm_export_options defaults = TM_EXPORT_OPTIONS_INIT;
@@ -785,17 +786,25 @@ tm_export_tmx(tm_export_result *out, tm_db *db, const char *path,
 	wr->db = db;
 	wr->opts = opts;
 	wr->res = &res;
-	to_stdout = !path || strcmp(path, "-") == 0;
+	to_stdout = out_fd < 0 && (!path || strcmp(path, "-") == 0);
 	if (opts->langs && (error = parse_langs(wr, opts->langs)) < 0)
 		goto done;
 	if (opts->changed_since &&
 	    (error = tm__date_norm(wr->since, opts->changed_since)) < 0)
 		goto done;
 
-	if (!to_stdout && (error = refuse_own_files(db, path)) < 0)
+	if (out_fd < 0 && !to_stdout &&
+	    (error = refuse_own_files(db, path)) < 0)
 		goto done;
 	if (to_stdout) {
 		wr->file = stdout;
+	} else if (out_fd >= 0) {
+		if ((fd = dup(out_fd)) < 0 || !(wr->file = fdopen(fd, "wb"))) {
+			error = tm__error(TM_EIO, "cannot write: %s",
+			    tm__strerror(errno));
+			goto done;
+		}
+		fd = -1;
 	} else {
 		if ((error = tm__output_open(path, &tmp, &fd)) < 0)
 			goto done;
@@ -859,7 +868,8 @@ done:
 		    tm__strerror(errno));
 	if (fd >= 0)
 		close(fd);
-	error = tm__output_close(path, &tmp, error);
+	if (out_fd < 0)
+		error = tm__output_close(path, &tmp, error);
 	for (i = 0; i < wr->vcap; i++) {
 		size_t k;
 
@@ -881,4 +891,20 @@ done:
 	if (out)
 		*out = res;
 	return error;
+}
+
+int
+tm_export_tmx(tm_export_result *out, tm_db *db, const char *path,
+    const tm_export_options *opts)
+{
+	return export_tmx(out, db, path, -1, opts);
+}
+
+int
+tm_export_tmx_fd(tm_export_result *out, tm_db *db, int fd,
+    const tm_export_options *opts)
+{
+	if (fd < 0)
+		return tm__error(TM_EINVAL, "no file descriptor");
+	return export_tmx(out, db, "-", fd, opts);
 }

@@ -894,9 +894,13 @@ update_unit(struct ximport *xi, const tm_xliff_unit *u, const char *tseg,
 	return 1;
 }
 
-int
-tm_xliff_import(tm_xliff_import_result *out, tm_db *db, const tm_xliff *x,
-    const char *file, const char *reviewer)
+/*
+ * tm_xliff_import(), giving in *first (when not NULL) the id of the unit
+ * that the first reviewed trans-unit went to.
+ */
+static int
+xliff_import(tm_xliff_import_result *out, tm_db *db, const tm_xliff *x,
+    const char *file, const char *reviewer, int64_t *first)
 {
 	struct ximport xi;
 	tm_xliff_import_result res;
@@ -1056,6 +1060,8 @@ done:
 	sqlite3_finalize(xi.upd_tu);
 	tm__buf_release(&xi.seg);
 	tm__buf_release(&xi.key);
+	if (first)
+		*first = found && !error ? found[0] : 0;
 	free(found);
 	if (in_tx)
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
@@ -1066,6 +1072,69 @@ done:
 		return error;
 	if (out)
 		*out = res;
+	return 0;
+}
+
+int
+tm_xliff_import(tm_xliff_import_result *out, tm_db *db, const tm_xliff *x,
+    const char *file, const char *reviewer)
+{
+	return xliff_import(out, db, x, file, reviewer, NULL);
+}
+
+int
+tm_translation_put(int64_t *unit_id, int *action, tm_db *db,
+    const tm_translation *t)
+{
+	tm_xliff x;
+	tm_xliff_unit u;
+	const char *tseg = NULL;
+	tm_xliff_import_result res;
+	int64_t id = 0;
+	int error;
+
+	if (unit_id)
+		*unit_id = 0;
+	if (action)
+		*action = TM_TRANSLATION_UNCHANGED;
+	if (!db || !t || t->version != TM_TRANSLATION_VERSION)
+		return tm__error(TM_EINVAL, "bad translation");
+	if (!t->source || !*t->source || !t->target || !*t->target)
+		return tm__error(TM_EINVAL, "a translation needs a source and "
+		    "a target");
+	if (!t->from || !*t->from || !t->to || !*t->to)
+		return tm__error(TM_EINVAL, "a translation needs its two "
+		    "languages");
+	if (!tm__utf8_valid(t->source, strlen(t->source)) ||
+	    !tm__utf8_valid(t->target, strlen(t->target)) ||
+	    (t->author && !tm__utf8_valid(t->author, strlen(t->author))) ||
+	    (t->context_before && !tm__utf8_valid(t->context_before,
+	    strlen(t->context_before))) ||
+	    (t->context_after && !tm__utf8_valid(t->context_after,
+	    strlen(t->context_after))))
+		return tm__error(TM_EUTF8, "the translation is not valid "
+		    "UTF-8");
+	memset(&u, 0, sizeof(u));
+	u.id = "1";
+	u.source = u.source_text = t->source;
+	u.target = u.target_text = t->target;
+	u.state = "translated";
+	u.source_lang = t->from;
+	u.target_lang = t->to;
+	u.context_pre = t->context_before;
+	u.context_post = t->context_after;
+	memset(&x, 0, sizeof(x));
+	x.units = &u;
+	x.n = 1;
+	x.tsegs = &tseg;
+	if ((error = xliff_import(&res, db, &x, "(added by hand)",
+	    t->author, &id)) < 0)
+		return error;
+	if (unit_id)
+		*unit_id = id;
+	if (action)
+		*action = res.imported ? TM_TRANSLATION_ADDED : res.updated ?
+		    TM_TRANSLATION_UPDATED : TM_TRANSLATION_UNCHANGED;
 	return 0;
 }
 

@@ -20,6 +20,9 @@ pkgs="$pkgs libcsv-dev"
 # to load the review page, screenshot it and dump its DOM, with a Chinese
 # font so that the screenshot shows the text.
 pkgs="$pkgs php-symfony-translation chromium fonts-wqy-zenhei"
+# The server: libmicrohttpd (GnuTLS inside, for HTTPS); its tests use
+# curl and Python's urllib.
+pkgs="$pkgs libmicrohttpd-dev"
 if [ "${1-}" = "--bench" ]; then
 	pkgs="$pkgs translate-toolkit python3-translate"
 fi
