@@ -59,6 +59,32 @@ ok "and creates nothing" test ! -e missing.db
 
 run tm serve --help
 like "$(cat "$OUT")" "GET +/api/v1/lookup" "serve --help lists the routes"
+# The README's route table and the server's own (as --help prints it)
+# are the same list.
+python3 - "$OUT" "$TM_SRCDIR/README.md" >routes.diff <<'EOF'
+import re, sys
+helped = set()
+for line in open(sys.argv[1], encoding="utf-8"):
+    m = re.match(r"\s+(GET|POST|DELETE|PUT)\s+(/\S*)", line)
+    if m and m.group(2) != "/index.html":
+        helped.add((m.group(1), m.group(2)))
+readme = set()
+text = open(sys.argv[2], encoding="utf-8").read()
+table = text[text.index("| method | route | what |"):]
+for line in table.splitlines()[2:]:
+    if not line.startswith("|"):
+        break
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    path = re.sub(r"\{text\}$", "**", cells[1])
+    path = re.sub(r"\{[a-z]+\}|\bID\b", "*", path)
+    for method in cells[0].split(", "):
+        readme.add((method, path))
+for x in sorted(helped - readme):
+    print("not in the README:", *x)
+for x in sorted(readme - helped):
+    print("not served:", *x)
+EOF
+is "$(cat routes.diff)" "" "the README lists exactly the routes the server has"
 
 serve_start m.db || { fail "the server starts"; diag_file .serve.log; done_testing; }
 pass "the server starts on a port of its own choosing"
