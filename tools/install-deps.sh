@@ -23,6 +23,8 @@ pkgs="$pkgs php-symfony-translation chromium fonts-wqy-zenhei"
 # The server: libmicrohttpd (GnuTLS inside, for HTTPS); its tests use
 # curl and Python's urllib.
 pkgs="$pkgs libmicrohttpd-dev"
+# The web page's test drives headless Chromium through Selenium.
+pkgs="$pkgs python3-selenium chromium-driver"
 if [ "${1-}" = "--bench" ]; then
 	pkgs="$pkgs translate-toolkit python3-translate"
 fi
