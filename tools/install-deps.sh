@@ -25,6 +25,8 @@ pkgs="$pkgs php-symfony-translation chromium fonts-wqy-zenhei"
 pkgs="$pkgs libmicrohttpd-dev"
 # The web page's test drives headless Chromium through Selenium.
 pkgs="$pkgs python3-selenium chromium-driver"
+# HTTPS: the server test makes a certificate with openssl.
+pkgs="$pkgs openssl"
 if [ "${1-}" = "--bench" ]; then
 	pkgs="$pkgs translate-toolkit python3-translate"
 fi

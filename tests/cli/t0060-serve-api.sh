@@ -327,6 +327,24 @@ req "the page under the base path" 200 "$URL/tm/"
 serve_stop
 like "$(cat .serve.log)" "/tm/api/v1/lookup\?q=" "--log-queries logs the URL"
 
+# HTTPS with a certificate made here.
+if command -v openssl >/dev/null &&
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem \
+    -days 2 -subj /CN=127.0.0.1 >/dev/null 2>&1; then
+	serve_start m.db --public-read --tls-cert cert.pem --tls-key key.pem ||
+	    fail "the server starts with HTTPS"
+	like "$(cat .serve.log)" "on https://127.0.0.1:$PORT/" "it says https"
+	req "HTTPS: a lookup" 200 --cacert cert.pem \
+	    "https://127.0.0.1:$PORT/api/v1/lookup?q=$Z&from=zh&to=en"
+	is "$(json body.json 'd["matches"][0]["score"]')" 100 "HTTPS: the same answer"
+	code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz")
+	unlike "$code" '^200$' "plain HTTP to the HTTPS port gets no answer"
+	serve_stop
+	is "$SERVE_RC" 0 "the HTTPS server stops cleanly"
+else
+	skip "HTTPS" "no openssl program to make a certificate"
+fi
+
 # Without any token, a loopback server answers reads from anyone.
 serve_start empty.db || fail "a server of a memory without tokens starts"
 req "no tokens, loopback: reads are open" 200 "$URL/api/v1/stats"
