@@ -221,12 +221,14 @@ gather(struct dp *d, int k, size_t first, size_t count, size_t *n)
 	}
 	*n = 0;
 	for (i = first; i < first + count; i++) {
-		const uint32_t *t = sd->pool.tok + sd->s[i].a0;
+		const uint32_t *t;
 		uint32_t *o = d->scratch[k];
 		size_t na = sd->s[i].na, x, y;
 
+		/* Without anchors the pool may be NULL: no pointer into it. */
 		if (!na)
 			continue;
+		t = sd->pool.tok + sd->s[i].a0;
 		/* Each segment's anchors are sorted: insert in order. */
 		y = *n + na;
 		x = *n;
@@ -336,7 +338,8 @@ link_cost(struct dp *d, size_t i, size_t j, int mv, double bound, int *error)
 		cost += byline ? P.skip_byline : P.skip * (double)c;
 		/* A byline's place and date need no partner. */
 		for (x = f; x < f + c && !byline; x++) {
-			const uint32_t *t = sd->pool.tok + sd->s[x].a0;
+			const uint32_t *t = sd->s[x].na ? sd->pool.tok +
+			    sd->s[x].a0 : NULL;
 			size_t y;
 
 			for (y = 0; y < sd->s[x].na; y++)
@@ -1196,11 +1199,18 @@ tm_alignment_import(tm_import_result *out, tm_db *db, const tm_alignment *a,
 		}
 		goto done;
 	}
-	if ((fwrite(b.ptr, 1, b.len, f) != b.len) | (fclose(f) != 0)) {
-		error = tm__error(TM_EIO, "cannot write '%s': %s", path.ptr,
-		    tm__strerror(errno));
-		unlink(path.ptr);
-		goto done;
+	{
+		/* Close whether the write failed or not. */
+		bool bad = fwrite(b.ptr, 1, b.len, f) != b.len;
+
+		if (fclose(f) != 0)
+			bad = true;
+		if (bad) {
+			error = tm__error(TM_EIO, "cannot write '%s': %s",
+			    path.ptr, tm__strerror(errno));
+			unlink(path.ptr);
+			goto done;
+		}
 	}
 	{
 		tm_import_options o = TM_IMPORT_OPTIONS_INIT;

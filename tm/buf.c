@@ -229,10 +229,15 @@ tm__write_file(const char *path, const struct tm__buf *b)
 		close(fd);
 		error = tm__error(TM_EIO, "cannot write '%s': %s", path,
 		    tm__strerror(errno));
-	} else if ((b->len && fwrite(b->ptr, 1, b->len, f) != b->len) |
-	    (fclose(f) != 0)) {
-		error = tm__error(TM_EIO, "cannot write '%s': %s", path,
-		    tm__strerror(errno));
+	} else {
+		/* Close whether the write failed or not. */
+		bool bad = b->len && fwrite(b->ptr, 1, b->len, f) != b->len;
+
+		if (fclose(f) != 0)
+			bad = true;
+		if (bad)
+			error = tm__error(TM_EIO, "cannot write '%s': %s",
+			    path, tm__strerror(errno));
 	}
 	return tm__output_close(path, &tmp, error);
 }

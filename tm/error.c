@@ -24,6 +24,8 @@ set_message(int code, char *msg)
 
 /* vasprintf without the GNU dependency, using plain malloc on purpose:
  * reporting an allocation failure must not itself be made to fail. */
+static char *format(const char *fmt, va_list ap) TM__PRINTF(1, 0);
+
 static char *
 format(const char *fmt, va_list ap)
 {

@@ -1534,18 +1534,19 @@ hit_in_text(const char *text, const char *key, size_t kstart, size_t klen,
     unsigned key_flags, size_t *start, size_t *len)
 {
 	struct tm__buf k = { 0 };
-	size_t i = 0, ci = 0, cstart = 0, cend = 0, tpos, n = strlen(text);
+	size_t ci = 0, cstart = 0, cend = 0, n = strlen(text);
+	int32_t i = 0, tpos, kn = (int32_t)strlen(key), tn = (int32_t)n;
 	UChar32 c;
 
 	*start = *len = 0;
 	/* Count code points of the key before and through the hit ... */
-	while (i < kstart) {
-		U8_NEXT(key, i, (int32_t)strlen(key), c);
+	while ((size_t)i < kstart && i < kn) {
+		U8_NEXT(key, i, kn, c);
 		cstart++;
 	}
 	cend = cstart;
-	while (i < kstart + klen) {
-		U8_NEXT(key, i, (int32_t)strlen(key), c);
+	while ((size_t)i < kstart + klen && i < kn) {
+		U8_NEXT(key, i, kn, c);
 		cend++;
 	}
 	/* ... and take as many from the text when its key is as long. */
@@ -1556,12 +1557,12 @@ hit_in_text(const char *text, const char *key, size_t kstart, size_t klen,
 		return;
 	}
 	tm__buf_release(&k);
-	for (tpos = 0, ci = 0; tpos < n && ci < cstart; ci++)
-		U8_NEXT(text, tpos, (int32_t)n, c);
-	*start = tpos;
-	for (; tpos < n && ci < cend; ci++)
-		U8_NEXT(text, tpos, (int32_t)n, c);
-	*len = tpos - *start;
+	for (tpos = 0, ci = 0; tpos < tn && ci < cstart; ci++)
+		U8_NEXT(text, tpos, tn, c);
+	*start = (size_t)tpos;
+	for (; tpos < tn && ci < cend; ci++)
+		U8_NEXT(text, tpos, tn, c);
+	*len = (size_t)tpos - *start;
 	(void)c;
 }
 

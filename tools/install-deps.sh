@@ -27,8 +27,10 @@ pkgs="$pkgs libmicrohttpd-dev"
 pkgs="$pkgs python3-selenium chromium-driver"
 # HTTPS: the server test makes a certificate with openssl.
 pkgs="$pkgs openssl"
+# Fuzzing: clang with libFuzzer and its sanitizers (make fuzz-smoke).
+pkgs="$pkgs clang libclang-rt-14-dev"
 if [ "${1-}" = "--bench" ]; then
-	pkgs="$pkgs translate-toolkit python3-translate"
+	pkgs="$pkgs translate-toolkit python3-translate python3-cheroot wrk"
 fi
 
 missing=

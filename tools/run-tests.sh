@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what is needed, builds and runs every test: the whole suite in
-# a warnings-as-errors build, again under AddressSanitizer and UBSan, and
-# the CLI tests under valgrind.  Ends with "N passed, N failed, N skipped".
+# a warnings-as-errors build, again under AddressSanitizer and UBSan, the
+# CLI tests under valgrind, and each fuzz target for a minute (clang).
+# Ends with "N passed, N failed, N skipped".
 #   tools/run-tests.sh [--quick]   --quick: the first build only
 set -u
 cd "$(dirname "$0")/.."
@@ -29,11 +30,12 @@ run() {
 	if ! make -C "$dir" -j"$jobs" >"$dir/build.out" 2>&1; then
 		tail -n 40 "$dir/build.out"; broken=$((broken + 1)); return
 	fi
-	rm -f "$dir"/test-suite.log
+	rm -f "$dir"/test-suite.log "$dir"/fuzz-smoke.log
 	env "$@" make -C "$dir" -j"$jobs" "$target" >"$dir/check.out" 2>&1
 	grep -E '^(FAIL|ERROR|XPASS):' "$dir/check.out" | head -n 50
 	sed -n '/^# TOTAL/,/^# ERROR/p' "$dir/check.out"
 	log="$dir/test-suite.log"
+	[ "$target" = fuzz-smoke ] && log="$dir/fuzz-smoke.log"
 	if [ ! -f "$log" ]; then
 		tail -n 40 "$dir/check.out"; broken=$((broken + 1)); return
 	fi
@@ -49,6 +51,10 @@ if [ "$quick" != "--quick" ]; then
 	run sanitize "--enable-asan --enable-ubsan --enable-debug" check \
 		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 	run valgrind "--enable-debug" check-valgrind
+	# Each fuzz target for 60 s, when clang can build them.
+	if command -v clang >/dev/null 2>&1; then
+		run fuzz "--enable-fuzzing CC=clang" fuzz-smoke
+	fi
 fi
 
 fail=$((fail + broken))

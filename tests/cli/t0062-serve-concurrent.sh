@@ -163,7 +163,15 @@ sleep 0.3
 : >whole.go
 wait "$up"
 serve_stop
-like "$(cat whole.out)" "HTTP/1.1 200" "SIGTERM mid-upload: the request in flight is finished"
+if [ "${TM_VALGRIND:-0}" = 1 ]; then
+	# Under valgrind the import outlasts the grace period: the answer
+	# may be cut, the import must still land whole (below).
+	skip "SIGTERM mid-upload: the request in flight is finished" \
+	    "valgrind is slower than the grace period"
+else
+	like "$(cat whole.out)" "HTTP/1.1 200" \
+	    "SIGTERM mid-upload: the request in flight is finished"
+fi
 is "$SERVE_RC" 0 "and the server exits 0"
 tm_plain --db m.db stats --json >st.json
 is "$(json st.json 'd["units"]')" $((12 + 8 * N + 3000)) "the import landed whole"
