@@ -498,6 +498,11 @@ typedef struct tm_segmenter tm_segmenter;
  * Returns 0, TM_EINVAL (bad language or mode), TM_EIO, TM_EPARSE (not
  * SRX, or a rule that is not a valid regular expression; the message
  * names file and line) or TM_ENOMEM.  Free with tm_segmenter_free().
+ *
+ * Thread-safety: once made, a segmenter may be used by any number of
+ * threads at once through tm_segment_text() (each call applies its own
+ * copy of the rules), until tm_segmenter_free(), which must not run
+ * while a call uses it.
  */
 TM_EXTERN int tm_segmenter_new(tm_segmenter **out, const char *lang,
     const char *srx_path, int srx_mode);
@@ -515,6 +520,7 @@ typedef struct tm_segments tm_segments;
  * Split `text` (UTF-8) into sentences.  A blank line and a heading (a
  * short line that ends without a full stop, question or exclamation
  * mark) end a paragraph; lines within a paragraph are joined.
+ * Safe to call from several threads at once with the same `sg`.
  * Returns 0, TM_EUTF8 or TM_ENOMEM; free *out with tm_segments_free().
  */
 TM_EXTERN int tm_segment_text(tm_segments **out, const tm_segmenter *sg,
