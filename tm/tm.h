@@ -13,7 +13,10 @@
  * - Arguments are borrowed; anything kept after the call is copied.
  * - All text is NUL-terminated UTF-8.  File paths are plain bytes.
  * - A tm_db handle must not be used by two threads at once; open one
- *   handle per thread.  The error state is per thread.
+ *   handle per thread (any number of them on one database file).  The
+ *   error state is per thread.  A program that uses libtm from several
+ *   threads calls tm_global_init() first.  Other objects say in their
+ *   comments whether threads may share them.
  * - The library never prints and never exits.
  */
 #ifndef TM_H
@@ -66,6 +69,30 @@ TM_EXTERN void tm_free(void *ptr);
 
 /* The library's version, e.g. "0.1.0".  Static memory. */
 TM_EXTERN const char *tm_version(void);
+
+/*
+ * Set up the libraries libtm stands on, once for the process: SQLite
+ * (sqlite3_initialize), libxml2 (xmlInitParser), ICU (u_init) and
+ * libcurl (curl_global_init).  A program that uses libtm from several
+ * threads calls it on one thread before starting the others; some of
+ * those steps are not thread-safe when done lazily on first use.  After
+ * it, closing the last machine translation provider no longer runs
+ * curl_global_cleanup (which is not thread-safe either): libcurl stays
+ * set up until tm_global_cleanup().  A single-threaded program need not
+ * call it.  Calling it again does nothing more.
+ *
+ * Returns 0, TM_EDB (SQLite failed), TM_ENET (libcurl failed) or
+ * TM_ERROR (ICU failed).
+ */
+TM_EXTERN int tm_global_init(void);
+
+/*
+ * Give back what tm_global_init() took (libcurl's global state, once no
+ * provider is open).  Call it once every other thread has stopped using
+ * libtm, typically just before exiting.  Without tm_global_init() it
+ * does nothing.
+ */
+TM_EXTERN void tm_global_cleanup(void);
 
 /*
  * Database
