@@ -1097,6 +1097,42 @@ tm__index_update(tm_db *db)
 }
 
 int
+tm__index_behind(tm_db *db, uint64_t *units)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+
+	*units = 0;
+	if ((error = tm__prepare(db, &st, "SELECT count(DISTINCT tu_id) "
+	    "FROM tuv WHERE id > coalesce((SELECT CAST(value AS INTEGER) "
+	    "FROM meta WHERE key = 'index_tuv'), 0)")) < 0)
+		return error;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*units = (uint64_t)sqlite3_column_int64(st, 0);
+	else
+		error = tm__error_sqlite(db->sql, "cannot read the index");
+	sqlite3_finalize(st);
+	return error;
+}
+
+int
+tm_index_catch_up(tm_db *db)
+{
+	uint64_t behind = 0;
+	int error;
+
+	if (!db)
+		return tm__error(TM_EINVAL, "no database");
+	if (db->flags & TM_DB_READONLY)
+		return tm__error(TM_EINVAL, "cannot update the index: the "
+		    "database is open read-only");
+	/* Up to date: no write, no write lock. */
+	if ((error = tm__index_behind(db, &behind)) < 0 || !behind)
+		return error;
+	return tm__index_update(db);
+}
+
+int
 tm__index_rebuild(tm_db *db)
 {
 	int error;

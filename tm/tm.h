@@ -199,7 +199,8 @@ typedef struct tm_import_result {
 	double index_seconds;	/* of which updating the n-gram index */
 	/*
 	 * 1 when the units were imported but the n-gram index could not be
-	 * brought up to date; the next import or writable lookup retries.
+	 * brought up to date; the next import, tm_index_catch_up() or
+	 * tm_reindex() does it.  Lookups meanwhile still find the units.
 	 */
 	int index_stale;
 } tm_import_result;
@@ -330,6 +331,11 @@ typedef struct tm_stats {
 	tm_stats_pair *pairs;	/* most units first */
 	size_t nimports;
 	tm_stats_import *imports;	/* oldest first */
+	/*
+	 * Units the n-gram index does not hold yet (an import killed or
+	 * failed while indexing, or one indexing now); 0 when up to date.
+	 */
+	uint64_t index_behind;
 } tm_stats;
 
 /*
@@ -396,6 +402,10 @@ typedef struct tm_matches tm_matches;
  * text in opts->from) and that hold a translation in opts->to, best
  * first; ties go to the newer changedate, then the higher usagecount.
  * Candidates come from the n-gram index, which import keeps current.
+ * A lookup never writes, not even on a writable handle: units stored
+ * after the index was last updated (an import killed while indexing)
+ * are scored one by one besides the index's candidates, and
+ * tm_matches_unindexed() says how many there were.
  * The caller frees *out with tm_matches_free().
  *
  * Returns 0 (also when nothing matched), TM_EINVAL (no languages, bad
@@ -407,7 +417,16 @@ TM_EXTERN size_t tm_matches_count(const tm_matches *m);
 /* The i-th match; valid until tm_matches_free(). */
 TM_EXTERN const tm_match *tm_matches_get(const tm_matches *m, size_t i);
 TM_EXTERN void tm_matches_free(tm_matches *m);
-/* {"query": ..., "matches": [{"score", "source", "target", ...}]}. */
+/*
+ * The units the index did not hold yet, which the lookup searched one
+ * by one: 0 when the index was up to date.  More than a few make
+ * lookups slow; tm_index_catch_up() or tm_reindex() clears them.
+ */
+TM_EXTERN uint64_t tm_matches_unindexed(const tm_matches *m);
+/*
+ * {"query": ..., "matches": [{"score", "source", "target", ...}],
+ * "index_behind": tm_matches_unindexed()}.
+ */
 TM_EXTERN int tm_matches_json(char **out, const char *query,
     const tm_matches *m);
 
@@ -443,7 +462,9 @@ typedef struct tm_hits tm_hits;
 /*
  * Every unit with a variant containing `term` (compared by matching
  * key: case, width and punctuation do not matter), with the hit's place
- * and the unit's translation beside it.  Returns 0, TM_EINVAL, TM_EDB
+ * and the unit's translation beside it.  Like tm_lookup() it never
+ * writes and searches units past the index one by one
+ * (tm_hits_unindexed()).  Returns 0, TM_EINVAL, TM_EDB
  * or TM_ENOMEM.  The caller frees *out with tm_hits_free().
  */
 TM_EXTERN int tm_concordance(tm_hits **out, tm_db *db, const char *term,
@@ -451,6 +472,9 @@ TM_EXTERN int tm_concordance(tm_hits **out, tm_db *db, const char *term,
 TM_EXTERN size_t tm_hits_count(const tm_hits *h);
 TM_EXTERN const tm_hit *tm_hits_get(const tm_hits *h, size_t i);
 TM_EXTERN void tm_hits_free(tm_hits *h);
+/* As tm_matches_unindexed(), for a concordance search. */
+TM_EXTERN uint64_t tm_hits_unindexed(const tm_hits *h);
+/* {"term", "hits": [...], "index_behind": tm_hits_unindexed()}. */
 TM_EXTERN int tm_hits_json(char **out, const char *term, const tm_hits *h);
 
 /*
@@ -460,6 +484,18 @@ TM_EXTERN int tm_hits_json(char **out, const char *term, const tm_hits *h);
  * Simplified in keys from now on, 0 not to, -1 to keep the setting.
  */
 TM_EXTERN int tm_reindex(tm_db *db, int fold_traditional);
+
+/*
+ * Bring the n-gram index up to date with the units stored since its
+ * last update (tm_stats' index_behind), in a write transaction of its
+ * own; nothing is written when it is up to date.  Imports do this
+ * themselves; a server calls it when a lookup reports units past the
+ * index, from a thread of its own (it holds the write lock as long as
+ * indexing takes, as an import's index phase does).  Returns 0,
+ * TM_EINVAL (read-only handle), TM_EDB, TM_EIO (no room for the
+ * temporary file) or TM_ENOMEM.
+ */
+TM_EXTERN int tm_index_catch_up(tm_db *db);
 
 /*
  * Language tags
