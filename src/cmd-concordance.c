@@ -78,6 +78,12 @@ cmd_concordance(int argc, char **argv, struct cli *cli)
 		return 1;
 	if (tm_concordance(&h, cli->db, argv[optind], &co) < 0)
 		return cli_tm_error(cli, NULL);
+	if (tm_hits_unindexed(h))
+		cli_error(cli, "the index is %llu unit%s behind; %s searched "
+		    "one by one (run 'tm reindex')",
+		    (unsigned long long)tm_hits_unindexed(h),
+		    tm_hits_unindexed(h) == 1 ? "" : "s",
+		    tm_hits_unindexed(h) == 1 ? "it was" : "they were");
 	if (json) {
 		char *doc = NULL;
 

@@ -35,6 +35,23 @@ static const char usage_text[] =
     "In the source line, [-x-] is only in the stored unit, {+x+} only in\n"
     "the query.\n";
 
+/*
+ * Units past the index were searched one by one (slower as they grow):
+ * say so once, and how to end it.
+ */
+static void
+note_unindexed(const struct cli *cli, const tm_matches *m, bool *said)
+{
+	uint64_t n = tm_matches_unindexed(m);
+
+	if (!n || *said)
+		return;
+	cli_error(cli, "the index is %llu unit%s behind; %s searched one by "
+	    "one (run 'tm reindex')", (unsigned long long)n, n == 1 ? "" :
+	    "s", n == 1 ? "it was" : "they were");
+	*said = true;
+}
+
 static void
 print_text(const char *query, const tm_matches *m)
 {
@@ -80,7 +97,7 @@ cmd_lookup(int argc, char **argv, struct cli *cli)
 		{ NULL, 0, NULL, 0 }
 	};
 	tm_lookup_options lo = TM_LOOKUP_OPTIONS_INIT;
-	bool json = false, first = true;
+	bool json = false, first = true, said = false;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -132,6 +149,7 @@ cmd_lookup(int argc, char **argv, struct cli *cli)
 
 		if (tm_lookup(&m, cli->db, argv[optind], &lo) < 0)
 			return cli_tm_error(cli, NULL);
+		note_unindexed(cli, m, &said);
 		if (json) {
 			if (tm_matches_json(&doc, argv[optind], m) < 0)
 				rc = cli_tm_error(cli, NULL);
@@ -160,6 +178,7 @@ cmd_lookup(int argc, char **argv, struct cli *cli)
 			rc = cli_tm_error(cli, NULL);
 			continue;
 		}
+		note_unindexed(cli, m, &said);
 		if (json) {
 			if (tm_matches_json(&doc, line, m) < 0) {
 				rc = cli_tm_error(cli, NULL);

@@ -250,8 +250,11 @@ cmd_serve(int argc, char **argv, struct cli *cli)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	raise_file_limit();
-	if (tm_server_start(&srv, &so) < 0)
-		return cli_tm_error(cli, NULL);
+	if (tm_global_init() < 0 || tm_server_start(&srv, &so) < 0) {
+		cli_tm_error(cli, NULL);
+		tm_global_cleanup();
+		return 1;
+	}
 	fprintf(stderr, "tm: serve: %s on http%s://%s%s%s:%u%s/ (database "
 	    "'%s')\n", so.flags & TM_SERVE_READ_ONLY ? "reading" : "serving",
 	    so.tls_cert ? "s" : "", "", "", "127.0.0.1", tm_server_port(srv),
@@ -273,6 +276,7 @@ cmd_serve(int argc, char **argv, struct cli *cli)
 	fprintf(stderr, "tm: serve: %s: stopping\n", sig == SIGINT ?
 	    "SIGINT" : "SIGTERM");
 	tm_server_stop(srv, 5.0);
+	tm_global_cleanup();
 	fprintf(stderr, "tm: serve: stopped\n");
 	return 0;
 }

@@ -58,6 +58,12 @@ cmd_stats(int argc, char **argv, struct cli *cli)
 	printf("database   %s (schema %d)\n", st->path, st->schema_version);
 	printf("units      %llu\n", (unsigned long long)st->units);
 	printf("variants   %llu\n", (unsigned long long)st->variants);
+	if (st->index_behind)
+		printf("index      %llu unit%s not yet indexed (run 'tm "
+		    "reindex')\n", (unsigned long long)st->index_behind,
+		    st->index_behind == 1 ? "" : "s");
+	else
+		printf("index      up to date\n");
 	if (st->nlangs) {
 		printf("\nlanguages\n");
 		for (i = 0; i < st->nlangs; i++)

@@ -279,6 +279,7 @@ decode(const unsigned char *p, size_t len, struct tm__i64v *out)
 struct builder {
 	tm_db *db;
 	uint64_t *pairs, *tmp;	/* gram << 32 | (id - base) */
+	size_t *count;		/* the radix sort's 65,536 counters */
 	size_t n, max;
 	int64_t base;		/* first id of the buffered run */
 	int64_t run;		/* next run number */
@@ -304,17 +305,18 @@ struct builder {
 
 /*
  * LSD radix sort of 64-bit keys, 16 bits a pass, between `a` and `tmp`
- * in turn: four passes leave the result in `a`.
+ * in turn: four passes leave the result in `a`.  `count` has 65,536
+ * elements; the build allocates it with its buffers rather than keep a
+ * 512 KiB array in every thread of a host process.
  */
 static void
-radix_sort(uint64_t *a, uint64_t *tmp, size_t n)
+radix_sort(uint64_t *a, uint64_t *tmp, size_t *count, size_t n)
 {
-	static _Thread_local size_t count[65536];
 	uint64_t *from = a, *to = tmp, *t;
 	size_t i, pass, sum;
 
 	for (pass = 0; pass < 64; pass += 16) {
-		memset(count, 0, sizeof(count));
+		memset(count, 0, 65536 * sizeof(*count));
 		for (i = 0; i < n; i++)
 			count[(from[i] >> pass) & 0xffff]++;
 		for (i = 0, sum = 0; i < 65536; i++) {
@@ -528,7 +530,7 @@ spill_run(struct builder *b)
 		b->spill_ends = ends;
 		b->spill_cap = cap;
 	}
-	radix_sort(b->pairs, b->tmp, b->n);
+	radix_sort(b->pairs, b->tmp, b->count, b->n);
 	b->spill_gram = 0;
 	if ((error = each_list(b, put_spilled)) < 0 ||
 	    (error = spill_drain(b)) < 0)
@@ -770,7 +772,7 @@ finish_run(struct builder *b)
 	if (b->spill_fd < 0) {
 		if (!b->n)
 			return 0;
-		radix_sort(b->pairs, b->tmp, b->n);
+		radix_sort(b->pairs, b->tmp, b->count, b->n);
 		error = each_list(b, put_direct);
 		b->n = 0;
 	} else if ((error = spill_run(b)) == 0) {
@@ -999,7 +1001,8 @@ index_from(tm_db *db, int64_t from)
 	b.spill_fd = -1;
 	b.max = pairs_max();
 	if (!(b.pairs = tm__malloc(b.max * sizeof(*b.pairs))) ||
-	    !(b.tmp = tm__malloc(b.max * sizeof(*b.tmp)))) {
+	    !(b.tmp = tm__malloc(b.max * sizeof(*b.tmp))) ||
+	    !(b.count = tm__malloc(65536 * sizeof(*b.count)))) {
 		error = tm__error_nomem();
 		goto done;
 	}
@@ -1064,6 +1067,7 @@ done:
 	sqlite3_finalize(b.sk_put);
 	free(b.pairs);
 	free(b.tmp);
+	free(b.count);
 	tm__buf_release(&b.blob);
 	tm__buf_release(&b.chunk);
 	tm__buf_release(&b.out);
@@ -1090,6 +1094,42 @@ tm__index_update(tm_db *db)
 		return tm__error_prefix("cannot update the index");
 	}
 	return 0;
+}
+
+int
+tm__index_behind(tm_db *db, uint64_t *units)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+
+	*units = 0;
+	if ((error = tm__prepare(db, &st, "SELECT count(DISTINCT tu_id) "
+	    "FROM tuv WHERE id > coalesce((SELECT CAST(value AS INTEGER) "
+	    "FROM meta WHERE key = 'index_tuv'), 0)")) < 0)
+		return error;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*units = (uint64_t)sqlite3_column_int64(st, 0);
+	else
+		error = tm__error_sqlite(db->sql, "cannot read the index");
+	sqlite3_finalize(st);
+	return error;
+}
+
+int
+tm_index_catch_up(tm_db *db)
+{
+	uint64_t behind = 0;
+	int error;
+
+	if (!db)
+		return tm__error(TM_EINVAL, "no database");
+	if (db->flags & TM_DB_READONLY)
+		return tm__error(TM_EINVAL, "cannot update the index: the "
+		    "database is open read-only");
+	/* Up to date: no write, no write lock. */
+	if ((error = tm__index_behind(db, &behind)) < 0 || !behind)
+		return error;
+	return tm__index_update(db);
 }
 
 int

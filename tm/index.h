@@ -5,8 +5,8 @@
  * two adjacent CJK characters or one other token (a word, a number, a
  * symbol, or a CJK character standing alone).  The index maps each gram
  * to the ids of the variants whose key contains it.  It is derived data:
- * built after each import (tm__index_update) and rebuilt whole by
- * tm reindex.
+ * built after each import (tm__index_update, tm_index_catch_up) and
+ * rebuilt whole by tm reindex; lookups only read it.
  */
 #ifndef TM_INDEX_H
 #define TM_INDEX_H
@@ -78,6 +78,12 @@ int tm__sketches_load(tm_db *db, uint64_t **arr, size_t *n);
  * of its own.  Returns 0, TM_EDB or TM_ENOMEM.
  */
 int tm__index_update(tm_db *db);
+
+/*
+ * How many units have variants the index does not hold yet (stored
+ * after its last update): 0 when it is up to date.
+ */
+int tm__index_behind(tm_db *db, uint64_t *units);
 
 /* Drop the index and build it again from every variant. */
 int tm__index_rebuild(tm_db *db);

@@ -7,6 +7,11 @@
  * remain), ranks candidates by grams shared, and scores the best of
  * them with the bit-parallel edit distance over tokens (fuzzy.c).  The
  * statements it needs are prepared once per database handle.
+ *
+ * Lookups never write.  Variants stored after the index was last
+ * brought up to date (an import killed while indexing, or one still
+ * indexing) are scored one by one besides the index's candidates, and
+ * the result says how many units that was.
  */
 #include "index.h"
 #include "fuzzy.h"
@@ -49,6 +54,8 @@ struct tm__matcher {
 	sqlite3_stmt *others;	/* the other variants of a unit */
 	sqlite3_stmt *context;	/* a unit's context props */
 	sqlite3_stmt *maxid;
+	sqlite3_stmt *tail;	/* the variants past the index, newest first */
+	sqlite3_stmt *behind;	/* the units they belong to */
 	sqlite3_stmt *begin, *commit;	/* one read transaction a lookup */
 	struct tm__postings *post;
 	unsigned key_flags;
@@ -63,6 +70,8 @@ struct tm__matcher {
 	size_t nsk;
 	int64_t sk_upto;
 	struct tm__i64v touched;	/* ids whose count is not zero */
+	/* As of the last prepare_lookup: the highest variant id, indexed. */
+	int64_t max, indexed;
 };
 
 void
@@ -75,6 +84,8 @@ tm__matcher_free(struct tm__matcher *m)
 	sqlite3_finalize(m->others);
 	sqlite3_finalize(m->context);
 	sqlite3_finalize(m->maxid);
+	sqlite3_finalize(m->tail);
+	sqlite3_finalize(m->behind);
 	tm__postings_close(m->post);
 	sqlite3_finalize(m->begin);
 	sqlite3_finalize(m->commit);
@@ -118,6 +129,10 @@ matcher(tm_db *db, struct tm__matcher **out)
 	    (error = tm__prepare(db, &m->maxid, "SELECT (SELECT max(id) FROM "
 	    "tuv), (SELECT value FROM meta WHERE key = 'index_tuv'), "
 	    "(SELECT value FROM meta WHERE key = 'fold_traditional')")) < 0 ||
+	    (error = tm__prepare(db, &m->tail, "SELECT id FROM tuv "
+	    "WHERE id > ? ORDER BY id DESC")) < 0 ||
+	    (error = tm__prepare(db, &m->behind, "SELECT count(DISTINCT "
+	    "tu_id) FROM tuv WHERE id > ?")) < 0 ||
 	    (error = tm__prepare(db, &m->begin, "BEGIN")) < 0 ||
 	    (error = tm__prepare(db, &m->commit, "COMMIT")) < 0 ||
 	    (error = tm__postings_open(&m->post, db)) < 0)
@@ -133,8 +148,10 @@ done:
 }
 
 /*
- * Bring the index up to date when the database can be written, and
- * learn the key flags.  A read-only handle works with what is indexed.
+ * Learn how far the index goes and the key flags.  The index is never
+ * written here, even on a writable handle: a lookup must not wait for
+ * (or hold) the write lock.  What lies past the index is searched by
+ * each_unindexed().
  */
 static int
 prepare_lookup(tm_db *db, struct tm__matcher **out)
@@ -152,11 +169,8 @@ prepare_lookup(tm_db *db, struct tm__matcher **out)
 		    TM__KEY_TRAD_TO_SIMP : 0;
 	}
 	sqlite3_reset(m->maxid);
-	if (max > indexed && !(db->flags & TM_DB_READONLY)) {
-		if ((error = tm__index_update(db)) < 0)
-			return error;
-		indexed = max;
-	}
+	m->max = max;
+	m->indexed = indexed;
 	if (indexed > m->sk_upto) {
 		if ((error = tm__sketches_load(db, &m->sk, &m->nsk)) < 0)
 			return error;
@@ -196,6 +210,40 @@ begin_read(tm_db *db, struct tm__matcher *m, bool *began)
 	return 0;
 }
 
+/*
+ * The variants past the index, newest first, in the read transaction:
+ * fn(payload, id) for each until it returns 1 (enough) or fails, and
+ * *units the number of units they belong to (0 when the index is up
+ * to date, which costs nothing).
+ */
+static int
+each_unindexed(tm_db *db, struct tm__matcher *m,
+    int (*fn)(void *payload, int64_t id), void *payload, uint64_t *units)
+{
+	int rc, error = 0;
+
+	*units = 0;
+	if (m->max <= m->indexed)
+		return 0;
+	sqlite3_bind_int64(m->behind, 1, m->indexed);
+	if (sqlite3_step(m->behind) == SQLITE_ROW)
+		*units = (uint64_t)sqlite3_column_int64(m->behind, 0);
+	else
+		error = tm__error_sqlite(db->sql, "cannot read variants");
+	sqlite3_reset(m->behind);
+	if (error)
+		return error;
+	sqlite3_bind_int64(m->tail, 1, m->indexed);
+	while ((rc = sqlite3_step(m->tail)) == SQLITE_ROW) {
+		if ((error = fn(payload, sqlite3_column_int64(m->tail, 0))) != 0)
+			break;
+	}
+	if (!error && rc != SQLITE_DONE)
+		error = tm__error_sqlite(db->sql, "cannot read variants");
+	sqlite3_reset(m->tail);
+	return error < 0 ? error : 0;
+}
+
 static void
 end_read(tm_db *db, struct tm__matcher *m, bool began)
 {
@@ -222,6 +270,7 @@ struct tm_matches {
 	size_t n, cap;
 	char **strings;		/* everything the matches point to */
 	size_t nstrings, scap;
+	uint64_t unindexed;	/* units past the index, searched one by one */
 };
 
 static const char *
@@ -1332,6 +1381,12 @@ scored_before(const int64_t *scored, size_t n, int64_t id)
 	return n && bsearch(&id, scored, n, sizeof(*scored), cmp_i64);
 }
 
+static int
+consider_unindexed(void *payload, int64_t id)
+{
+	return consider(payload, id);
+}
+
 /*
  * Score the variants with the query's very token sequence (the newest
  * CANDIDATES of them) before anything else.  *done: they fill the
@@ -1356,7 +1411,8 @@ exact_first(struct lookup *lk, uint32_t gram, struct tm__i64v *scored,
 		scored->n -= first;
 	}
 	for (i = 0; i < scored->n; i++)
-		if ((error = consider(lk, scored->v[i])) < 0)
+		if (scored->v[i] <= lk->m->indexed &&
+		    (error = consider(lk, scored->v[i])) < 0)
 			return error;
 	for (i = 0; i < lk->r->n; i++)
 		top += lk->r->v[i].pub.score >= 100;
@@ -1415,6 +1471,10 @@ tm_lookup(tm_matches **out, tm_db *db, const char *text,
 	if (whole.n && (error = exact_first(lk, whole.v[0], &scored,
 	    &done)) < 0)
 		goto done;
+	/* What the index does not hold yet, one by one: few, normally. */
+	if ((error = each_unindexed(db, lk->m, consider_unindexed, lk,
+	    &lk->r->unindexed)) < 0)
+		goto done;
 	for (pass = 0; pass < 2 && !done && !error; pass++) {
 		if (pass == 1 && (exhausted || lk->best >= SECOND_BELOW))
 			break;
@@ -1427,8 +1487,13 @@ tm_lookup(tm_matches **out, tm_db *db, const char *text,
 		    &cands, &ncands, qsk)) < 0)
 			break;
 		nscored = scored.n;
+		/*
+		 * Ids past the mark read at the start (indexed since) were
+		 * scored with the unindexed ones.
+		 */
 		for (i = 0; i < ncands && !error; i++)
-			if (!scored_before(scored.v, nscored, cands[i].id) &&
+			if (cands[i].id <= lk->m->indexed &&
+			    !scored_before(scored.v, nscored, cands[i].id) &&
 			    !(error = consider(lk, cands[i].id)))
 				error = tm__i64v_push(&scored, cands[i].id);
 	}
@@ -1455,6 +1520,12 @@ done:
 	return error;
 }
 
+uint64_t
+tm_matches_unindexed(const tm_matches *m)
+{
+	return m ? m->unindexed : 0;
+}
+
 int
 tm_matches_json(char **out, const char *query, const tm_matches *r)
 {
@@ -1468,6 +1539,11 @@ tm_matches_json(char **out, const char *query, const tm_matches *r)
 		return tm__error_nomem();
 	}
 	json_object_set_new(obj, "matches", arr);
+	if (json_object_set_new(obj, "index_behind", json_integer(
+	    (json_int_t)(r ? r->unindexed : 0))) < 0) {
+		json_decref(obj);
+		return tm__error_nomem();
+	}
 	for (i = 0; r && i < r->n; i++) {
 		const tm_match *x = &r->v[i].pub;
 		json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:b, "
@@ -1500,6 +1576,7 @@ struct tm_hits {
 	tm_hit *v;
 	size_t n, cap;
 	tm_matches strings;	/* only its string store is used */
+	uint64_t unindexed;	/* units past the index, searched one by one */
 };
 
 size_t
@@ -1662,6 +1739,27 @@ check_hit(tm_hits *h, struct tm__matcher *m, const tm_concordance_options *o,
 	return error;
 }
 
+/* check_hit() on a variant past the index; 1 once the limit is reached. */
+struct unindexed_hits {
+	tm_hits *h;
+	struct tm__matcher *m;
+	const tm_concordance_options *o;
+	const char *tkey;
+	size_t tklen;
+};
+
+static int
+check_unindexed(void *payload, int64_t id)
+{
+	struct unindexed_hits *u = payload;
+	int error;
+
+	if (u->h->n >= u->o->limit)
+		return 1;
+	error = check_hit(u->h, u->m, u->o, id, u->tkey, u->tklen);
+	return error < 0 ? error : u->h->n >= u->o->limit;
+}
+
 /*
  * A lone CJK character is indexed only where it stands alone, so a
  * one-character term is looked for by reading the keys, newest first,
@@ -1746,6 +1844,17 @@ tm_concordance(tm_hits **out, tm_db *db, const char *term,
 		error = scan_for(h, db, m, o, tkey.ptr, tkey.len);
 		goto done;
 	}
+	/*
+	 * The units past the index first: they are the newest, and hits
+	 * come newest first.
+	 */
+	{
+		struct unindexed_hits u = { h, m, o, tkey.ptr, tkey.len };
+
+		if ((error = each_unindexed(db, m, check_unindexed, &u,
+		    &h->unindexed)) < 0)
+			goto done;
+	}
 	/* Which languages' grams to read. */
 	if (o->lang && o->in == TM_IN_SOURCE)
 		error = tm__buf_adds(&langs, lk);
@@ -1763,8 +1872,9 @@ tm_concordance(tm_hits **out, tm_db *db, const char *term,
 		    true, SIZE_MAX, NULL, &cands, &ncands, 0)) < 0)
 			break;
 		for (i = 0; i < ncands && h->n < o->limit && !error; i++)
-			error = check_hit(h, m, o, cands[i].id, tkey.ptr,
-			    tkey.len);
+			if (cands[i].id <= m->indexed)
+				error = check_hit(h, m, o, cands[i].id,
+				    tkey.ptr, tkey.len);
 	}
 done:
 	if (began)
@@ -1782,6 +1892,12 @@ done:
 	return 0;
 }
 
+uint64_t
+tm_hits_unindexed(const tm_hits *h)
+{
+	return h ? h->unindexed : 0;
+}
+
 int
 tm_hits_json(char **out, const char *term, const tm_hits *h)
 {
@@ -1795,6 +1911,11 @@ tm_hits_json(char **out, const char *term, const tm_hits *h)
 		return tm__error_nomem();
 	}
 	json_object_set_new(obj, "hits", arr);
+	if (json_object_set_new(obj, "index_behind", json_integer(
+	    (json_int_t)(h ? h->unindexed : 0))) < 0) {
+		json_decref(obj);
+		return tm__error_nomem();
+	}
 	for (i = 0; h && i < h->n; i++) {
 		const tm_hit *x = &h->v[i];
 		json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:s?, s:s?, s:I, "

@@ -29,9 +29,13 @@
  * curl_global_init and curl_global_cleanup are reference counted so
  * that a program that closes its last provider leaves nothing behind
  * (valgrind) and one that opens several initialises curl once.
+ * tm_global_init() holds one reference of its own (curl_pinned) until
+ * tm_global_cleanup(), so that in a threaded program closing a provider
+ * never runs curl_global_cleanup, which is not thread-safe.
  */
 static pthread_mutex_t curl_lock = PTHREAD_MUTEX_INITIALIZER;
 static long curl_users;
+static bool curl_pinned;
 
 static int
 curl_acquire(void)
@@ -54,6 +58,38 @@ curl_release(void)
 	if (curl_users > 0 && --curl_users == 0)
 		curl_global_cleanup();
 	pthread_mutex_unlock(&curl_lock);
+}
+
+int
+tm__curl_pin(void)
+{
+	int error = 0;
+
+	pthread_mutex_lock(&curl_lock);
+	if (!curl_pinned) {
+		if (curl_users == 0 &&
+		    curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+			error = tm__error(TM_ENET, "cannot initialise libcurl");
+		} else {
+			curl_users++;
+			curl_pinned = true;
+		}
+	}
+	pthread_mutex_unlock(&curl_lock);
+	return error;
+}
+
+void
+tm__curl_unpin(void)
+{
+	bool held;
+
+	pthread_mutex_lock(&curl_lock);
+	held = curl_pinned;
+	curl_pinned = false;
+	pthread_mutex_unlock(&curl_lock);
+	if (held)
+		curl_release();
 }
 
 static double

@@ -14,6 +14,7 @@
 #include "srx.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <strings.h>
 
 #include <jansson.h>
@@ -28,7 +29,17 @@ struct tm_segmenter {
 	char *lang;
 	char locale[64];
 	bool cjk;
+	/* The rules as loaded: only ever cloned, never applied. */
 	struct tm__srx_rules rules;
+	/*
+	 * Copies of the rules to apply.  A call takes one (or clones a new
+	 * one when none is left) and gives it back, so that threads sharing
+	 * the segmenter never drive the same regex and a call pays for a
+	 * clone only the first time so many calls run at once.
+	 */
+	pthread_mutex_t lock;
+	struct tm__srx_rules *spare;
+	size_t nspare, capspare;
 };
 
 struct tm_segments {
@@ -58,6 +69,11 @@ tm_segmenter_new(tm_segmenter **out, const char *lang, const char *srx_path,
 		free(sg);
 		return tm__error_nomem();
 	}
+	if (pthread_mutex_init(&sg->lock, NULL) != 0) {
+		free(sg->lang);
+		free(sg);
+		return tm__error(TM_ERROR, "segment: cannot create a lock");
+	}
 	for (i = 0; key[i] && i < sizeof(sg->locale) - 1; i++)
 		sg->locale[i] = key[i] == '-' ? '_' : key[i];
 	sg->locale[i] = 0;
@@ -82,8 +98,61 @@ tm_segmenter_free(tm_segmenter *sg)
 	if (!sg)
 		return;
 	tm__srx_release(&sg->rules);
+	while (sg->nspare)
+		tm__srx_release(&sg->spare[--sg->nspare]);
+	free(sg->spare);
+	pthread_mutex_destroy(&sg->lock);
 	free(sg->lang);
 	free(sg);
+}
+
+/*
+ * A copy of the rules for this call alone.  The segmenter is shared as
+ * const; only its pool of copies changes, under its lock.
+ */
+static int
+take_rules(const tm_segmenter *csg, struct tm__srx_rules *out)
+{
+	tm_segmenter *sg = (tm_segmenter *)csg;
+	bool have = false;
+
+	pthread_mutex_lock(&sg->lock);
+	if (sg->nspare) {
+		*out = sg->spare[--sg->nspare];
+		have = true;
+	}
+	pthread_mutex_unlock(&sg->lock);
+	return have ? 0 : tm__srx_clone(out, &sg->rules);
+}
+
+static void
+give_back_rules(const tm_segmenter *csg, struct tm__srx_rules *rules)
+{
+	tm_segmenter *sg = (tm_segmenter *)csg;
+	bool kept = false;
+
+	pthread_mutex_lock(&sg->lock);
+	if (sg->nspare == sg->capspare) {
+		size_t cap = sg->capspare ? sg->capspare * 2 : 4;
+		struct tm__srx_rules *p = tm__realloc(sg->spare,
+		    cap * sizeof(*p));
+
+		if (p) {
+			sg->spare = p;
+			sg->capspare = cap;
+		}
+	}
+	if (sg->nspare < sg->capspare) {
+		sg->spare[sg->nspare++] = *rules;
+		kept = true;
+	}
+	pthread_mutex_unlock(&sg->lock);
+	/*
+	 * No room to keep it (no error is raised: the call's own outcome
+	 * stands): the next call clones again.
+	 */
+	if (!kept)
+		tm__srx_release(rules);
 }
 
 static bool
@@ -97,7 +166,8 @@ is_space16(UChar c)
  * before u[i]).  Positions are those after the last non-space character.
  */
 static int
-find_breaks(const tm_segmenter *sg, const UChar *u, int32_t n, uint8_t *dec)
+find_breaks(const tm_segmenter *sg, struct tm__srx_rules *rules,
+    const UChar *u, int32_t n, uint8_t *dec)
 {
 	UErrorCode st = U_ZERO_ERROR;
 	UBreakIterator *bi;
@@ -106,7 +176,7 @@ find_breaks(const tm_segmenter *sg, const UChar *u, int32_t n, uint8_t *dec)
 
 	memset(dec, 0, (size_t)n + 1);
 	/* The rules first: the first rule matching at a place decides. */
-	if ((error = tm__srx_apply(&sg->rules, u, n, dec)) < 0)
+	if ((error = tm__srx_apply(rules, u, n, dec)) < 0)
 		return error;
 	bi = ubrk_open(UBRK_SENTENCE, sg->locale, u, n, &st);
 	if (U_FAILURE(st))
@@ -138,9 +208,9 @@ find_breaks(const tm_segmenter *sg, const UChar *u, int32_t n, uint8_t *dec)
 
 /* Emit the sentences of one paragraph (UTF-8 p[0..len)). */
 static int
-paragraph(const tm_segmenter *sg, const char *p, size_t len, size_t para,
-    const long *lines, const size_t *line_off, size_t nlines,
-    const struct tm__seg_sink *sink)
+paragraph(const tm_segmenter *sg, struct tm__srx_rules *rules, const char *p,
+    size_t len, size_t para, const long *lines, const size_t *line_off,
+    size_t nlines, const struct tm__seg_sink *sink)
 {
 	UErrorCode st = U_ZERO_ERROR;
 	UChar *u = NULL;
@@ -181,7 +251,7 @@ paragraph(const tm_segmenter *sg, const char *p, size_t len, size_t para,
 		}
 		u8off[n] = o;
 	}
-	if ((error = find_breaks(sg, u, n, dec)) < 0)
+	if ((error = find_breaks(sg, rules, u, n, dec)) < 0)
 		goto done;
 	dec[n] = TM__SRX_BREAK;
 	for (i = 1; i <= n; i++) {
@@ -319,6 +389,7 @@ trim(const char *s, size_t *len)
 }
 
 struct para_state {
+	struct tm__srx_rules rules;	/* this call's copy */
 	struct tm__buf text;
 	long *lines;
 	size_t *line_off;
@@ -333,8 +404,8 @@ flush(const tm_segmenter *sg, struct para_state *ps,
 	int error = 0;
 
 	if (ps->text.len)
-		error = paragraph(sg, ps->text.ptr, ps->text.len, ps->para,
-		    ps->lines, ps->line_off, ps->nlines, sink);
+		error = paragraph(sg, &ps->rules, ps->text.ptr, ps->text.len,
+		    ps->para, ps->lines, ps->line_off, ps->nlines, sink);
 	if (ps->text.len && new_para)
 		ps->para++;
 	tm__buf_reset(&ps->text);
@@ -380,8 +451,10 @@ tm__segment(const tm_segmenter *sg, const char *text, size_t len,
 	const char *s, *ns = NULL;
 	long line = 0;
 	bool more, has_next;
-	int error = 0;
+	int error;
 
+	if ((error = take_rules(sg, &ps.rules)) < 0)
+		return error;
 	more = next_line(text, len, &i, &s, &l);
 	while (more && error == 0) {
 		line++;
@@ -432,6 +505,7 @@ next:
 	}
 	if (error == 0)
 		error = flush(sg, &ps, sink, true);
+	give_back_rules(sg, &ps.rules);
 	tm__buf_release(&ps.text);
 	free(ps.lines);
 	free(ps.line_off);

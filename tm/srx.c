@@ -316,7 +316,34 @@ tm__srx_load_builtin(struct tm__srx_rules *rules, const char *lang)
 }
 
 int
-tm__srx_apply(const struct tm__srx_rules *rules, const UChar *u, int32_t n,
+tm__srx_clone(struct tm__srx_rules *out, const struct tm__srx_rules *rules)
+{
+	size_t k;
+
+	memset(out, 0, sizeof(*out));
+	if (rules->n && !(out->r = tm__calloc(rules->n, sizeof(*out->r))))
+		return tm__error_nomem();
+	out->cap = rules->n;
+	for (k = 0; k < rules->n; k++) {
+		UErrorCode st = U_ZERO_ERROR;
+
+		out->r[k].re = uregex_clone(rules->r[k].re, &st);
+		if (U_FAILURE(st)) {
+			uregex_close(out->r[k].re);
+			tm__srx_release(out);
+			if (st == U_MEMORY_ALLOCATION_ERROR)
+				return tm__error_nomem();
+			return tm__error(TM_ERROR, "segment: cannot copy rule "
+			    "%zu: %s", k + 1, u_errorName(st));
+		}
+		out->r[k].brk = rules->r[k].brk;
+		out->n++;
+	}
+	return 0;
+}
+
+int
+tm__srx_apply(struct tm__srx_rules *rules, const UChar *u, int32_t n,
     uint8_t *dec)
 {
 	size_t k;

@@ -4,6 +4,7 @@
  * server print alike.
  */
 #include "tm-int.h"
+#include "index.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -141,7 +142,8 @@ tm_stats_get(tm_stats **out, tm_db *db)
 	if ((error = tm__exec(db, "BEGIN")) < 0)
 		goto done;
 	if ((error = count(db, "SELECT count(*) FROM tu", &p->units)) < 0 ||
-	    (error = count(db, "SELECT count(*) FROM tuv", &p->variants)) < 0)
+	    (error = count(db, "SELECT count(*) FROM tuv", &p->variants)) < 0 ||
+	    (error = tm__index_behind(db, &p->index_behind)) < 0)
 		goto done;
 
 	/* The spelling of each language's first variant, as first written. */
@@ -267,9 +269,10 @@ tm_stats_json(char **out, const tm_stats *p)
 	size_t i;
 
 	*out = NULL;
-	obj = json_pack("{s:s, s:i, s:I, s:I}", "database", p->path,
+	obj = json_pack("{s:s, s:i, s:I, s:I, s:I}", "database", p->path,
 	    "schema_version", p->schema_version, "units", (json_int_t)p->units,
-	    "variants", (json_int_t)p->variants);
+	    "variants", (json_int_t)p->variants, "index_behind",
+	    (json_int_t)p->index_behind);
 	langs = json_array();
 	pairs = json_array();
 	imports = json_array();

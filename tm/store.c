@@ -428,6 +428,38 @@ tm_db_schema_version(void)
 	return SCHEMA_VERSION;
 }
 
+/*
+ * How long opening waits for other connections, as the busy timeout
+ * does for every statement after it.
+ */
+#define OPEN_WAIT_MS 10000
+
+/*
+ * sqlite3_exec, tried again while another connection holds a lock the
+ * statement needs.  While several connections open a new database at
+ * once, PRAGMA journal_mode can fail with SQLITE_BUSY at once, without
+ * calling the busy handler (SQLite does not wait where waiting could
+ * deadlock), so opening retries with short sleeps, for OPEN_WAIT_MS in
+ * all.
+ */
+static int
+exec_retry(tm_db *db, const char *sql)
+{
+	int rc, waited = 0, pause = 1;
+
+	while ((rc = sqlite3_exec(db->sql, sql, NULL, NULL, NULL)) !=
+	    SQLITE_OK && ((rc & 0xff) == SQLITE_BUSY ||
+	    (rc & 0xff) == SQLITE_LOCKED) && waited < OPEN_WAIT_MS) {
+		sqlite3_sleep(pause);
+		waited += pause;
+		if (pause < 32)
+			pause *= 2;
+	}
+	if (rc != SQLITE_OK)
+		return tm__error_sqlite(db->sql, "database");
+	return 0;
+}
+
 static int
 user_version(tm_db *db, int *out)
 {
@@ -484,7 +516,7 @@ migrate(tm_db *db)
 		    "migrating to %d, which a read-only open cannot do: open "
 		    "it once for writing ('tm reindex' does)", db->path,
 		    version, SCHEMA_VERSION);
-	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
+	if ((error = exec_retry(db, "BEGIN IMMEDIATE")) < 0)
 		return error;
 	/* Another process may have migrated while we waited for the lock. */
 	if ((error = user_version(db, &version)) < 0 ||
@@ -512,6 +544,24 @@ done:
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 		tm__error_prefix("cannot set up '%s'", db->path);
 	}
+	return error;
+}
+
+/*
+ * Whether the file is a memory or can become one: its schema version
+ * and its tables read in one transaction, since another connection may
+ * create the schema between two separate reads.
+ */
+static int
+probe(tm_db *db)
+{
+	int version = 0, error;
+
+	if ((error = exec_retry(db, "BEGIN")) < 0)
+		return error;
+	if ((error = user_version(db, &version)) == 0)
+		error = check_foreign(db, version);
+	sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL);
 	return error;
 }
 
@@ -584,10 +634,10 @@ tm_db_open(tm_db **out, const char *path, unsigned flags)
 		goto done;
 	}
 	sqlite3_extended_result_codes(db->sql, 1);
-	sqlite3_busy_timeout(db->sql, 10000);
+	/* Before any statement: other connections may be opening it too. */
+	sqlite3_busy_timeout(db->sql, OPEN_WAIT_MS);
 	/* Reading the schema is where a file that is not SQLite says so. */
-	if (sqlite3_exec(db->sql, "SELECT count(*) FROM sqlite_schema", NULL,
-	    NULL, NULL) != SQLITE_OK) {
+	if (exec_retry(db, "SELECT count(*) FROM sqlite_schema") < 0) {
 		error = tm__error(TM_EDB, "cannot open database '%s': %s",
 		    path, sqlite3_errmsg(db->sql));
 		goto done;
@@ -595,22 +645,17 @@ tm_db_open(tm_db **out, const char *path, unsigned flags)
 	/* Takes effect only when the file is new: 16 KiB pages make bulk
 	 * imports write far fewer WAL frames than the default 4 KiB. */
 	if (!(flags & TM_DB_READONLY) &&
-	    (error = tm__exec(db, "PRAGMA page_size = 16384")) < 0)
+	    (error = exec_retry(db, "PRAGMA page_size = 16384")) < 0)
 		goto done;
 	/* Before anything writes: is this a memory, or can it become one? */
-	{
-		int version = 0;
-
-		if ((error = user_version(db, &version)) < 0 ||
-		    (error = check_foreign(db, version)) < 0)
-			goto done;
-	}
+	if ((error = probe(db)) < 0)
+		goto done;
 	if ((error = tm__exec(db, "PRAGMA foreign_keys = ON;"
 	    "PRAGMA cache_size = -16384")) < 0)
 		goto done;
 	if (!(flags & TM_DB_READONLY) && !memory &&
-	    (error = tm__exec(db, "PRAGMA journal_mode = WAL;"
-	    "PRAGMA synchronous = NORMAL")) < 0)
+	    ((error = exec_retry(db, "PRAGMA journal_mode = WAL")) < 0 ||
+	    (error = tm__exec(db, "PRAGMA synchronous = NORMAL")) < 0))
 		goto done;
 	if ((error = migrate(db)) < 0)
 		goto done;

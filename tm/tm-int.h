@@ -39,6 +39,13 @@ int tm__error_prefix(const char *fmt, ...) TM__PRINTF(1, 2);
 int tm__error_sqlite(sqlite3 *db, const char *what);
 int tm__error_nomem(void);
 
+/*
+ * mt.c: hold a reference to libcurl's global state from tm_global_init()
+ * to tm_global_cleanup() (each idempotent).
+ */
+int tm__curl_pin(void);
+void tm__curl_unpin(void);
+
 /* alloc.c: allocation that can be made to fail (TM_FAIL_ALLOC=N in debug). */
 void *tm__malloc(size_t n);
 void *tm__calloc(size_t n, size_t size);

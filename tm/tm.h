@@ -13,7 +13,10 @@
  * - Arguments are borrowed; anything kept after the call is copied.
  * - All text is NUL-terminated UTF-8.  File paths are plain bytes.
  * - A tm_db handle must not be used by two threads at once; open one
- *   handle per thread.  The error state is per thread.
+ *   handle per thread (any number of them on one database file).  The
+ *   error state is per thread.  A program that uses libtm from several
+ *   threads calls tm_global_init() first.  Other objects say in their
+ *   comments whether threads may share them.
  * - The library never prints and never exits.
  */
 #ifndef TM_H
@@ -66,6 +69,30 @@ TM_EXTERN void tm_free(void *ptr);
 
 /* The library's version, e.g. "0.1.0".  Static memory. */
 TM_EXTERN const char *tm_version(void);
+
+/*
+ * Set up the libraries libtm stands on, once for the process: SQLite
+ * (sqlite3_initialize), libxml2 (xmlInitParser), ICU (u_init) and
+ * libcurl (curl_global_init).  A program that uses libtm from several
+ * threads calls it on one thread before starting the others; some of
+ * those steps are not thread-safe when done lazily on first use.  After
+ * it, closing the last machine translation provider no longer runs
+ * curl_global_cleanup (which is not thread-safe either): libcurl stays
+ * set up until tm_global_cleanup().  A single-threaded program need not
+ * call it.  Calling it again does nothing more.
+ *
+ * Returns 0, TM_EDB (SQLite failed), TM_ENET (libcurl failed) or
+ * TM_ERROR (ICU failed).
+ */
+TM_EXTERN int tm_global_init(void);
+
+/*
+ * Give back what tm_global_init() took (libcurl's global state, once no
+ * provider is open).  Call it once every other thread has stopped using
+ * libtm, typically just before exiting.  Without tm_global_init() it
+ * does nothing.
+ */
+TM_EXTERN void tm_global_cleanup(void);
 
 /*
  * Database
@@ -172,7 +199,8 @@ typedef struct tm_import_result {
 	double index_seconds;	/* of which updating the n-gram index */
 	/*
 	 * 1 when the units were imported but the n-gram index could not be
-	 * brought up to date; the next import or writable lookup retries.
+	 * brought up to date; the next import, tm_index_catch_up() or
+	 * tm_reindex() does it.  Lookups meanwhile still find the units.
 	 */
 	int index_stale;
 } tm_import_result;
@@ -322,6 +350,11 @@ typedef struct tm_stats {
 	tm_stats_pair *pairs;	/* most units first */
 	size_t nimports;
 	tm_stats_import *imports;	/* oldest first */
+	/*
+	 * Units the n-gram index does not hold yet (an import killed or
+	 * failed while indexing, or one indexing now); 0 when up to date.
+	 */
+	uint64_t index_behind;
 } tm_stats;
 
 /*
@@ -388,6 +421,10 @@ typedef struct tm_matches tm_matches;
  * text in opts->from) and that hold a translation in opts->to, best
  * first; ties go to the newer changedate, then the higher usagecount.
  * Candidates come from the n-gram index, which import keeps current.
+ * A lookup never writes, not even on a writable handle: units stored
+ * after the index was last updated (an import killed while indexing)
+ * are scored one by one besides the index's candidates, and
+ * tm_matches_unindexed() says how many there were.
  * The caller frees *out with tm_matches_free().
  *
  * Returns 0 (also when nothing matched), TM_EINVAL (no languages, bad
@@ -399,7 +436,16 @@ TM_EXTERN size_t tm_matches_count(const tm_matches *m);
 /* The i-th match; valid until tm_matches_free(). */
 TM_EXTERN const tm_match *tm_matches_get(const tm_matches *m, size_t i);
 TM_EXTERN void tm_matches_free(tm_matches *m);
-/* {"query": ..., "matches": [{"score", "source", "target", ...}]}. */
+/*
+ * The units the index did not hold yet, which the lookup searched one
+ * by one: 0 when the index was up to date.  More than a few make
+ * lookups slow; tm_index_catch_up() or tm_reindex() clears them.
+ */
+TM_EXTERN uint64_t tm_matches_unindexed(const tm_matches *m);
+/*
+ * {"query": ..., "matches": [{"score", "source", "target", ...}],
+ * "index_behind": tm_matches_unindexed()}.
+ */
 TM_EXTERN int tm_matches_json(char **out, const char *query,
     const tm_matches *m);
 
@@ -435,7 +481,9 @@ typedef struct tm_hits tm_hits;
 /*
  * Every unit with a variant containing `term` (compared by matching
  * key: case, width and punctuation do not matter), with the hit's place
- * and the unit's translation beside it.  Returns 0, TM_EINVAL, TM_EDB
+ * and the unit's translation beside it.  Like tm_lookup() it never
+ * writes and searches units past the index one by one
+ * (tm_hits_unindexed()).  Returns 0, TM_EINVAL, TM_EDB
  * or TM_ENOMEM.  The caller frees *out with tm_hits_free().
  */
 TM_EXTERN int tm_concordance(tm_hits **out, tm_db *db, const char *term,
@@ -443,6 +491,9 @@ TM_EXTERN int tm_concordance(tm_hits **out, tm_db *db, const char *term,
 TM_EXTERN size_t tm_hits_count(const tm_hits *h);
 TM_EXTERN const tm_hit *tm_hits_get(const tm_hits *h, size_t i);
 TM_EXTERN void tm_hits_free(tm_hits *h);
+/* As tm_matches_unindexed(), for a concordance search. */
+TM_EXTERN uint64_t tm_hits_unindexed(const tm_hits *h);
+/* {"term", "hits": [...], "index_behind": tm_hits_unindexed()}. */
 TM_EXTERN int tm_hits_json(char **out, const char *term, const tm_hits *h);
 
 /*
@@ -452,6 +503,18 @@ TM_EXTERN int tm_hits_json(char **out, const char *term, const tm_hits *h);
  * Simplified in keys from now on, 0 not to, -1 to keep the setting.
  */
 TM_EXTERN int tm_reindex(tm_db *db, int fold_traditional);
+
+/*
+ * Bring the n-gram index up to date with the units stored since its
+ * last update (tm_stats' index_behind), in a write transaction of its
+ * own; nothing is written when it is up to date.  Imports do this
+ * themselves; a server calls it when a lookup reports units past the
+ * index, from a thread of its own (it holds the write lock as long as
+ * indexing takes, as an import's index phase does).  Returns 0,
+ * TM_EINVAL (read-only handle), TM_EDB, TM_EIO (no room for the
+ * temporary file) or TM_ENOMEM.
+ */
+TM_EXTERN int tm_index_catch_up(tm_db *db);
 
 /*
  * Language tags
@@ -517,6 +580,11 @@ typedef struct tm_segmenter tm_segmenter;
  * Returns 0, TM_EINVAL (bad language or mode), TM_EIO, TM_EPARSE (not
  * SRX, or a rule that is not a valid regular expression; the message
  * names file and line) or TM_ENOMEM.  Free with tm_segmenter_free().
+ *
+ * Thread-safety: once made, a segmenter may be used by any number of
+ * threads at once through tm_segment_text() (each call applies its own
+ * copy of the rules), until tm_segmenter_free(), which must not run
+ * while a call uses it.
  */
 TM_EXTERN int tm_segmenter_new(tm_segmenter **out, const char *lang,
     const char *srx_path, int srx_mode);
@@ -534,6 +602,7 @@ typedef struct tm_segments tm_segments;
  * Split `text` (UTF-8) into sentences.  A blank line and a heading (a
  * short line that ends without a full stop, question or exclamation
  * mark) end a paragraph; lines within a paragraph are joined.
+ * Safe to call from several threads at once with the same `sg`.
  * Returns 0, TM_EUTF8 or TM_ENOMEM; free *out with tm_segments_free().
  */
 TM_EXTERN int tm_segment_text(tm_segments **out, const tm_segmenter *sg,

@@ -253,23 +253,29 @@ take_attrs(struct tm__batch *b, const xmlChar **attrs, int nattrs,
  * =====
  */
 
-/* tuv order for the duplicate key: language key, then segment bytes. */
-static const struct tm__batch *sort_batch;
+/*
+ * tuv order for the duplicate key: language key, then segment bytes.
+ * Each item carries its segment so that the comparison needs no context
+ * (a static one would be shared by imports running on other threads).
+ */
+struct tuv_ref {
+	struct tm__tuv *tuv;
+	const char *seg;
+};
 
 static int
 cmp_tuv(const void *pa, const void *pb)
 {
-	const struct tm__tuv *a = *(const struct tm__tuv *const *)pa;
-	const struct tm__tuv *b = *(const struct tm__tuv *const *)pb;
-	const char *arena = sort_batch->arena.ptr;
-	size_t n = a->seg.len < b->seg.len ? a->seg.len : b->seg.len;
-	int c = strcmp(a->lang_key, b->lang_key);
+	const struct tuv_ref *a = pa, *b = pb;
+	size_t alen = a->tuv->seg.len, blen = b->tuv->seg.len;
+	size_t n = alen < blen ? alen : blen;
+	int c = strcmp(a->tuv->lang_key, b->tuv->lang_key);
 
 	if (c)
 		return c;
-	if ((c = memcmp(arena + a->seg.off, arena + b->seg.off, n)) != 0)
+	if ((c = memcmp(a->seg, b->seg, n)) != 0)
 		return c;
-	return (a->seg.len > b->seg.len) - (a->seg.len < b->seg.len);
+	return (alen > blen) - (alen < blen);
 }
 
 /*
@@ -281,7 +287,7 @@ static int
 derive_keys(struct reader *r, struct tm__unit *u)
 {
 	struct tm__batch *b = r->b;
-	struct tm__tuv *sorted[64], **order = sorted;
+	struct tuv_ref sorted[64], *order = sorted;
 	struct tm__buf *c = &r->scratch;
 	int kc = tm__attr_find(tm__tu_attrs, tm__ntu_attrs, "changedate");
 	int kd = tm__attr_find(tm__tu_attrs, tm__ntu_attrs, "creationdate");
@@ -292,29 +298,30 @@ derive_keys(struct reader *r, struct tm__unit *u)
 	if (u->ntuv > TM__ARRAY_SIZE(sorted) &&
 	    !(order = tm__malloc(sizeof(*order) * u->ntuv)))
 		return tm__error_nomem();
-	for (i = 0; i < u->ntuv; i++)
-		order[i] = &b->tuvs[u->tuv0 + i];
-	sort_batch = b;
+	for (i = 0; i < u->ntuv; i++) {
+		order[i].tuv = &b->tuvs[u->tuv0 + i];
+		order[i].seg = b->arena.ptr + order[i].tuv->seg.off;
+	}
 	qsort(order, u->ntuv, sizeof(*order), cmp_tuv);
 
 	tm__buf_reset(c);
 	for (i = 0; i < u->ntuv && !error; i++) {
-		if (i == 0 || strcmp(order[i]->lang_key,
-		    order[i - 1]->lang_key) != 0) {
+		if (i == 0 || strcmp(order[i].tuv->lang_key,
+		    order[i - 1].tuv->lang_key) != 0) {
 			if (c->len)
 				error = tm__buf_addc(c, ' ');
 			if (!error)
-				error = tm__buf_adds(c, order[i]->lang_key);
+				error = tm__buf_adds(c, order[i].tuv->lang_key);
 		}
 	}
 	if (!error)
 		error = arena_add(b, &u->langs, tm__buf_str(c), c->len);
 	tm__buf_reset(c);
 	for (i = 0; i < u->ntuv && !error; i++) {
-		if ((error = tm__buf_adds(c, order[i]->lang_key)) < 0 ||
+		if ((error = tm__buf_adds(c, order[i].tuv->lang_key)) < 0 ||
 		    (error = tm__buf_addc(c, '\0')) < 0 ||
-		    (error = tm__buf_add(c, tm__str_get(b, &order[i]->seg),
-		    order[i]->seg.len)) < 0)
+		    (error = tm__buf_add(c, tm__str_get(b, &order[i].tuv->seg),
+		    order[i].tuv->seg.len)) < 0)
 			break;
 		error = tm__buf_addc(c, '\0');
 	}

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what is needed, builds and runs every test: the whole suite in
 # a warnings-as-errors build, again under AddressSanitizer and UBSan, the
-# CLI tests under valgrind, and each fuzz target for a minute (clang).
+# CLI tests under valgrind, the threads stress test under ThreadSanitizer,
+# and each fuzz target for a minute (clang).
 # Ends with "N passed, N failed, N skipped".
 #   tools/run-tests.sh [--quick]   --quick: the first build only
 set -u
@@ -17,6 +18,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 pass=0 fail=0 skip=0 broken=0
 
 # run NAME CONFIGURE-ARGS [MAKE-TARGET [ENVIRONMENT...]]
+# MAKE-TARGET may carry make variables after the target, split on
+# spaces: "check TESTS=tests/unit/threads".
 run() {
 	name=$1 args=$2 target=${3:-check}
 	if [ $# -ge 3 ]; then shift 3; else shift $#; fi
@@ -31,7 +34,8 @@ run() {
 		tail -n 40 "$dir/build.out"; broken=$((broken + 1)); return
 	fi
 	rm -f "$dir"/test-suite.log "$dir"/fuzz-smoke.log
-	env "$@" make -C "$dir" -j"$jobs" "$target" >"$dir/check.out" 2>&1
+	# $target unquoted: the target and its make variables.
+	env "$@" make -C "$dir" -j"$jobs" $target >"$dir/check.out" 2>&1
 	grep -E '^(FAIL|ERROR|XPASS):' "$dir/check.out" | head -n 50
 	sed -n '/^# TOTAL/,/^# ERROR/p' "$dir/check.out"
 	log="$dir/test-suite.log"
@@ -51,6 +55,8 @@ if [ "$quick" != "--quick" ]; then
 	run sanitize "--enable-asan --enable-ubsan --enable-debug" check \
 		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 	run valgrind "--enable-debug" check-valgrind
+	run tsan "--enable-tsan" "check TESTS=tests/unit/threads" \
+		TSAN_OPTIONS=halt_on_error=1
 	# Each fuzz target for 60 s, when clang can build them.
 	if command -v clang >/dev/null 2>&1; then
 		run fuzz "--enable-fuzzing CC=clang" fuzz-smoke

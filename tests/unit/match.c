@@ -360,6 +360,92 @@ update_and_rebuild(const char *file, const char *file2)
 	tm_db_close(db);
 }
 
+static int64_t
+meta_get(tm_db *db, const char *key)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	if (sqlite3_prepare_v2(db->sql, "SELECT value FROM meta WHERE key = ?",
+	    -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return v;
+}
+
+/*
+ * An index that lags, as an import killed in its index phase leaves it:
+ * the second file's units committed, its index update rolled back (its
+ * run's rows gone, the marks as before).  Lookups and concordance still
+ * find those units, say how many there were, and write nothing.
+ */
+static void
+lagging_index(const char *file, const char *file2)
+{
+	tm_concordance_options co = TM_CONCORDANCE_OPTIONS_INIT;
+	tm_matches *m = NULL;
+	tm_hits *h = NULL;
+	tm_stats *st = NULL;
+	const tm_match *x = NULL;
+	tm_db *db = NULL;
+	int64_t mark, nruns;
+	char sql[256];
+	int changes;
+
+	tm_db_open(&db, ":memory:", TM_DB_CREATE);
+	tm_import_tmx(NULL, db, file, NULL);
+	mark = meta_get(db, "index_tuv");
+	nruns = meta_get(db, "index_runs");
+	tm_import_tmx(NULL, db, file2, NULL);
+	snprintf(sql, sizeof(sql), "DELETE FROM ngram WHERE run >> %d >= %lld;"
+	    "UPDATE meta SET value = %lld WHERE key = 'index_tuv';"
+	    "UPDATE meta SET value = %lld WHERE key = 'index_runs'",
+	    TM__RUN_SHIFT, (long long)nruns, (long long)mark,
+	    (long long)nruns);
+	ok(mark > 0 && sqlite3_exec(db->sql, sql, NULL, NULL, NULL) ==
+	    SQLITE_OK, "lagging index: the second import's index undone");
+	ok(tm_stats_get(&st, db) == 0 && st->index_behind == 1,
+	    "stats: one unit not yet indexed");
+	tm_stats_free(st);
+	changes = sqlite3_total_changes(db->sql);
+	ok(best(db, "en-US", "zh-CN", "The Foreign Affairs Office thanks "
+	    "Kobe.", &x, &m) == 100 && tm_matches_unindexed(m) == 1,
+	    "a lookup finds the unit past the index at 100 and says so");
+	tm_matches_free(m);
+	m = NULL;
+	ok(best(db, "zh-CN", "en-US", "日本友好城市捐赠的5万只口罩已于1月29日运抵我市。",
+	    &x, &m) == 100 && tm_matches_unindexed(m) == 1,
+	    "... and the indexed units as before");
+	tm_matches_free(m);
+	m = NULL;
+	co.lang = "zh";
+	ok(tm_concordance(&h, db, "神户", &co) == 0 && tm_hits_count(h) == 1 &&
+	    tm_hits_unindexed(h) == 1, "concordance finds it too");
+	tm_hits_free(h);
+	h = NULL;
+	is_int(sqlite3_total_changes(db->sql), changes,
+	    "neither wrote to the database");
+	ok(meta_get(db, "index_tuv") == mark, "the index is still behind");
+	ok(tm_index_catch_up(db) == 0 && meta_get(db, "index_tuv") > mark,
+	    "tm_index_catch_up brings it up to date");
+	ok(tm_stats_get(&st, db) == 0 && st->index_behind == 0,
+	    "stats: nothing left to index");
+	tm_stats_free(st);
+	changes = sqlite3_total_changes(db->sql);
+	ok(tm_index_catch_up(db) == 0 && sqlite3_total_changes(db->sql) ==
+	    changes, "a second catch-up writes nothing");
+	ok(best(db, "en-US", "zh-CN", "The Foreign Affairs Office thanks "
+	    "Kobe.", &x, &m) == 100 && tm_matches_unindexed(m) == 0,
+	    "the lookup now reads it from the index");
+	tm_matches_free(m);
+	tm_db_close(db);
+	ok(tm_index_catch_up(NULL) == TM_EINVAL, "no database: TM_EINVAL");
+	tm_error_clear();
+}
+
 int
 main(void)
 {
@@ -553,8 +639,8 @@ main(void)
 	{
 		/*
 		 * No room for the temporary file: the import stands, its
-		 * index is left behind (and said to be), and the next
-		 * lookup that can write catches up.
+		 * index is left behind (and said to be), lookups still find
+		 * its units, and tm_index_catch_up() catches up.
 		 */
 		tm_import_result res;
 		const char *tmp = getenv("TMPDIR");
@@ -576,7 +662,15 @@ main(void)
 			unsetenv("TMPDIR");
 		tm_free(keep);
 		ok(best(db, "zh-CN", "en-US", "日本友好城市捐赠的5万只口罩已于1月29日运抵我市。",
-		    &x, &m) == 100, "... and the next lookup indexes it");
+		    &x, &m) == 100 && tm_matches_unindexed(m) == res.imported,
+		    "... the next lookup finds the units past the index, "
+		    "and says how many there were");
+		tm_matches_free(m);
+		m = NULL;
+		ok(tm_index_catch_up(db) == 0, "tm_index_catch_up indexes them");
+		ok(best(db, "zh-CN", "en-US", "日本友好城市捐赠的5万只口罩已于1月29日运抵我市。",
+		    &x, &m) == 100 && tm_matches_unindexed(m) == 0,
+		    "... and lookups read them from the index again");
 		tm_matches_free(m);
 		m = NULL;
 		tm_db_close(db);
@@ -610,6 +704,7 @@ main(void)
 #endif
 	long_lists(file3);
 	update_and_rebuild(file, file2);
+	lagging_index(file, file2);
 	unlink(file);
 	unlink(file2);
 	unlink(file3);

@@ -262,6 +262,8 @@ route_lookup(struct tm__req *req)
 		tm_matches_free(m);
 		return error;
 	}
+	if (tm_matches_unindexed(m))
+		tm__srv_index_poke(req->srv);
 	tm_matches_free(m);
 	error = tm__serve_json_text(req, 200, doc);
 	tm_free(doc);
@@ -347,6 +349,8 @@ route_lookup_batch(struct tm__req *req)
 			tm_matches_free(m);
 			break;
 		}
+		if (tm_matches_unindexed(m))
+			tm__srv_index_poke(req->srv);
 		tm_matches_free(m);
 		one = json_loads(doc, 0, NULL);
 		tm_free(doc);
@@ -394,6 +398,8 @@ route_concordance(struct tm__req *req)
 		tm_hits_free(h);
 		return error;
 	}
+	if (tm_hits_unindexed(h))
+		tm__srv_index_poke(req->srv);
 	tm_hits_free(h);
 	error = tm__serve_json_text(req, 200, doc);
 	tm_free(doc);
@@ -1052,6 +1058,8 @@ route_tmserver_unit(struct tm__req *req)
 		return tm__serve_json(req, 200, json_array());
 	if ((error = tm_lookup(&m, req->db, req->seg[2], &lo)) < 0)
 		return error;
+	if (tm_matches_unindexed(m))
+		tm__srv_index_poke(req->srv);
 	if (!(arr = json_array())) {
 		tm_matches_free(m);
 		return tm__error_nomem();

@@ -129,6 +129,11 @@ int tm__srv_open(struct tm__srv *srv, tm_db **out, bool writable);
 /* The languages stored, cached for a while (a JSON array of strings). */
 json_t *tm__srv_languages(struct tm__srv *srv, tm_db *db);
 void tm__srv_languages_stale(struct tm__srv *srv);
+/*
+ * A lookup found units past the index: the indexer thread catches the
+ * index up (writes, so never on a request's thread).
+ */
+void tm__srv_index_poke(struct tm__srv *srv);
 /* Threads that long work runs on are counted, so that stop waits. */
 void tm__srv_job_begin(struct tm__srv *srv);
 void tm__srv_job_end(struct tm__srv *srv);

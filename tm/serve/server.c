@@ -51,6 +51,10 @@ struct tm__srv {
 	double langs_at;
 	tm_mt_config *mtcfg;
 	char *cert, *tlskey;
+	/* The indexer: catches a lagging index up, poked by lookups. */
+	pthread_t indexer;
+	bool have_indexer, index_wanted, stopping;
+	pthread_cond_t poke;
 };
 
 static double
@@ -170,6 +174,49 @@ void
 tm__srv_job_end(struct tm__srv *srv)
 {
 	active_add(srv, -1);
+}
+
+void
+tm__srv_index_poke(struct tm__srv *srv)
+{
+	pthread_mutex_lock(&srv->lock);
+	srv->index_wanted = true;
+	pthread_cond_signal(&srv->poke);
+	pthread_mutex_unlock(&srv->lock);
+}
+
+/*
+ * An import killed in its index phase, or one made by another process
+ * whose index failed, leaves units that lookups must score one by one.
+ * The server catches the index up on this thread, once at the start and
+ * whenever a lookup reports such units, one write at a time like every
+ * other write.
+ */
+static void *
+indexer_main(void *p)
+{
+	struct tm__srv *srv = p;
+	tm_db *db = NULL;
+
+	pthread_mutex_lock(&srv->lock);
+	for (;;) {
+		while (!srv->index_wanted && !srv->stopping)
+			pthread_cond_wait(&srv->poke, &srv->lock);
+		if (srv->stopping)
+			break;
+		srv->index_wanted = false;
+		pthread_mutex_unlock(&srv->lock);
+		if (db || tm__srv_open(srv, &db, true) == 0) {
+			tm__srv_write_lock(srv);
+			tm_index_catch_up(db);
+			tm__srv_write_unlock(srv);
+		}
+		tm_error_clear();
+		pthread_mutex_lock(&srv->lock);
+	}
+	pthread_mutex_unlock(&srv->lock);
+	tm_db_close(db);
+	return NULL;
 }
 
 /*
@@ -1069,9 +1116,17 @@ srv_free(struct tm__srv *srv)
 	free(srv->mt_provider);
 	free(srv->cert);
 	free(srv->tlskey);
+	if (srv->have_indexer) {
+		pthread_mutex_lock(&srv->lock);
+		srv->stopping = true;
+		pthread_cond_signal(&srv->poke);
+		pthread_mutex_unlock(&srv->lock);
+		pthread_join(srv->indexer, NULL);
+	}
 	pthread_mutex_destroy(&srv->wlock);
 	pthread_mutex_destroy(&srv->lock);
 	pthread_cond_destroy(&srv->idle);
+	pthread_cond_destroy(&srv->poke);
 	pthread_key_delete(srv->key);
 	free(srv);
 }
@@ -1118,6 +1173,7 @@ tm_server_start(tm_server **out, const tm_serve_options *opts)
 	pthread_mutex_init(&srv->wlock, NULL);
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_cond_init(&srv->idle, NULL);
+	pthread_cond_init(&srv->poke, NULL);
 	if (pthread_key_create(&srv->key, worker_free) != 0) {
 		free(srv);
 		return tm__error_nomem();
@@ -1230,6 +1286,11 @@ tm_server_start(tm_server **out, const tm_serve_options *opts)
 	}
 	info = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = info ? info->port : 0;
+	if (!(opts->flags & TM_SERVE_READ_ONLY)) {
+		srv->index_wanted = true;	/* a first look at the start */
+		srv->have_indexer = pthread_create(&srv->indexer, NULL,
+		    indexer_main, srv) == 0;
+	}
 done:
 	if (error) {
 		srv_free(srv);
