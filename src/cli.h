@@ -27,6 +27,7 @@ struct cli {
 	tm_db *db;		/* open once the command called cli_open_db */
 	const char *cmd;	/* the command's name, for messages */
 	unsigned flags;		/* the command's enum cmd_flags */
+	bool created;		/* cli_open_db made the database file */
 };
 
 struct cmd {

@@ -225,6 +225,8 @@ cli_open_db(struct cli *cli)
 			return cli_tm_error(cli, NULL);
 		cli->db_path = cli->default_path;
 	}
+	cli->created = (cli->flags & CMD_WRITES) &&
+	    access(cli->db_path, F_OK) != 0;
 	if (tm_db_open(&cli->db, cli->db_path, (cli->flags & CMD_WRITES) ?
 	    TM_DB_CREATE : TM_DB_READONLY) < 0) {
 		const tm_error *e = tm_error_last();
@@ -239,6 +241,35 @@ cli_open_db(struct cli *cli)
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * A command that failed leaves no database it created and put nothing
+ * into (a refused import into a new path leaves no empty memory).
+ */
+static void
+forget_new_database(struct cli *cli)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	tm_stats *st = NULL;
+	char name[4096];
+	bool empty;
+	size_t i;
+
+	if (!cli->created || !cli->db || tm_stats_get(&st, cli->db) < 0) {
+		tm_error_clear();
+		return;
+	}
+	empty = st->units == 0 && st->nimports == 0;
+	tm_stats_free(st);
+	if (!empty)
+		return;
+	tm_db_close(cli->db);
+	cli->db = NULL;
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++)
+		if ((size_t)snprintf(name, sizeof(name), "%s%s", cli->db_path,
+		    suffix[i]) < sizeof(name))
+			unlink(name);
 }
 
 int
@@ -294,6 +325,8 @@ main(int argc, char **argv)
 
 	cli.flags = cmd->flags;
 	rc = cmd->run(argc, argv, &cli);
+	if (rc != 0)
+		forget_new_database(&cli);
 	tm_db_close(cli.db);
 	tm_free(cli.default_path);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

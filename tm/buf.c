@@ -2,6 +2,8 @@
  * buf.c: growable byte buffers (git's strbuf), used for every string the
  * library builds: serialised segments, keys, SQL, messages.
  */
+/* O_TMPFILE (Linux) is a GNU extension of fcntl.h. */
+#define _GNU_SOURCE 1
 #include "tm-int.h"
 
 #include <errno.h>
@@ -182,6 +184,33 @@ tm__output_open(const char *path, char **tmp, int *fd)
 			    tm__strerror(errno));
 		return 0;
 	}
+#ifdef O_TMPFILE
+	/*
+	 * An unnamed file in the target's folder: a process killed while
+	 * writing leaves nothing behind.  It gets a name (and replaces the
+	 * target) only in tm__output_close, through /proc's link to it.
+	 */
+	if (access("/proc/self/fd", X_OK) == 0) {
+		const char *slash = strrchr(path, '/');
+		char *dir = slash ? tm__strndup(path, slash == path ? 1 :
+		    (size_t)(slash - path)) : tm__strdup(".");
+		int t = dir ? open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC,
+		    0644) : -1, keep = -1;
+
+		free(dir);
+		if (t >= 0 && (keep = fcntl(t, F_DUPFD_CLOEXEC, 0)) >= 0 &&
+		    tm__buf_printf(&b, "/proc/self/fd/%d", keep) == 0) {
+			*fd = t;
+			*tmp = tm__buf_detach(&b);
+			return 0;
+		}
+		if (keep >= 0)
+			close(keep);
+		if (t >= 0)
+			close(t);
+		tm__buf_release(&b);
+	}
+#endif
 	if (tm__buf_printf(&b, "%s.tmp-XXXXXX", path) < 0)
 		return tm__error_nomem();
 	if ((*fd = mkstemp(b.ptr)) < 0) {
@@ -195,11 +224,53 @@ tm__output_open(const char *path, char **tmp, int *fd)
 	return 0;
 }
 
+/*
+ * Give the unnamed file behind /proc/self/fd/N the name `path`: linked
+ * under a fresh name beside it, then renamed over it.  Closes N.
+ */
+static int
+name_tmpfile(const char *path, const char *proc, int error)
+{
+	struct tm__buf b = { 0 };
+	long keep = strtol(proc + 14, NULL, 10);
+	unsigned i;
+
+	for (i = 0; !error; i++) {
+		tm__buf_reset(&b);
+		if (tm__buf_printf(&b, "%s.tmp-%ld-%u", path, (long)getpid(),
+		    i) < 0) {
+			error = tm__error_nomem();
+			break;
+		}
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, b.ptr,
+		    AT_SYMLINK_FOLLOW) == 0) {
+			if (rename(b.ptr, path) != 0) {
+				error = tm__error(TM_EIO, "cannot write '%s': "
+				    "%s", path, tm__strerror(errno));
+				unlink(b.ptr);
+			}
+			break;
+		}
+		if (errno != EEXIST || i > 1000)
+			error = tm__error(TM_EIO, "cannot write '%s': %s",
+			    path, tm__strerror(errno));
+	}
+	tm__buf_release(&b);
+	close((int)keep);
+	return error;
+}
+
 int
 tm__output_close(const char *path, char **tmp, int error)
 {
 	if (!*tmp)
 		return error;
+	if (strncmp(*tmp, "/proc/self/fd/", 14) == 0) {
+		error = name_tmpfile(path, *tmp, error);
+		free(*tmp);
+		*tmp = NULL;
+		return error;
+	}
 	if (!error && rename(*tmp, path) != 0)
 		error = tm__error(TM_EIO, "cannot write '%s': %s", path,
 		    tm__strerror(errno));

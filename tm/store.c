@@ -597,6 +597,25 @@ done:
 	return error;
 }
 
+/*
+ * Why the database at `path` could not be opened: the operating
+ * system's reason when SQLite had one (its own "unable to open database
+ * file" says neither which file nor why), else SQLite's message.
+ */
+static int
+open_failed(tm_db *db, const char *path, int code)
+{
+	int e = db->sql ? sqlite3_system_errno(db->sql) : 0;
+
+	if (e && (sqlite3_errcode(db->sql) & 0xff) == SQLITE_CANTOPEN)
+		return tm__error(TM_EIO, "cannot open database '%s': %s",
+		    path, tm__strerror(e));
+	if (!db->sql)
+		return tm__error_nomem();
+	return tm__error(code, "cannot open database '%s': %s", path,
+	    sqlite3_errmsg(db->sql));
+}
+
 int
 tm_db_open(tm_db **out, const char *path, unsigned flags)
 {
@@ -630,7 +649,7 @@ tm_db_open(tm_db **out, const char *path, unsigned flags)
 	oflags = SQLITE_OPEN_NOMUTEX | ((flags & TM_DB_READONLY) ?
 	    SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 	if ((rc = sqlite3_open_v2(path, &db->sql, oflags, NULL)) != SQLITE_OK) {
-		error = tm__error_sqlite(db->sql, "cannot open database");
+		error = open_failed(db, path, TM_EIO);
 		goto done;
 	}
 	sqlite3_extended_result_codes(db->sql, 1);
@@ -638,8 +657,7 @@ tm_db_open(tm_db **out, const char *path, unsigned flags)
 	sqlite3_busy_timeout(db->sql, OPEN_WAIT_MS);
 	/* Reading the schema is where a file that is not SQLite says so. */
 	if (exec_retry(db, "SELECT count(*) FROM sqlite_schema") < 0) {
-		error = tm__error(TM_EDB, "cannot open database '%s': %s",
-		    path, sqlite3_errmsg(db->sql));
+		error = open_failed(db, path, TM_EDB);
 		goto done;
 	}
 	/* Takes effect only when the file is new: 16 KiB pages make bulk

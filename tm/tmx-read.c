@@ -803,6 +803,20 @@ skip_element(struct reader *r)
 	r->state = S_SKIP;
 }
 
+/* The versions of TMX this reader understands (a missing one: 1.4). */
+static bool
+known_version(const char *v)
+{
+	static const char *const known[] = { "1.1", "1.2", "1.3", "1.4",
+	    "1.4a", "1.4b" };
+	size_t i;
+
+	for (i = 0; i < TM__ARRAY_SIZE(known); i++)
+		if (strcmp(v, known[i]) == 0)
+			return true;
+	return false;
+}
+
 static void
 on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     const xmlChar *URI, int nb_namespaces, const xmlChar **namespaces,
@@ -812,7 +826,7 @@ on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	const char *name = (const char *)localname;
 	int nattrs = nb_attributes;
 
-	(void)URI; (void)nb_defaulted;
+	(void)nb_defaulted;
 	if (r->error)
 		return;
 	if (nb_namespaces > 0)
@@ -839,6 +853,20 @@ on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 			return;
 		}
 		r->seen_tmx = true;
+		/*
+		 * TMX 1.x has no namespace (some writers put it in LISA's,
+		 * http://www.lisa.org/tmx14, which is read as 1.4); TMX 2.0
+		 * (ISO 30042:2019) has one of its own and another structure:
+		 * reading it as 1.4 would lose all of it without a word.
+		 */
+		if (URI && strncmp((const char *)URI, "http://www.lisa.org/tmx",
+		    23) != 0) {
+			fail(r, tm__error(TM_EPARSE, "line %ld: <tmx> is in the "
+			    "namespace '%s': tm reads TMX 1.1 to 1.4b, whose "
+			    "elements have no namespace (or LISA's)", line_of(r),
+			    (const char *)URI));
+			return;
+		}
 		for (int i = 0; i < nattrs; i++)
 			if (!attrs[5 * i + 1] && strcmp((const char *)
 			    attrs[5 * i], "version") == 0) {
@@ -848,6 +876,12 @@ on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 				    (size_t)(attrs[5 * i + 4] -
 				    attrs[5 * i + 3]));
 			}
+		if (r->tmx_version && !known_version(r->tmx_version)) {
+			fail(r, tm__error(TM_EPARSE, "line %ld: TMX version "
+			    "'%.20s' is not one tm reads (1.1, 1.2, 1.3, 1.4, "
+			    "1.4a, 1.4b)", line_of(r), r->tmx_version));
+			return;
+		}
 		r->state = S_TMX;
 		break;
 	case S_TMX:

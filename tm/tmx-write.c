@@ -673,9 +673,14 @@ write_namespaces(struct writer *wr)
 			const char *prefix = NULL, *uri = NULL;
 			char name[300];
 
+			/*
+			 * A default namespace would put every TMX 1.4 element
+			 * in it, which no 1.4 reader knows: only prefixed
+			 * declarations (extension attributes) are kept.
+			 */
 			if (json_unpack(json_array_get(arr, i), "[ss]", &prefix,
 			    &uri) < 0 || json_object_get(seen, prefix) ||
-			    strcmp(prefix, "xml") == 0)
+			    strcmp(prefix, "xml") == 0 || !*prefix)
 				continue;
 			json_object_set_new(seen, prefix, json_true());
 			snprintf(name, sizeof(name), "%s%s%s", "xmlns",
