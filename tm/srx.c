@@ -35,12 +35,15 @@ struct tm__srx_rule {
  * follow, and at an ellipsis that is not followed by a comma nor ends
  * an enumeration (规划、建设、管理……都要加强 is one sentence), except
  * where a quotation that ends in a stop is followed, in the same
- * clause, by a verb of saying (“……。”他说。 is one sentence in news
- * style); a list number (1. 1．) and a code (1339.HK) never end one.
+ * clause or at the end of a clause, by a verb of saying (“……。”他说。
+ * is one sentence in news style), or by a stop, a comma or a particle
+ * (“谁的街道？”的主题); an omission mark (【……】) and a list number
+ * (1. 1．) and a code (1339.HK) never end one.
  *
  * English keeps titles (Mr. Sen.), No. 5, initials (J. K. Rowling),
  * decimals and codes, an ellipsis before a lower-case word, ?" before
- * a lower-case word and a list number that starts a paragraph or
+ * a lower-case word or an attribution ("Ready?" CNN reported.) and a
+ * list number that starts a paragraph or
  * follows a sentence.  An abbreviation that may also end a sentence
  * (U.S., D.C., p.m., Inc., any run of capital initials) ends it only
  * before a word that starts sentences but not names, a pronoun,
@@ -71,7 +74,12 @@ static const char builtin[] =
 "<afterbreak>[。！？；…”’」』）》〉】\"']</afterbreak></rule>\n"
 "    <rule break=\"no\"><beforebreak>(?:[。！？]|…|\\.{3})"
 "[”’」』\"']+</beforebreak><afterbreak>[^。！？；，,“”‘’「」\\n]{0,30}?"
-"(?:" SAYS ")</afterbreak></rule>\n"
+"(?:" SAYS ")|[^。！？；“”‘’「」\\n]{0,60}?(?:" SAYS "|道)[，,。：:]"
+"</afterbreak></rule>\n"
+"    <rule break=\"no\"><beforebreak>[。！？；]+[”’」』）】\"']+</beforebreak>"
+"<afterbreak>[。！？；，,、的地得之]</afterbreak></rule>\n"
+"    <rule break=\"no\"><beforebreak>[【（(\\[](?:…{1,2}|\\.{3,6})[】）)\\]]"
+"</beforebreak><afterbreak>.</afterbreak></rule>\n"
 "    <rule break=\"no\"><beforebreak>(?:^|[。！？；：:\\s])"
 "(?:\\d{1,3}|[A-Za-z])[.．]</beforebreak><afterbreak>.</afterbreak>"
 "</rule>\n"
@@ -101,6 +109,10 @@ static const char builtin[] =
 "<afterbreak>\\s*[a-z,;]</afterbreak></rule>\n"
 "    <rule break=\"no\"><beforebreak>[?!][\"”’']</beforebreak>"
 "<afterbreak>\\s+[a-z]</afterbreak></rule>\n"
+"    <rule break=\"no\"><beforebreak>[?!][\"”’']</beforebreak>"
+"<afterbreak>\\s+(?:[A-Z][\\w.’'-]*\\s+){1,4}(?:said|says|reported|"
+"asked|told|added|wrote|explained|replied|insisted|tweeted)\\b"
+"</afterbreak></rule>\n"
 "    <rule break=\"no\"><beforebreak>[A-Za-z0-9]\\.</beforebreak>"
 "<afterbreak>[A-Za-z0-9]</afterbreak></rule>\n"
 "    <rule break=\"no\"><beforebreak>(?:^|(?&lt;=[.!?:;]\\s))[(\\[]?"
