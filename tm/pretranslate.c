@@ -171,11 +171,10 @@ static int
 segment_para(tm_pretranslation *p, const tm_segmenter *sg,
     struct tm__pt_block *b, const char *text, size_t len, long line)
 {
-	if (p->format == TM_FORMAT_MARKDOWN) {
-		if (!(b->raw = tm__strndup(text, len)))
-			return tm__error_nomem();
+	if (!(b->raw = tm__strndup(text, len)))
+		return tm__error_nomem();
+	if (p->format == TM_FORMAT_MARKDOWN)
 		return tm__pt_md_segment(p, sg, b, text, len, line);
-	}
 	return tm__pt_segment_block(p, sg, b, text, len, line);
 }
 
@@ -862,6 +861,72 @@ spaced(const char *lang)
 	    strncasecmp(lang, "ja", 2) == 0);
 }
 
+/* White space as the segmenter sees it, the ideographic space too. */
+static size_t
+raw_space(const char *s)
+{
+	if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		return 1;
+	return (unsigned char)s[0] == 0xe3 && (unsigned char)s[1] == 0x80 &&
+	    (unsigned char)s[2] == 0x80 ? 3 : 0;
+}
+
+/*
+ * Find the sentence `seg` in the block's text from *pos on, where the
+ * segmenter may have joined lines with a space or with nothing and
+ * trimmed them: [*start, *end) is where it lies.  False if it is not
+ * there (the draft then joins sentences as the target language does).
+ */
+static bool
+raw_span(const char *raw, size_t *pos, const char *seg, size_t *start,
+    size_t *end)
+{
+	size_t i = *pos, j = 0, w;
+
+	while ((w = raw_space(raw + i)))
+		i += w;
+	*start = i;
+	while (seg[j]) {
+		if (seg[j] == ' ' && raw_space(raw + i)) {
+			while (seg[j] == ' ')
+				j++;
+			while ((w = raw_space(raw + i)))
+				i += w;
+		} else if (raw[i] == seg[j]) {
+			i++;
+			j++;
+		} else if ((w = raw_space(raw + i))) {
+			i += w;
+		} else {
+			return false;
+		}
+	}
+	*end = *pos = i;
+	return true;
+}
+
+/*
+ * Where the block's sentences lie in its text, so that the draft keeps
+ * an untranslated sentence as written (its line breaks too), the text
+ * between two untranslated sentences, and the source's line breaks
+ * (with their indentation) between any two.  Fills start[] and end[];
+ * false if the sentences cannot be found in the block's text.
+ */
+static bool
+raw_seps(const tm_pretranslation *p, const struct tm__pt_block *k,
+    size_t *start, size_t *end)
+{
+	size_t i, pos = 0;
+
+	if (!k->raw)
+		return false;
+	for (i = 0; i < k->n; i++)
+		if (!raw_span(k->raw, &pos, p->segs[k->first + i].source,
+		    &start[i], &end[i]))
+			return false;
+	return true;
+}
+
 /*
  * The block's translation; untranslated segments keep their source.
  * Markdown: each sentence with its codes as Markdown again, a target
@@ -871,8 +936,8 @@ static int
 block_text(struct tm__buf *b, const tm_pretranslation *p,
     const struct tm__pt_block *k, const char *linebreak)
 {
-	bool md = p->format == TM_FORMAT_MARKDOWN, any = false;
-	size_t i;
+	bool md = p->format == TM_FORMAT_MARKDOWN, any = false, kept = false;
+	size_t i, *start = NULL, *end = NULL;
 	int error = 0;
 
 	/*
@@ -881,8 +946,16 @@ block_text(struct tm__buf *b, const tm_pretranslation *p,
 	 */
 	for (i = k->first; i < k->first + k->n; i++)
 		any |= p->segs[i].target != NULL;
-	if (md && !any && k->raw)
+	if (!any && k->raw)
 		return tm__buf_adds(b, k->raw);
+	if (!md && k->n) {
+		if (!(start = tm__calloc(k->n, sizeof(*start))) ||
+		    !(end = tm__calloc(k->n, sizeof(*end)))) {
+			error = tm__error_nomem();
+			goto done;
+		}
+		kept = raw_seps(p, k, start, end);
+	}
 	for (i = k->first; i < k->first + k->n && !error; i++) {
 		const struct tm__pt_seg *g = &p->segs[i];
 
@@ -890,6 +963,12 @@ block_text(struct tm__buf *b, const tm_pretranslation *p,
 		if (md && i > k->first && b->len &&
 		    b->ptr[b->len - 1] == '\n')
 			;
+		else if (kept && i > k->first && ((!g->target &&
+		    !p->segs[i - 1].target) || memchr(k->raw +
+		    end[i - k->first - 1], '\n', start[i - k->first] -
+		    end[i - k->first - 1])))
+			error = tm__buf_add(b, k->raw + end[i - k->first - 1],
+			    start[i - k->first] - end[i - k->first - 1]);
 		else if (i > k->first && g->para != p->segs[i - 1].para)
 			error = tm__buf_adds(b, linebreak);
 		else if (i > k->first && spaced(p->to))
@@ -903,10 +982,16 @@ block_text(struct tm__buf *b, const tm_pretranslation *p,
 		else if (md)
 			error = tm__pt_md_write(b, g->source, g->stags,
 			    g->nstags, g->codes, true, g->esc, g->nesc, false);
+		else if (kept && !g->target)
+			error = tm__buf_add(b, k->raw + start[i - k->first],
+			    end[i - k->first] - start[i - k->first]);
 		else
 			error = tm__buf_adds(b, g->target ? g->target :
 			    g->source);
 	}
+done:
+	free(start);
+	free(end);
 	return error;
 }
 

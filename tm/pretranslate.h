@@ -98,7 +98,7 @@ struct tm__pt_block {
 	char *literal;
 	char *prefix;
 	size_t first, n;
-	char *raw;		/* Markdown: the block's text after prefix */
+	char *raw;		/* text, Markdown: the block after prefix */
 };
 
 struct tm_pretranslation {

@@ -5,9 +5,11 @@
  * paragraph into sentences: ICU's sentence
  * break iterator proposes breaks, SRX 2.0 rules (built in, see srx.c,
  * and optionally a user's file) confirm or veto them and add their own,
- * in rule order, the first matching rule deciding.  A break inside
- * 《…》 is never taken, whatever the rules say, since that needs
- * counting that regular expressions cannot do.
+ * in rule order, the first matching rule deciding.  Whatever the rules
+ * say, a break inside 《…》 is never taken, a break after an opening
+ * quote or bracket moves before it and one before a closing quote or
+ * bracket moves after it, since that needs counting and pairing that
+ * regular expressions cannot do.
  */
 #include "tm-int.h"
 #include "align.h"
@@ -161,13 +163,77 @@ is_space16(UChar c)
 	return u_isUWhiteSpace(c);
 }
 
+enum { PUNCT_OPEN = 1, PUNCT_CLOSE = 2 };
+
+/*
+ * Mark the opening (Ps, Pi) and closing (Pe, Pf) quotes and brackets of
+ * u[0..n) in kind.  A straight double quote opens or closes by its
+ * place: in Chinese, Japanese and Korean, where no space tells, every
+ * other one of a paragraph opens; elsewhere one after a space, an
+ * opening bracket or the start, and before a non-space, opens.
+ */
+static void
+punct_kinds(const tm_segmenter *sg, const UChar *u, int32_t n, uint8_t *kind)
+{
+	int32_t i, quotes = 0;
+
+	for (i = 0; i < n; i++) {
+		int8_t t = u_charType(u[i]);
+
+		kind[i] = 0;
+		if (t == U_START_PUNCTUATION || t == U_INITIAL_PUNCTUATION)
+			kind[i] = PUNCT_OPEN;
+		else if (t == U_END_PUNCTUATION || t == U_FINAL_PUNCTUATION)
+			kind[i] = PUNCT_CLOSE;
+		else if (u[i] == '"' && sg->cjk)
+			kind[i] = quotes++ % 2 ? PUNCT_CLOSE : PUNCT_OPEN;
+		else if (u[i] == '"')
+			kind[i] = (i == 0 || is_space16(u[i - 1]) ||
+			    kind[i - 1] == PUNCT_OPEN) && i + 1 < n &&
+			    !is_space16(u[i + 1]) ? PUNCT_OPEN : PUNCT_CLOSE;
+	}
+}
+
+/*
+ * A sentence never ends after an opening quote or bracket (the break
+ * moves before the run of them and the spaces before it) nor before a
+ * closing one (it moves after the run, unless a rule refused a break
+ * there, as after “……。”他说).
+ */
+static void
+keep_quotes(const uint8_t *kind, const UChar *u, int32_t n, uint8_t *dec)
+{
+	int32_t i, j;
+
+	for (i = 1; i < n; i++) {
+		if (dec[i] != TM__SRX_BREAK || kind[i] != PUNCT_CLOSE)
+			continue;
+		for (j = i; j < n && kind[j] == PUNCT_CLOSE; j++)
+			;
+		dec[i] = TM__SRX_NOBREAK;
+		if (dec[j] != TM__SRX_NOBREAK)
+			dec[j] = TM__SRX_BREAK;
+	}
+	for (i = n - 1; i > 0; i--) {
+		if (dec[i] != TM__SRX_BREAK || kind[i - 1] != PUNCT_OPEN)
+			continue;
+		for (j = i - 1; j > 0 && kind[j - 1] == PUNCT_OPEN; j--)
+			;
+		while (j > 0 && is_space16(u[j - 1]))
+			j--;
+		dec[i] = TM__SRX_NOBREAK;
+		if (j > 0)
+			dec[j] = TM__SRX_BREAK;
+	}
+}
+
 /*
  * Sentence breaks of u[0..n) into brk (1: break after position i, i.e.
  * before u[i]).  Positions are those after the last non-space character.
  */
 static int
 find_breaks(const tm_segmenter *sg, struct tm__srx_rules *rules,
-    const UChar *u, int32_t n, uint8_t *dec)
+    const UChar *u, int32_t n, uint8_t *dec, uint8_t *kind)
 {
 	UErrorCode st = U_ZERO_ERROR;
 	UBreakIterator *bi;
@@ -190,6 +256,8 @@ find_breaks(const tm_segmenter *sg, struct tm__srx_rules *rules,
 			dec[q] = TM__SRX_BREAK;
 	}
 	ubrk_close(bi);
+	punct_kinds(sg, u, n, kind);
+	keep_quotes(kind, u, n, dec);
 	/*
 	 * Never inside 《》, nor right after 》: a sentence ends after the
 	 * title, at its own stop (ICU takes 》 for a closing bracket).
@@ -214,7 +282,7 @@ paragraph(const tm_segmenter *sg, struct tm__srx_rules *rules, const char *p,
 {
 	UErrorCode st = U_ZERO_ERROR;
 	UChar *u = NULL;
-	uint8_t *dec = NULL;
+	uint8_t *dec = NULL, *kind = NULL;
 	int32_t n = 0, i, b = 0;
 	size_t *u8off = NULL;
 	int error = 0;
@@ -226,6 +294,7 @@ paragraph(const tm_segmenter *sg, struct tm__srx_rules *rules, const char *p,
 	st = U_ZERO_ERROR;
 	if (!(u = tm__malloc(((size_t)n + 1) * sizeof(*u))) ||
 	    !(dec = tm__malloc((size_t)n + 1)) ||
+	    !(kind = tm__malloc((size_t)n + 1)) ||
 	    !(u8off = tm__malloc(((size_t)n + 1) * sizeof(*u8off)))) {
 		error = TM_ENOMEM;
 		goto done;
@@ -251,7 +320,7 @@ paragraph(const tm_segmenter *sg, struct tm__srx_rules *rules, const char *p,
 		}
 		u8off[n] = o;
 	}
-	if ((error = find_breaks(sg, rules, u, n, dec)) < 0)
+	if ((error = find_breaks(sg, rules, u, n, dec, kind)) < 0)
 		goto done;
 	dec[n] = TM__SRX_BREAK;
 	for (i = 1; i <= n; i++) {
@@ -282,6 +351,7 @@ paragraph(const tm_segmenter *sg, struct tm__srx_rules *rules, const char *p,
 done:
 	free(u);
 	free(dec);
+	free(kind);
 	free(u8off);
 	if (error == TM_ENOMEM)
 		tm__error_nomem();

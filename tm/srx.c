@@ -29,12 +29,40 @@ struct tm__srx_rule {
 };
 
 /*
- * The built-in rules.  Chinese ends at 。！？； (closing quotes and
- * brackets stay with the sentence) and at an ellipsis that is not
- * followed by a comma; English keeps titles and abbreviations, U.S.
- * before a lower-case word or a name of an office, a.m./p.m., No. 5,
- * initials (J. K. Rowling) and an ellipsis before a lower-case word.
+ * The built-in rules.
+ *
+ * Chinese ends at 。！？； with the closing quotes and brackets that
+ * follow, and at an ellipsis that is not followed by a comma nor ends
+ * an enumeration (规划、建设、管理……都要加强 is one sentence), except
+ * where a quotation that ends in a stop is followed, in the same
+ * clause or at the end of a clause, by a verb of saying (“……。”他说。
+ * is one sentence in news style), or by a stop, a comma or a particle
+ * (“谁的街道？”的主题); an omission mark (【……】) and a list number
+ * (1. 1．) and a code (1339.HK) never end one.
+ *
+ * English keeps titles (Mr. Sen.), No. 5, initials (J. K. Rowling),
+ * decimals and codes, an ellipsis before a lower-case word, ?" before
+ * a lower-case word or an attribution ("Ready?" CNN reported.) and a
+ * list number that starts a paragraph or
+ * follows a sentence.  An abbreviation that may also end a sentence
+ * (U.S., D.C., p.m., Inc., any run of capital initials) ends it only
+ * before a word that starts sentences but not names, a pronoun,
+ * article, conjunction or preposition such as The, He, But or In:
+ * "the U.S. The next day" breaks, "the U.N. Security Council", "U.S.
+ * Sen. Warren", "5 p.m. Eastern time" and "D.C. Mayor" do not.
  */
+#define SAYS "说|表示|指出|强调|称|介绍|透露|补充|告诉|问道|答道|回答|" \
+	"写道|解释|坦言|直言|宣布|回应|谈道|评论|感叹|呼吁|提醒|警告|" \
+	"承认|笑道|续道"
+#define ABBR "\\b(?:(?:[A-Z]\\.){2,}|(?:[ap]\\.m|Inc|Corp|Co|Ltd|Bros|" \
+	"etc|Jr|Sr)\\.)"
+#define STARTS "The|A|An|It|Its|He|She|They|We|I|You|His|Her|Their|Our|" \
+	"This|That|These|Those|There|Here|But|And|Or|So|Yet|Still|However|" \
+	"Meanwhile|Also|Then|Now|Thus|Instead|Later|Earlier|In|On|At|For|" \
+	"From|With|After|Before|When|While|If|As|Since|Although|Though|" \
+	"Because|According|Despite|During|Under|Over|By|Last|Next|Many|" \
+	"Some|Most|Several|Both|Each|Other|Others|Such|No|Not|What|Who|" \
+	"Why|How|Where|Today|Yesterday|Tomorrow|Officials|Police"
 static const char builtin[] =
 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 "<srx xmlns=\"http://www.lisa.org/srx20\" version=\"2.0\">\n"
@@ -44,35 +72,52 @@ static const char builtin[] =
 "   <languagerule languagerulename=\"Chinese\">\n"
 "    <rule break=\"no\"><beforebreak>[。！？；…]</beforebreak>"
 "<afterbreak>[。！？；…”’」』）》〉】\"']</afterbreak></rule>\n"
+"    <rule break=\"no\"><beforebreak>(?:[。！？]|…|\\.{3})"
+"[”’」』\"']+</beforebreak><afterbreak>[^。！？；，,“”‘’「」\\n]{0,30}?"
+"(?:" SAYS ")|[^。！？；“”‘’「」\\n]{0,60}?(?:" SAYS "|道)[，,。：:]"
+"</afterbreak></rule>\n"
+"    <rule break=\"no\"><beforebreak>[。！？；]+[”’」』）】\"']+</beforebreak>"
+"<afterbreak>[。！？；，,、的地得之]</afterbreak></rule>\n"
+"    <rule break=\"no\"><beforebreak>[【（(\\[](?:…{1,2}|\\.{3,6})[】）)\\]]"
+"</beforebreak><afterbreak>.</afterbreak></rule>\n"
+"    <rule break=\"no\"><beforebreak>(?:^|[。！？；：:\\s])"
+"(?:\\d{1,3}|[A-Za-z])[.．]</beforebreak><afterbreak>.</afterbreak>"
+"</rule>\n"
+"    <rule break=\"no\"><beforebreak>[A-Za-z0-9][.．]</beforebreak>"
+"<afterbreak>[A-Za-z0-9]</afterbreak></rule>\n"
 "    <rule break=\"yes\"><beforebreak>[。！？；]+[”’」』）】\"']*</beforebreak>"
 "<afterbreak>.</afterbreak></rule>\n"
+"    <rule break=\"no\"><beforebreak>、[^。！？；，、]{1,20}…{1,2}"
+"</beforebreak><afterbreak>[^”’」』）]</afterbreak></rule>\n"
 "    <rule break=\"yes\"><beforebreak>(?:…{1,2}|\\.{3,6})[”’」』）〉】\"']*</beforebreak>"
 "<afterbreak>\\s*[^，,、。！？；：:”’」』）》\\s]</afterbreak></rule>\n"
 "   </languagerule>\n"
 "   <languagerule languagerulename=\"English\">\n"
-"    <rule break=\"no\"><beforebreak>\\b(?:Mr|Mrs|Ms|Messrs|Dr|Prof|Sr|Jr|St|"
+"    <rule break=\"no\"><beforebreak>\\b(?:Mr|Mrs|Ms|Messrs|Dr|Prof|St|"
 "Gen|Gov|Sen|Rep|Rev|Hon|Col|Lt|Sgt|Capt|Cmdr|Adm|Maj|Pres|Insp|Fig|vs|"
 "approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mt|Ft|Ave|Blvd|"
 "Dept|Univ|Assn)\\.</beforebreak><afterbreak>\\s</afterbreak></rule>\n"
 "    <rule break=\"no\"><beforebreak>\\b(?:No|Nos|Art|Vol|pp|p)\\.</beforebreak>"
 "<afterbreak>\\s*\\d</afterbreak></rule>\n"
-"    <rule break=\"no\"><beforebreak>\\b(?:U\\.S|U\\.K|U\\.N|E\\.U|D\\.C)\\.</beforebreak>"
-"<afterbreak>\\s+(?:[a-z0-9(]|(?:President|Secretary|Ambassador|Embassy|Consul|"
-"Consul-General|Senator|Senators|Congressman|Congresswoman|National|Central|"
-"Customs|Census|Coast|Capitol|Olympic|Postal|Geological|Census|Military|"
-"Consulate|Army|Navy|Air|Department|State|Senate|House|Congress|Treasury|"
-"Federal|Government|Supreme|Court|Forces|Trade|Commerce|Open|Marines|"
-"Defense|Justice|Attorney|Representative|Vice)\\b)</afterbreak></rule>\n"
-"    <rule break=\"no\"><beforebreak>\\b[ap]\\.m\\.</beforebreak>"
-"<afterbreak>\\s+[a-z0-9(]</afterbreak></rule>\n"
+"    <rule break=\"yes\"><beforebreak>" ABBR "</beforebreak>"
+"<afterbreak>\\s+(?:" STARTS ")\\b</afterbreak></rule>\n"
+"    <rule break=\"no\"><beforebreak>" ABBR "</beforebreak>"
+"<afterbreak>\\s+[^\\s\"“‘(]</afterbreak></rule>\n"
 "    <rule break=\"no\"><beforebreak>(?:^|[\\s(])[A-Z]\\.</beforebreak>"
 "<afterbreak>\\s*[A-Z]</afterbreak></rule>\n"
 "    <rule break=\"no\"><beforebreak>\\.\\.\\.</beforebreak>"
 "<afterbreak>\\s*[a-z,;]</afterbreak></rule>\n"
 "    <rule break=\"no\"><beforebreak>[?!][\"”’']</beforebreak>"
 "<afterbreak>\\s+[a-z]</afterbreak></rule>\n"
-"    <rule break=\"no\"><beforebreak>\\d\\.</beforebreak>"
-"<afterbreak>\\d</afterbreak></rule>\n"
+"    <rule break=\"no\"><beforebreak>[?!][\"”’']</beforebreak>"
+"<afterbreak>\\s+(?:[A-Z][\\w.’'-]*\\s+){1,4}(?:said|says|reported|"
+"asked|told|added|wrote|explained|replied|insisted|tweeted)\\b"
+"</afterbreak></rule>\n"
+"    <rule break=\"no\"><beforebreak>[A-Za-z0-9]\\.</beforebreak>"
+"<afterbreak>[A-Za-z0-9]</afterbreak></rule>\n"
+"    <rule break=\"no\"><beforebreak>(?:^|(?&lt;=[.!?:;]\\s))[(\\[]?"
+"(?:\\d{1,3}|[a-z])[.)\\]]"
+"</beforebreak><afterbreak>\\s</afterbreak></rule>\n"
 "   </languagerule>\n"
 "  </languagerules>\n"
 "  <maprules>\n"

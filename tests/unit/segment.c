@@ -29,8 +29,8 @@ static const struct {
 	    "…… ends a sentence" },
 	{ "zh-CN", "他说……，然后走了。", "他说……，然后走了。",
 	    "…… before a comma does not" },
-	{ "zh-CN", "“你好！”他说。", "“你好！” | 他说。",
-	    "a closing quote stays with its sentence" },
+	{ "zh-CN", "“你好！”他说。", "“你好！”他说。",
+	    "a quotation and its attribution are one sentence" },
 	{ "zh-CN", "（完）", "（完）", "a lone line" },
 	{ "zh-CN", "增长2.6%。下降3.5%。", "增长2.6%。 | 下降3.5%。",
 	    "decimals inside Chinese" },
@@ -115,6 +115,55 @@ check(const char *lang, const char *srx, int mode, const char *in,
 	tm_segmenter_free(sg);
 }
 
+/* "\n" in a field of the rules file is a line break. */
+static void
+unescape(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] == 'n') {
+			*w++ = '\n';
+			s++;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = 0;
+}
+
+/*
+ * tests/data/segment-rules.test: language, text, expected sentences and
+ * what the case shows, apart by tabs, one case a line.
+ */
+static void
+check_file(const char *path)
+{
+	char line[4096], *f[4], *p;
+	FILE *fp = fopen(path, "r");
+	int k, n = 0;
+
+	if (!ok(fp != NULL, "open %s", path))
+		return;
+	while (fgets(line, sizeof(line), fp)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!*line || *line == '#')
+			continue;
+		for (k = 0, p = line; k < 4 && p; k++) {
+			f[k] = p;
+			if ((p = strchr(p, '\t')))
+				*p++ = 0;
+		}
+		if (!ok(k == 4, "four fields in '%s'", line))
+			continue;
+		unescape(f[1]);
+		check(f[0], NULL, TM_SRX_EXTEND, f[1], f[2], f[3]);
+		n++;
+	}
+	fclose(fp);
+	ok(n >= 40, "%d cases in %s", n, path);
+}
+
 static void
 write_file(const char *path, const char *data, size_t len)
 {
@@ -150,6 +199,10 @@ main(void)
 	for (i = 0; i < TM__ARRAY_SIZE(cases); i++)
 		check(cases[i].lang, NULL, TM_SRX_EXTEND, cases[i].in,
 		    cases[i].want, cases[i].why);
+
+	snprintf(path, sizeof(path), "%s/tests/data/segment-rules.test",
+	    getenv("TM_SRCDIR") ? getenv("TM_SRCDIR") : "..");
+	check_file(path);
 
 	if (!mkdtemp(dir))
 		return 1;
