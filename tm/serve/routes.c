@@ -1197,12 +1197,82 @@ lt_translate(struct tm__req *req, const char *text, const char *from,
 	return 0;
 }
 
+/*
+ * HTML: pre-translated as a page is (its inline elements placed in the
+ * translation as the draft places them), taken when every sentence has
+ * a translation from the memory at or above the threshold (99 by
+ * default: exact, context, and only numbers, case or punctuation
+ * differing) or from machine translation; else NULL (*out).  A
+ * fragment comes back as a fragment.
+ */
+static int
+lt_translate_html(struct tm__req *req, const char *text, const char *from,
+    const char *to, char **out)
+{
+	const tm_serve_options *o = tm__srv_opts(req->srv);
+	tm_pretranslate_options po = TM_PRETRANSLATE_OPTIONS_INIT;
+	char dir[256], in[300], draft[300];
+	tm_pretranslation *p = NULL;
+	struct tm__buf b = { 0 };
+	size_t i, n;
+	int error;
+
+	*out = NULL;
+	po.from = from;
+	po.to = to;
+	po.min = o->memory_min ? (o->memory_min > 100 ? 100 : o->memory_min) :
+	    99;
+	po.format = TM_FORMAT_HTML;
+	if ((error = tm__srv_mt(req->srv, &po.mt)) < 0)
+		return error;
+	po.mt_name = o->mt_provider;
+	if ((error = temp_dir(dir)) < 0)
+		return error;
+	snprintf(in, sizeof(in), "%s/q.html", dir);
+	snprintf(draft, sizeof(draft), "%s/q.draft.html", dir);
+	if ((error = write_file(in, text, strlen(text))) == 0 &&
+	    (error = tm_pretranslate_file(&p, req->db, in, &po)) == 0) {
+		n = tm_pretranslation_count(p);
+		for (i = 0; i < n; i++)
+			if (tm_pretranslation_get(p, i)->origin ==
+			    TM_ORIGIN_NONE)
+				break;
+		if (n && i == n &&
+		    (error = tm_pretranslation_write_draft(p, draft)) == 0 &&
+		    (error = tm__buf_read_file(&b, draft)) == 0 &&
+		    (error = tm__buf_add(&b, "", 0)) == 0) {
+			const char *body = strstr(b.ptr, "<body>");
+			const char *end = strstr(b.ptr, "</body>");
+
+			/* A fragment in, a fragment out. */
+			if (!strstr(text, "<body") && !strstr(text, "<html") &&
+			    body && end && end > body)
+				*out = tm__strndup(body + 6, (size_t)(end -
+				    body - 6));
+			else
+				*out = tm__strdup(b.ptr);
+			if (!*out)
+				error = tm__error_nomem();
+		}
+	}
+	if (error == TM_EPARSE && !p) {
+		tm_error_clear();	/* nothing to translate in it */
+		error = 0;
+	}
+	tm__buf_release(&b);
+	tm_pretranslation_free(p);
+	unlink(in);
+	unlink(draft);
+	rmdir(dir);
+	return error < 0 ? scrubbed_error(dir) : 0;
+}
+
 static int
 route_translate(struct tm__req *req)
 {
 	json_t *in = NULL, *q = NULL, *texts, *outs = NULL;
 	const char *source, *target, *format;
-	bool bad = false, list, auto_src = false;
+	bool bad = false, list, auto_src = false, html;
 	size_t i, missing = 0;
 	int error = 0;
 
@@ -1248,15 +1318,7 @@ route_translate(struct tm__req *req)
 		return lt_error(req, 400, "Invalid request: q is a text or a "
 		    "list of texts; format is text or html");
 	}
-	if (format && strcmp(format, "html") == 0)
-		for (i = 0; i < (list ? json_array_size(q) : 1); i++)
-			if (strchr(json_string_value(list ?
-			    json_array_get(q, i) : q), '<')) {
-				json_decref(in);
-				return lt_error(req, 400, "HTML markup is not "
-				    "translated here: send the text without "
-				    "tags, or pre-translate the page");
-			}
+	html = format && strcmp(format, "html") == 0;
 	if (strcmp(source, "auto") == 0) {
 		auto_src = true;
 		source = guess_lang(list ? (json_array_size(q) ?
@@ -1281,7 +1343,8 @@ route_translate(struct tm__req *req)
 			json_array_append_new(outs, json_string(""));
 			continue;
 		}
-		if ((error = lt_translate(req, text, source, target, &t)) < 0)
+		if ((error = (html && strchr(text, '<') ? lt_translate_html :
+		    lt_translate)(req, text, source, target, &t)) < 0)
 			break;
 		if (!t)
 			missing++;
