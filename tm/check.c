@@ -958,9 +958,16 @@ target_has(const char *tgt, const tm_term_hits *th, const char *term,
 
 		for (i = 0; i < tm_term_hits_count(th) && !inside; i++) {
 			const tm_term_hit *x = tm_term_hits_get(th, i);
+			size_t xb = x->start, xe = x->start + x->len;
 
-			inside = x->start <= *st && x->start + x->len >=
-			    *st + *sl && x->len > *sl;
+			/* The hit's span may take in white space. */
+			while (xb < xe && (tgt[xb] == ' ' || tgt[xb] == '\t'))
+				xb++;
+			while (xe > xb && (tgt[xe - 1] == ' ' ||
+			    tgt[xe - 1] == '\t'))
+				xe--;
+			inside = xb <= *st && xe >= *st + *sl &&
+			    xe - xb > *sl;
 		}
 		if (!inside)
 			return 1;

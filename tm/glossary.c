@@ -1669,15 +1669,18 @@ tm__gloss_find_from(const char *text, size_t from, const char *term,
 	for (p = strstr(hay, key); p && !found; p = strstr(p + 1, key)) {
 		if (!find_cp(&k, (size_t)(p - hay), &b) ||
 		    !find_cp(&k, (size_t)(p - hay) + strlen(key), &e) ||
-		    e <= b || k.off[b] < from)
+		    e <= b)
 			continue;
 		while (e > b && k.kstart[e - 1] == k.kstart[e])
 			e--;
+		/* Nor white space before it. */
+		while (b < e && k.kstart[b] == k.kstart[b + 1])
+			b++;
 		/*
 		 * "Li Ming" is not in "Ali Ming" nor in "Li Mingde"; "mask"
 		 * is in "masks".
 		 */
-		if ((latin(k.cp[b]) && b > 0 && latin(k.cp[b - 1])) ||
+		if (k.off[b] < from || (latin(k.cp[b]) && b > 0 && latin(k.cp[b - 1])) ||
 		    (latin(k.cp[e - 1]) && !plural_end(&k, e)))
 			continue;
 		found = 1;

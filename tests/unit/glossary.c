@@ -130,6 +130,22 @@ main(void)
 	h = NULL;
 	ok(tm_glossary_find(&h, db, "\xff", "zh", "en") == TM_EUTF8,
 	    "invalid UTF-8 is refused");
+	{
+		size_t st = 0, sl = 0;
+		int r;
+
+		ok(tm__gloss_contains("Li Mingde met us", "Li Ming", &st,
+		    &sl) == 0, "a term does not end inside a word");
+		r = tm__gloss_contains("We met Li Ming's aide", "Li Ming", &st,
+		    &sl);
+		ok(r == 1 && st == 7 && sl == 7,
+		    "... but may end before 's (%d %zu %zu)", r, st, sl);
+		ok(tm__gloss_contains("two masks", "mask", &st, &sl) == 1 &&
+		    tm__gloss_contains("two boxes", "box", &st, &sl) == 1,
+		    "... and before a plural -s or -es");
+		ok(tm__gloss_contains("Ali Ming", "Li Ming", &st, &sl) == 0,
+		    "... nor begins inside one");
+	}
 
 	ok(tm_check_segment(&f, db, "总领事收到5万只口罩和防护服。",
 	    "The Consul General received 50,000 masks and protective suits.",
