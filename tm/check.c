@@ -496,7 +496,8 @@ find_phones(struct phone **out, size_t *n, const char *s)
 		if (nd < 7 || nd > 20 || (s[j] == '.' && adigit(s[j + 1])) ||
 		    ascii_alpha(s[j]) || grouped(s, i, j) ||
 		    !(plus || s[i] == '(' || s[i] == '0' || maxrun >= 7)) {
-			while (s[i + 1] && (adigit(s[i + 1]) || s[i + 1] == '+'))
+			while (s[i + 1] && (adigit(s[i + 1]) ||
+			    s[i + 1] == '+'))
 				i++;
 			continue;
 		}
@@ -576,20 +577,18 @@ short_scale(const char *t, const struct tm__qty *q)
 {
 	const char *e = t + q->end;
 	double f = 0;
-	size_t n = 0;
 
 	if (q->kind != TM__QTY_NUMBER || q->end == q->start ||
 	    !adigit(t[q->end - 1]))
 		return 0;
 	if (e[0] == 'm' && !ascii_alpha(e[1]))
-		f = 1e6, n = 1;
+		f = 1e6;
 	else if (e[0] == 'm' && e[1] == 'n' && !ascii_alpha(e[2]))
-		f = 1e6, n = 2;
+		f = 1e6;
 	else if (e[0] == 'b' && e[1] == 'n' && !ascii_alpha(e[2]))
-		f = 1e9, n = 2;
+		f = 1e9;
 	else if (e[0] == 'k' && !ascii_alpha(e[1]))
-		f = 1e3, n = 1;
-	(void)n;
+		f = 1e3;
 	return f * q->value;
 }
 
@@ -1153,8 +1152,7 @@ en_unit_of(const char *t, size_t b, size_t e, size_t *ub, size_t *ue)
 	for (k = 0; k < TM__ARRAY_SIZE(en_units); k++) {
 		n = strlen(en_units[k].w);
 		if (strncasecmp(t + i, en_units[k].w, n) == 0 &&
-		    !ascii_alpha(t[i + n]) && (i > e || !ascii_alpha(t[i])
-		    || n > 1)) {
+		    !ascii_alpha(t[i + n])) {
 			*ub = i;
 			*ue = i + n;
 			return en_units[k].u;
@@ -1181,7 +1179,7 @@ unit_name(int u)
 	size_t k;
 
 	for (k = 0; k < TM__ARRAY_SIZE(en_units); k++)
-		if (en_units[k].u == u && strcmp(en_units[k].w, "U.S. dollars"))
+		if (en_units[k].u == u)
 			return en_units[k].w;
 	return "";
 }
