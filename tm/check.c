@@ -940,23 +940,40 @@ done:
 	return error;
 }
 
+/* The target's own glossary terms, read when first needed. */
+struct tgt_terms {
+	tm_db *db;
+	const char *tgt, *from, *to;
+	tm_term_hits *th;
+	bool read;
+};
+
 /*
  * Where a term's translation is in the target, not counting one inside a
  * longer glossary term of the target (李明 in 李明德 when 李明德 is a
- * term itself): 1 with its span, 0, or an error.
+ * term itself): 1 with its span, 0, or an error.  In a Latin-script
+ * target the word boundaries tell that already, and the target's terms
+ * are not read: over a large glossary that costs far more than the rest
+ * of the check.
  */
 static int
-target_has(const char *tgt, const tm_term_hits *th, const char *term,
-    size_t *st, size_t *sl)
+target_has(struct tgt_terms *tt, const char *term, size_t *st, size_t *sl)
 {
+	const char *tgt = tt->tgt;
 	size_t from = 0, i;
-	int r;
+	int r, error;
 
 	while ((r = tm__gloss_find_from(tgt, from, term, st, sl)) > 0) {
 		bool inside = false;
 
-		for (i = 0; i < tm_term_hits_count(th) && !inside; i++) {
-			const tm_term_hit *x = tm_term_hits_get(th, i);
+		if (!tt->read && tt->to && tm__lang_cjk(tt->to)) {
+			tt->read = true;
+			if ((error = tm_glossary_find(&tt->th, tt->db, tgt,
+			    tt->to, tt->from)) < 0)
+				return error;
+		}
+		for (i = 0; i < tm_term_hits_count(tt->th) && !inside; i++) {
+			const tm_term_hit *x = tm_term_hits_get(tt->th, i);
 			size_t xb = x->start, xe = x->start + x->len;
 
 			/* The hit's span may take in white space. */
@@ -979,18 +996,14 @@ static int
 check_terms(tm_findings *fs, tm_db *db, const char *src, const char *tgt,
     const char *from, const char *to)
 {
-	tm_term_hits *h = NULL, *th = NULL;
+	tm_term_hits *h = NULL;
+	struct tgt_terms tt = { db, tgt, from, to, NULL, false };
 	struct tm__buf exp = { 0 };
 	size_t i, j, st, sl;
 	int error, r;
 
 	if ((error = tm_glossary_find(&h, db, src, from, to)) < 0)
 		return error;
-	if (tm_term_hits_count(h) && (error = tm_glossary_find(&th, db, tgt,
-	    to, from)) < 0) {
-		tm_term_hits_free(h);
-		return error;
-	}
 	for (i = 0; i < tm_term_hits_count(h) && !error; i++) {
 		const tm_term_hit *x = tm_term_hits_get(h, i);
 		bool preferred = false, found = false;
@@ -1007,7 +1020,7 @@ check_terms(tm_findings *fs, tm_db *db, const char *src, const char *tgt,
 
 			if (!ok)
 				continue;
-			if ((r = target_has(tgt, th, t->text, &st, &sl)) < 0)
+			if ((r = target_has(&tt, t->text, &st, &sl)) < 0)
 				error = r;
 			found = r > 0;
 			if (!error && exp.len)
@@ -1040,7 +1053,7 @@ check_terms(tm_findings *fs, tm_db *db, const char *src, const char *tgt,
 	}
 	tm__buf_release(&exp);
 	tm_term_hits_free(h);
-	tm_term_hits_free(th);
+	tm_term_hits_free(tt.th);
 	return error;
 }
 

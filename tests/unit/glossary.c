@@ -146,6 +146,21 @@ main(void)
 		ok(tm__gloss_contains("Ali Ming", "Li Ming", &st, &sl) == 0,
 		    "... nor begins inside one");
 	}
+	ok(tm_glossary_import(NULL, db, write_file("names.csv",
+	    "zh-CN,en-US\n李明,Li Ming\n李明德,Li Mingde\n"), NULL) == 0,
+	    "two names, one inside the other");
+	ok(tm_check_segment(&f, db, "Li Ming met us.", "李明德会见了我们。",
+	    "en-US", "zh-CN") == 0 && count_kind(f, "term") == 1,
+	    "李明 inside the term 李明德 is not 李明");
+	tm_findings_free(f);
+	ok(tm_check_segment(&f, db, "Li Ming met us.", "李明会见了我们。",
+	    "en-US", "zh-CN") == 0 && count_kind(f, "term") == 0,
+	    "... and 李明 alone is");
+	tm_findings_free(f);
+	ok(tm_check_segment(&f, db, "李明会见了我们。", "Li Mingde met us.",
+	    "zh-CN", "en-US") == 0 && count_kind(f, "term") == 1,
+	    "Li Mingde is not Li Ming");
+	tm_findings_free(f);
 
 	ok(tm_check_segment(&f, db, "总领事收到5万只口罩和防护服。",
 	    "The Consul General received 50,000 masks and protective suits.",
