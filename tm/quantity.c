@@ -320,8 +320,11 @@ word(struct tm__qty *q, const struct scan *s, size_t b, size_t e, bool cjk)
 		}
 	for (k = 0; k < TM__ARRAY_SIZE(tens); k++)
 		if (strcmp(lw, tens[k]) == 0) {
+			size_t j = e;
+
+			/* "eighty thousand" as "two million" */
 			q->kind = TM__QTY_NUMBER;
-			q->value = 30.0 + 10.0 * k;
+			q->value = (30.0 + 10.0 * k) * scale_after(s, &j);
 			return 1;
 		}
 	return 0;

@@ -183,11 +183,14 @@ struct _xmlDoc;
 int tm__xml_read_doc(struct _xmlDoc **out, const char *path);
 /*
  * Whether `term` occurs in `text` by the glossary's matching keys (case,
- * width and punctuation aside, not starting inside a Latin word): 1 with
- * its byte span, 0, or TM_ENOMEM.
+ * width and punctuation aside, neither starting nor ending inside a Latin
+ * word): 1 with its byte span, 0, or TM_ENOMEM.
  */
 int tm__gloss_contains(const char *text, const char *term, size_t *start,
     size_t *len);
+/* The same from byte `from` of the text on (the next occurrence). */
+int tm__gloss_find_from(const char *text, size_t from, const char *term,
+    size_t *start, size_t *len);
 
 /* time.c: current time as TMX date (YYYYMMDDThhmmssZ) and ISO 8601. */
 void tm__now_tmx(char out[17]);

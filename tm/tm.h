@@ -1027,6 +1027,20 @@ TM_EXTERN const tm_finding *tm_findings_get(const tm_findings *f, size_t i);
 TM_EXTERN void tm_findings_free(tm_findings *f);
 
 /*
+ * Official titles: tm_check_segment() compares a title's qualifier
+ * (副 Deputy or Vice, 代理 Acting, 前 or 原 Former, 助理 Assistant,
+ * 名誉 Honorary) in the source and the target, for the common titles
+ * built in (主任 Director, 总领事 Consul General ...) and for those of
+ * the user's $XDG_CONFIG_HOME/tm/titles.tsv (~/.config/tm/titles.tsv),
+ * read on the first check.  This adds the titles of another such file
+ * for the rest of the process.  Each line is a Chinese title without
+ * its qualifier, a tab and its English form (more tabs, more forms);
+ * '#' starts a comment line.  Thread-safe.
+ * 0, TM_EINVAL, TM_EIO, TM_EPARSE (with the line), TM_EUTF8, TM_ENOMEM.
+ */
+TM_EXTERN int tm_check_titles_load(const char *path);
+
+/*
  * XLIFF 1.2
  * =========
  *
