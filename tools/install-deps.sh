@@ -23,6 +23,9 @@ pkgs="$pkgs php-symfony-translation chromium fonts-wqy-zenhei"
 # The server: libmicrohttpd (GnuTLS inside, for HTTPS); its tests use
 # curl and Python's urllib.
 pkgs="$pkgs libmicrohttpd-dev"
+# DOCX and ODT: libzip reads and writes the packages; LibreOffice, headless,
+# writes the tests' documents and reads the drafts back.
+pkgs="$pkgs libzip-dev libreoffice-writer-nogui"
 if [ "${1-}" = "--bench" ]; then
 	pkgs="$pkgs translate-toolkit python3-translate"
 fi
