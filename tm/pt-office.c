@@ -512,6 +512,11 @@ tm__pt_office_ctype(const struct tm__pt_code *c)
 		return "x-footnote";
 	if (is_w(n, "endnoteReference"))
 		return "x-endnote";
+	if (is_w(n, "footnoteRef") || is_w(n, "endnoteRef"))
+		return "x-note-number";
+	if (is(n, "http://schemas.openxmlformats.org/markup-compatibility/"
+	    "2006", "AlternateContent"))
+		return "image";
 	if (name_in(n, pics))
 		return "image";
 	if (is_w(n, "bookmarkStart") || is_w(n, "bookmarkEnd") ||
@@ -854,11 +859,12 @@ odt_walk(struct preader *r, xmlNodePtr parent, xmlNodePtr run,
 			r->space = false;
 		} else if (is_t(c, "soft-page-break")) {
 			continue;
+		} else if (is_t(c, "change") || is_t(c, "change-start") ||
+		    is_t(c, "change-end")) {
+			/* Accepted: a rebuilt paragraph has no marks. */
+			r->o->del += is_t(c, "change");
+			r->o->ins += is_t(c, "change-start");
 		} else {
-			if (is_t(c, "change"))
-				r->o->del++;
-			else if (is_t(c, "change-start"))
-				r->o->ins++;
 			error = add_piece(r, TM__TAG_EMPTY, c);
 		}
 	}
