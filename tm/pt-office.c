@@ -1079,6 +1079,9 @@ tm__pt_office_read(tm_pretranslation *p, const tm_segmenter *sg,
 	if (!(o = p->office = tm__calloc(1, sizeof(*o))))
 		return TM_ENOMEM;
 	o->odt = p->format == TM_FORMAT_ODT;
+	if (!o->odt && p->mark == TM_MARK_COMMENT)
+		return tm__error(TM_EINVAL, "%s: --mark=comment is only for "
+		    "ODT drafts so far (DOCX: highlight or none)", path);
 	if (!(o->zip = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr))) {
 		zip_error_init_with_code(&ze, zerr);
 		error = tm__error(zerr == ZIP_ER_OPEN || zerr == ZIP_ER_NOENT ||
@@ -1465,6 +1468,29 @@ put_segment(struct draft *d, struct frame *stack, size_t *depth,
 	return error;
 }
 
+/* ODT: a comment before a sentence left in the source language. */
+static int
+put_comment(struct draft *d, xmlNodePtr parent)
+{
+	xmlNodePtr root = xmlDocGetRootElement(d->doc), a, c, t;
+	xmlNsPtr office = xmlSearchNsByHref(d->doc, root,
+	    (const xmlChar *)OFFICE_NS);
+	xmlNsPtr dc = xmlSearchNsByHref(d->doc, root, (const xmlChar *)DC_NS);
+
+	if (!dc && !(dc = xmlNewNs(root, (const xmlChar *)DC_NS,
+	    (const xmlChar *)"dc")))
+		return TM_ENOMEM;
+	if (!office || !(a = add_child(parent, xmlNewDocNode(d->doc, office,
+	    (const xmlChar *)"annotation", NULL))) ||
+	    !(c = add_child(a, xmlNewDocNode(d->doc, dc,
+	    (const xmlChar *)"creator", (const xmlChar *)"tm"))) ||
+	    !(t = add_child(a, xmlNewDocNode(d->doc, d->ns,
+	    (const xmlChar *)"p", (const xmlChar *)"Not translated: no match "
+	    "in the memory"))))
+		return TM_ENOMEM;
+	return 0;
+}
+
 static int
 rebuild(struct draft *d, const struct tm__pt_block *k)
 {
@@ -1489,6 +1515,8 @@ rebuild(struct draft *d, const struct tm__pt_block *k)
 
 		if (i > k->first && spaced)
 			error = put_text(d, &stack[0], " ", 1, false);
+		if (!error && !g->target && p->mark == TM_MARK_COMMENT)
+			error = put_comment(d, holder);
 		if (!error)
 			error = put_segment(d, stack, &depth, g, mark);
 	}

@@ -78,4 +78,13 @@ like "$(cat content.xml)" '<draw:text-box><text:p text:style-name="Standard">The
 office pdf --outdir pdf $D
 ok "LibreOffice converts the draft to PDF" test -s pdf/bulletin.draft.pdf
 
+# --mark=comment: a comment before each sentence left in Chinese.
+run tm --db $DB pretranslate --from zh-CN --to en-US --mark=comment -o comment bulletin.odt
+is "$RC" 0 "--mark=comment"
+like "$(part comment/bulletin.draft.odt content.xml)" '<office:annotation><dc:creator>tm</dc:creator><text:p>Not translated: no match in the memory</text:p></office:annotation>双方交换了意见。' \
+    "... an annotation before the sentence left in Chinese"
+unlike "$(part comment/bulletin.draft.odt content.xml)" 'tm-untranslated' "... and no highlight"
+office pdf --outdir pdf2 comment/bulletin.draft.odt
+ok "... LibreOffice converts it to PDF" test -s pdf2/bulletin.draft.pdf
+
 done_testing
