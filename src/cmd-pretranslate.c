@@ -1,6 +1,6 @@
 /*
  * cmd-pretranslate.c: tm pretranslate --from LANG --to LANG [--mt NAME]
- *                     [--min N] [-o DIR] [--json] FILE...
+ *                     [--min N] [-o DIR] [--mark HOW] [--json] FILE...
  */
 #include "config.h"
 
@@ -16,7 +16,8 @@
 static const char usage_text[] =
     "usage: tm pretranslate --from LANG --to LANG [--mt PROVIDER]\n"
     "                       [--min N] [-o DIR] [--format FMT]\n"
-    "                       [--encoding NAME] [--config FILE] [--json]\n"
+    "                       [--encoding NAME] [--config FILE]\n"
+    "                       [--mark highlight|comment|none] [--json]\n"
     "                       FILE...\n"
     "\n"
     "Pre-translate documents from the memory: for every sentence a context\n"
@@ -26,7 +27,7 @@ static const char usage_text[] =
     "memory is only read (with --mt, the MT cache is written).\n"
     "\n"
     "Input: UTF-8 text, Markdown (.md), HTML (.html, .htm), GB18030/GBK\n"
-    "text (detected).  For each FILE, with NAME its name without extension,\n"
+    "text (detected), Word (.docx), OpenDocument text (.odt).  For each FILE, with NAME its name without extension,\n"
     "DIR holds:\n"
     "    NAME.xlf             XLIFF 1.2 for OmegaT, Trados, memoQ, and for\n"
     "                         'tm import-xliff' once reviewed\n"
@@ -44,9 +45,13 @@ static const char usage_text[] =
     "    --config FILE      the MT config file (see 'tm mt --help')\n"
     "    --min N            lowest fuzzy score used, 0-100 (default 75)\n"
     "    -o, --output DIR   where the outputs go (default: .)\n"
-    "    --format FMT       text, markdown or html (default: from the name)\n"
+    "    --format FMT       text, markdown, html, docx or odt (default: from\n"
+    "                       the name)\n"
     "    --encoding NAME    the files' encoding (default: UTF-8, else\n"
     "                       GB18030 detected)\n"
+    "    --mark HOW         DOCX, ODT: how the draft marks text left in the\n"
+    "                       source language: highlight (default), comment\n"
+    "                       or none\n"
     "    --json             print {\"files\": [{\"file\", \"outputs\", \"bands\",\n"
     "                       \"segments\": [...]}]} instead of the analysis\n";
 
@@ -161,6 +166,7 @@ cmd_pretranslate(int argc, char **argv, struct cli *cli)
 		{ "format", required_argument, NULL, 'F' },
 		{ "encoding", required_argument, NULL, 'e' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "mark", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -204,9 +210,26 @@ cmd_pretranslate(int argc, char **argv, struct cli *cli)
 				po.format = TM_FORMAT_MARKDOWN;
 			else if (strcmp(optarg, "html") == 0)
 				po.format = TM_FORMAT_HTML;
+			else if (strcmp(optarg, "docx") == 0)
+				po.format = TM_FORMAT_DOCX;
+			else if (strcmp(optarg, "odt") == 0)
+				po.format = TM_FORMAT_ODT;
 			else
 				return cli_usage_error(cli, "--format is text, "
-				    "markdown or html, not '%s'", optarg);
+				    "markdown, html, docx or odt, not '%s'",
+				    optarg);
+			break;
+		case 'M':
+			if (strcmp(optarg, "highlight") == 0)
+				po.mark = TM_MARK_HIGHLIGHT;
+			else if (strcmp(optarg, "comment") == 0)
+				po.mark = TM_MARK_COMMENT;
+			else if (strcmp(optarg, "none") == 0)
+				po.mark = TM_MARK_NONE;
+			else
+				return cli_usage_error(cli, "--mark is "
+				    "highlight, comment or none, not '%s'",
+				    optarg);
 			break;
 		case 'e':
 			po.encoding = optarg;

@@ -1167,10 +1167,20 @@ TM_EXTERN int tm_history_json(char **out, const tm_history *h);
  */
 
 enum tm_doc_format {
-	TM_FORMAT_AUTO = 0,	/* from the file name: .html/.htm, .md, else text */
+	TM_FORMAT_AUTO = 0,	/* from the file name: .html/.htm, .md, .docx,
+				   .odt, else text */
 	TM_FORMAT_TEXT = 1,
 	TM_FORMAT_MARKDOWN = 2,
-	TM_FORMAT_HTML = 3
+	TM_FORMAT_HTML = 3,
+	TM_FORMAT_DOCX = 4,	/* Word (Office Open XML) */
+	TM_FORMAT_ODT = 5	/* OpenDocument text */
+};
+
+/* How a DOCX or ODT draft shows the text left in the source language. */
+enum tm_pt_mark {
+	TM_MARK_HIGHLIGHT = 0,	/* a yellow highlight */
+	TM_MARK_COMMENT = 1,	/* a comment on each such sentence */
+	TM_MARK_NONE = 2
 };
 
 enum tm_origin {
@@ -1190,11 +1200,12 @@ typedef struct tm_pretranslate_options {
 	const char *encoding;	/* NULL: detect (UTF-8, else GB18030) */
 	tm_mt *mt;		/* NULL: no machine translation */
 	const char *mt_name;	/* the provider's name, for origins */
+	int mark;		/* enum tm_pt_mark (DOCX, ODT drafts) */
 } tm_pretranslate_options;
 
-#define TM_PRETRANSLATE_OPTIONS_VERSION 1
+#define TM_PRETRANSLATE_OPTIONS_VERSION 2
 #define TM_PRETRANSLATE_OPTIONS_INIT { TM_PRETRANSLATE_OPTIONS_VERSION, \
-	NULL, NULL, 75, TM_FORMAT_AUTO, NULL, NULL, NULL }
+	NULL, NULL, 75, TM_FORMAT_AUTO, NULL, NULL, NULL, TM_MARK_HIGHLIGHT }
 
 /* One segment occurrence of the document, in document order. */
 typedef struct tm_pt_segment {

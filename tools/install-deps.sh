@@ -29,6 +29,9 @@ pkgs="$pkgs python3-selenium chromium-driver"
 pkgs="$pkgs openssl"
 # Fuzzing: clang with libFuzzer and its sanitizers (make fuzz-smoke).
 pkgs="$pkgs clang libclang-rt-14-dev"
+# DOCX and ODT: libzip reads and writes the packages; LibreOffice, headless,
+# writes the tests' documents and reads the drafts back.
+pkgs="$pkgs libzip-dev libreoffice-writer-nogui"
 if [ "${1-}" = "--bench" ]; then
 	pkgs="$pkgs translate-toolkit python3-translate python3-cheroot wrk"
 fi
