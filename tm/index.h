@@ -81,6 +81,8 @@ int tm__index_update(tm_db *db);
 
 /* Drop the index and build it again from every variant. */
 int tm__index_rebuild(tm_db *db);
+/* The same in the caller's transaction (a schema migration's). */
+int tm__index_rebuild_tx(tm_db *db);
 
 /*
  * Reading postings: the ids holding `gram`, ascending, appended to

@@ -148,7 +148,9 @@ prepare_lookup(tm_db *db, struct tm__matcher **out)
 	if (sqlite3_step(m->maxid) == SQLITE_ROW) {
 		max = sqlite3_column_int64(m->maxid, 0);
 		indexed = sqlite3_column_int64(m->maxid, 1);
-		m->key_flags = sqlite3_column_int(m->maxid, 2) ?
+		/* As tm__key_flags(): folding unless turned off. */
+		m->key_flags = sqlite3_column_type(m->maxid, 2) ==
+		    SQLITE_NULL || sqlite3_column_int(m->maxid, 2) ?
 		    TM__KEY_TRAD_TO_SIMP : 0;
 	}
 	sqlite3_reset(m->maxid);
@@ -548,6 +550,8 @@ struct query {
 	struct tm__u32v ids, masked;	/* token ids; numbers made one id */
 	struct tm__pattern *pat, *pat_masked;
 	bool has_numbers;
+	unsigned key_flags;
+	bool folded;	/* folding Traditional changed the query's key */
 };
 
 #define NUMBER_MASK 0xffffffffu
@@ -585,6 +589,27 @@ query_release(struct query *q)
 	tm__pattern_free(q->pat_masked);
 }
 
+/*
+ * Whether folding Traditional to Simplified made `key` (of text[0..len)
+ * under `flags`) differ from the key without it.
+ */
+static int
+folded_key(bool *out, const char *text, size_t len, const char *key,
+    unsigned flags)
+{
+	struct tm__buf plain = { 0 };
+	int error;
+
+	*out = false;
+	if (!(flags & TM__KEY_TRAD_TO_SIMP))
+		return 0;
+	if ((error = tm__text_key(&plain, text, len,
+	    flags & ~(unsigned)TM__KEY_TRAD_TO_SIMP)) == 0)
+		*out = strcmp(tm__buf_str(&plain), key) != 0;
+	tm__buf_release(&plain);
+	return error;
+}
+
 static int
 query_init(struct query *q, const char *text, unsigned key_flags)
 {
@@ -604,7 +629,9 @@ query_init(struct query *q, const char *text, unsigned key_flags)
 	    (error = tm__pattern_new(&q->pat_masked, q->masked.v,
 	    q->masked.n)) < 0)
 		return error;
-	return 0;
+	q->key_flags = key_flags;
+	return folded_key(&q->folded, text, q->len, tm__buf_str(&q->key),
+	    key_flags);
 }
 
 /* Inline tags in a stored segment: the elements that stand for codes. */
@@ -1240,7 +1267,7 @@ consider(struct lookup *lk, int64_t id)
 	char *src = NULL, *sl = NULL, *ck = NULL;
 	int64_t tu_id;
 	int score, numbers = 0, error = 0;
-	bool found = false, yes;
+	bool found = false, yes, folded;
 	size_t k;
 
 	sqlite3_bind_int64(st, 1, id);
@@ -1275,6 +1302,9 @@ consider(struct lookup *lk, int64_t id)
 		lk->best = score;
 	if (score < o->min || score < threshold(lk))
 		goto done;
+	if ((error = folded_key(&folded, ctext, strlen(ctext), ckey,
+	    lk->q.key_flags)) < 0)
+		goto done;
 	tm__buf_reset(&lk->diff);
 	tm__buf_reset(&lk->fixed);
 	if ((error = make_diff(&lk->diff, &lk->q, ckey, ctext, &lk->ct,
@@ -1295,6 +1325,9 @@ consider(struct lookup *lk, int64_t id)
 	    tm__buf_str(&lk->diff), numbers, &lk->q, ck, &lk->ct,
 	    &found)) < 0)
 		goto done;
+	if (found)
+		lk->r->v[lk->r->n - 1].pub.script_differs =
+		    folded != lk->q.folded;
 	lk->kept[score] += lk->r->n - k;
 	if (found && lk->nseen < TM__ARRAY_SIZE(lk->seen_tu))
 		lk->seen_tu[lk->nseen++] = tu_id;
@@ -1471,7 +1504,7 @@ tm_matches_json(char **out, const char *query, const tm_matches *r)
 	for (i = 0; r && i < r->n; i++) {
 		const tm_match *x = &r->v[i].pub;
 		json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:b, "
-		    "s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:I, s:s?}",
+		    "s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:I, s:s?, s:b}",
 		    "score", x->score, "source", x->source, "target", x->target,
 		    "source_lang", x->source_lang, "target_lang",
 		    x->target_lang, "diff", x->diff, "numbers_replaced",
@@ -1479,7 +1512,8 @@ tm_matches_json(char **out, const char *query, const tm_matches *r)
 		    "tuid", x->tuid, "creationdate", x->creationdate,
 		    "creationid", x->creationid, "changedate", x->changedate,
 		    "changeid", x->changeid, "usagecount",
-		    (json_int_t)x->usagecount, "import", x->import_file);
+		    (json_int_t)x->usagecount, "import", x->import_file,
+		    "script_differs", x->script_differs);
 
 		if (!o || json_array_append_new(arr, o) < 0) {
 			json_decref(obj);
@@ -1818,40 +1852,13 @@ tm_hits_json(char **out, const char *term, const tm_hits *h)
  */
 
 int
-tm_reindex(tm_db *db, int fold_traditional)
+tm__rekey(tm_db *db, unsigned flags, int64_t *changed)
 {
-	sqlite3_stmt *sel = NULL, *upd = NULL, *st = NULL;
+	sqlite3_stmt *sel = NULL, *upd = NULL;
 	struct tm__buf key = { 0 };
-	unsigned flags = 0;
 	int rc, error;
 
-	if (!db || fold_traditional < -1 || fold_traditional > 1)
-		return tm__error(TM_EINVAL, "bad reindex arguments");
-	if (db->flags & TM_DB_READONLY)
-		return tm__error(TM_EINVAL, "the database is open read-only");
-	tm__matcher_free(db->matcher);
-	db->matcher = NULL;
-	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
-		return error;
-	if (fold_traditional >= 0) {
-		if ((error = tm__prepare(db, &st, "INSERT OR REPLACE INTO meta "
-		    "VALUES ('fold_traditional', ?)")) < 0)
-			goto done;
-		sqlite3_bind_int(st, 1, fold_traditional);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			error = tm__error_sqlite(db->sql, "cannot save setting");
-			goto done;
-		}
-		sqlite3_finalize(st);
-		st = NULL;
-	}
-	if ((error = tm__prepare(db, &st, "SELECT value FROM meta WHERE "
-	    "key = 'fold_traditional'")) < 0)
-		goto done;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0))
-		flags |= TM__KEY_TRAD_TO_SIMP;
-	sqlite3_finalize(st);
-	st = NULL;
+	*changed = 0;
 	if ((error = tm__prepare(db, &sel, "SELECT id, coalesce(text, seg) "
 	    "FROM tuv")) < 0 ||
 	    (error = tm__prepare(db, &upd, "UPDATE tuv SET key = ? WHERE "
@@ -1871,6 +1878,7 @@ tm_reindex(tm_db *db, int fold_traditional)
 			error = tm__error_sqlite(db->sql, "cannot update keys");
 			goto done;
 		}
+		*changed += sqlite3_changes(db->sql);
 		sqlite3_reset(upd);
 	}
 	if (rc != SQLITE_DONE) {
@@ -1882,8 +1890,55 @@ tm_reindex(tm_db *db, int fold_traditional)
 done:
 	sqlite3_finalize(sel);
 	sqlite3_finalize(upd);
-	sqlite3_finalize(st);
 	tm__buf_release(&key);
+	return error;
+}
+
+int
+tm__keys_migrate(tm_db *db)
+{
+	unsigned flags;
+	int64_t changed = 0;
+	int error;
+
+	if ((error = tm__key_flags(db, &flags)) < 0 ||
+	    (error = tm__rekey(db, flags, &changed)) < 0 || !changed)
+		return error;
+	/* Read-only lookups cannot index: the index is made here. */
+	return tm__index_rebuild_tx(db);
+}
+
+int
+tm_reindex(tm_db *db, int fold_traditional)
+{
+	sqlite3_stmt *st = NULL;
+	unsigned flags = 0;
+	int64_t changed;
+	int error;
+
+	if (!db || fold_traditional < -1 || fold_traditional > 1)
+		return tm__error(TM_EINVAL, "bad reindex arguments");
+	if (db->flags & TM_DB_READONLY)
+		return tm__error(TM_EINVAL, "the database is open read-only");
+	tm__matcher_free(db->matcher);
+	db->matcher = NULL;
+	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
+		return error;
+	if (fold_traditional >= 0) {
+		if ((error = tm__prepare(db, &st, "INSERT OR REPLACE INTO meta "
+		    "VALUES ('fold_traditional', ?)")) < 0)
+			goto done;
+		sqlite3_bind_int(st, 1, fold_traditional);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			error = tm__error_sqlite(db->sql, "cannot save setting");
+			goto done;
+		}
+	}
+	if ((error = tm__key_flags(db, &flags)) < 0)
+		goto done;
+	error = tm__rekey(db, flags, &changed);
+done:
+	sqlite3_finalize(st);
 	if (!error)
 		error = tm__exec(db, "COMMIT");
 	if (error) {

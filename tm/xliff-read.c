@@ -742,21 +742,12 @@ bind_text(tm_db *db, sqlite3_stmt *st, int col, const char *text,
 	return 0;
 }
 
+/* The key flags of a variant: the memory's, whatever its language. */
 static int
 key_flags_for(tm_db *db, const char *lang, unsigned *out)
 {
-	sqlite3_stmt *st = NULL;
-	int error;
-
-	*out = 0;
-	if ((error = tm__prepare(db, &st, "SELECT value FROM meta WHERE key = "
-	    "'fold_traditional'")) < 0)
-		return error;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) &&
-	    tm_lang_match("zh", lang))
-		*out = TM__KEY_TRAD_TO_SIMP;
-	sqlite3_finalize(st);
-	return 0;
+	(void)lang;
+	return tm__key_flags(db, out);
 }
 
 struct ximport {
