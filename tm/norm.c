@@ -168,15 +168,51 @@ key_ascii(struct tm__buf *out, const char *s, size_t len)
  * another 0.5 ms.  So each thread opens one on first use and keeps it
  * until it exits; a handle is never shared, as transliterators are not
  * thread-safe.  The main thread's is still reachable at exit, like ICU's
- * own caches.  Beside it, the set of characters its rules change, frozen
- * for fast lookups: Simplified text, which has none of them, is never
- * handed to ICU (some 400 ns a character), so that folding by default
- * costs an import of Simplified Chinese next to nothing.
+ * own caches.  Beside it, the set of characters that it changes when
+ * they stand alone (the Traditional ones: its rules name many common
+ * characters that are the same in both scripts, 月, 日, 市, as context),
+ * frozen for fast lookups: text with none of them, Simplified Chinese,
+ * is never handed to ICU (some 400 ns a character), so that folding by
+ * default costs an import of Simplified Chinese next to nothing.
  */
 struct folder {
 	UTransliterator *t;
-	USet *set;		/* the characters the rules may change */
+	USet *set;		/* the characters folding changes alone */
 };
+
+/* Of the characters the rules name, keep those that change alone. */
+static int
+changing_set(UTransliterator *t, USet *set)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	USet *src = uset_openEmpty();
+	int32_t i, k, n;
+	UChar32 lo, hi, c;
+
+	if (!src)
+		return U_MEMORY_ALLOCATION_ERROR;
+	utrans_getSourceSet(t, false, src, &status);
+	n = uset_getItemCount(src);
+	for (i = 0; i < n && U_SUCCESS(status); i++) {
+		if (uset_getItem(src, i, &lo, &hi, NULL, 0, &status) != 0)
+			continue;	/* a string: its characters are items too */
+		for (c = lo; c <= hi && U_SUCCESS(status); c++) {
+			UChar u[8], v[8];
+			int32_t len = 0, limit;
+
+			U16_APPEND_UNSAFE(u, len, c);
+			memcpy(v, u, sizeof(u));
+			limit = len;
+			k = len;
+			utrans_transUChars(t, v, &k, 8, 0, &limit, &status);
+			if (U_SUCCESS(status) && (k != len ||
+			    memcmp(u, v, (size_t)len * sizeof(*u)) != 0))
+				uset_add(set, c);
+		}
+	}
+	uset_close(src);
+	return status;
+}
 static pthread_once_t trans_once = PTHREAD_ONCE_INIT;
 static pthread_key_t trans_key;
 static bool trans_key_failed;
@@ -221,7 +257,7 @@ trans_open(void)
 	if (U_SUCCESS(status) && !(f->set = uset_openEmpty()))
 		status = U_MEMORY_ALLOCATION_ERROR;
 	if (U_SUCCESS(status))
-		utrans_getSourceSet(f->t, false, f->set, &status);
+		status = changing_set(f->t, f->set);
 	if (U_FAILURE(status)) {
 		error = status == U_MEMORY_ALLOCATION_ERROR ?
 		    tm__error_nomem() : tm__error(TM_ERROR,
@@ -243,9 +279,10 @@ done:
 
 /*
  * Fold Traditional Chinese in u[0..*n) to Simplified, in place.  Only
- * the span from the first to the last character the rules can change is
- * handed to ICU.
+ * the span from the first to the last Traditional character, and a few
+ * on either side for the rules' context, is handed to ICU.
  */
+#define FOLD_CONTEXT 4
 static int
 trad_to_simp(UChar *u, int32_t *n, int32_t cap)
 {
@@ -261,6 +298,8 @@ trad_to_simp(UChar *u, int32_t *n, int32_t cap)
 	last = uset_spanBack(trans->set, u, *n, USET_SPAN_NOT_CONTAINED);
 	if (last <= first)
 		return 0;
+	first = first > FOLD_CONTEXT ? first - FOLD_CONTEXT : 0;
+	last = last + FOLD_CONTEXT < *n ? last + FOLD_CONTEXT : *n;
 	limit = last;
 	utrans_transUChars(trans->t, u, n, cap, first, &limit, &status);
 	if (U_FAILURE(status))
