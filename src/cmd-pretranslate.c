@@ -53,7 +53,16 @@ static const char usage_text[] =
     "                       source language: highlight (default), comment\n"
     "                       or none\n"
     "    --json             print {\"files\": [{\"file\", \"outputs\", \"bands\",\n"
-    "                       \"segments\": [...]}]} instead of the analysis\n";
+    "                       \"segments\": [...]}]} instead of the analysis\n"
+    "\n"
+    "Exit status: 0 done, 1 a file could not be done, 2 usage error, 3 the\n"
+    "files were written but MT failed for some sentences (each named on\n"
+    "standard error; they are left untranslated).\n";
+
+/* The outputs are written, but sentences lost their MT. */
+#define EXIT_MT_FAILED 3
+/* Failed sentences named one by one, at most; then counted. */
+#define MT_FAILURES_SHOWN 10
 
 /* DIR/NAME.SUFFIX with NAME the file's base name without extension. */
 static char *
@@ -78,6 +87,40 @@ output_path(const char *dir, const char *file, const char *suffix)
 
 enum { OUT_XLF, OUT_REVIEW, OUT_DRAFT, OUT_TXT, OUT_JSON, OUT_CSV, NOUT };
 
+/*
+ * Name on standard error the sentences whose MT failed (a repetition
+ * goes with its first occurrence) and return how many failed.
+ */
+static size_t
+report_mt_failures(const struct cli *cli, const char *file,
+    const tm_pretranslation *p)
+{
+	size_t i, n = tm_pretranslation_count(p), failed = 0, total = 0;
+
+	for (i = 0; i < n; i++) {
+		const tm_pt_segment *g = tm_pretranslation_get(p, i);
+
+		if (g->repetition_of)
+			continue;
+		total += g->origin != TM_ORIGIN_CONTEXT &&
+		    g->origin != TM_ORIGIN_EXACT &&
+		    g->origin != TM_ORIGIN_FUZZY;
+		if (!g->mt_error)
+			continue;
+		if (failed++ < MT_FAILURES_SHOWN)
+			cli_error(cli, "%s: line %ld: no MT: %s", file, g->line,
+			    g->mt_error);
+	}
+	if (failed > MT_FAILURES_SHOWN)
+		cli_error(cli, "%s: ... and %zu more", file,
+		    failed - MT_FAILURES_SHOWN);
+	if (failed)
+		cli_error(cli, "%s: MT failed for %zu of the %zu sentences "
+		    "sent to it; they are left untranslated", file, failed,
+		    total);
+	return failed;
+}
+
 static int
 one_file(struct cli *cli, const char *file, const char *dir,
     const tm_pretranslate_options *po, bool json, size_t *printed)
@@ -90,6 +133,7 @@ one_file(struct cli *cli, const char *file, const char *dir,
 	const char *pairs[2 * NOUT + 1];
 	tm_pretranslation *p = NULL;
 	int rc = 1, i;
+	size_t mt_failed;
 
 	if (!ext || (slash && ext < slash) || ext == (slash ? slash + 1 : file))
 		ext = ".txt";
@@ -142,7 +186,9 @@ one_file(struct cli *cli, const char *file, const char *dir,
 		    "analysis:    %s (.json, .csv)\n\n", paths[OUT_REVIEW],
 		    paths[OUT_XLF], paths[OUT_DRAFT], paths[OUT_TXT]);
 	}
-	rc = 0;
+	fflush(stdout);
+	mt_failed = report_mt_failures(cli, file, p);
+	rc = mt_failed ? EXIT_MT_FAILED : 0;
 done:
 	for (i = 0; i < NOUT; i++)
 		free(paths[i]);
@@ -268,9 +314,13 @@ cmd_pretranslate(int argc, char **argv, struct cli *cli)
 	}
 	if (json)
 		printf("{\"files\": [");
-	for (i = optind; i < argc; i++)
-		if (one_file(cli, argv[i], dir, &po, json, &printed))
-			rc = 1;
+	for (i = optind; i < argc; i++) {
+		int r = one_file(cli, argv[i], dir, &po, json, &printed);
+
+		/* A file not done (1) outweighs MT lost in another (3). */
+		if (r && rc != 1)
+			rc = r;
+	}
 	if (json)
 		printf("]}\n");
 done:

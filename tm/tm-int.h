@@ -153,9 +153,27 @@ int tm__text_key(struct tm__buf *out, const char *text, size_t len,
  * The version of the key rules.  The store records it beside the keys;
  * any change that gives some text a different key must raise it, so
  * that keys made under the old rules are rebuilt.  1: NFKC_Casefold and
- * white space; 2: Chinese punctuation folded, runs of "." and "-".
+ * white space; 2: Chinese punctuation folded, runs of "." and "-"; 3:
+ * Traditional folded to Simplified unless the memory says not to.
  */
-#define TM__KEY_RULES 2
+#define TM__KEY_RULES 3
+/*
+ * The key flags of db's variants (index.c): TM__KEY_TRAD_TO_SIMP unless
+ * meta fold_traditional is 0 ('tm reindex --fold-traditional=off').
+ */
+int tm__key_flags(tm_db *db, unsigned *out);
+/*
+ * Make every variant's key again under `flags` (match.c), in the
+ * caller's transaction; *changed: how many keys changed.  The caller
+ * rebuilds the index when any did.
+ */
+int tm__rekey(tm_db *db, unsigned flags, int64_t *changed);
+/*
+ * Schema 8: keys made before Traditional was folded by default are
+ * made again, and the index rebuilt when any changed (match.c).  Runs
+ * inside the migration's transaction.
+ */
+int tm__keys_migrate(tm_db *db);
 
 /* error.c: strerror(e) with a lowercase first letter, as our messages are. */
 const char *tm__strerror(int e);

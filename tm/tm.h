@@ -412,6 +412,12 @@ typedef struct tm_match {
 	const char *creationdate, *creationid, *changedate, *changeid;
 	long long usagecount;
 	const char *import_file;	/* the file the unit came from */
+	/*
+	 * 1: the query and the unit's source are written in different
+	 * Chinese scripts (Traditional and Simplified), which the memory
+	 * folds to one for matching (see tm_reindex).
+	 */
+	int script_differs;
 } tm_match;
 
 typedef struct tm_matches tm_matches;
