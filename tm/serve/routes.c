@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
 #include <unicode/uloc.h>
 
 /*
@@ -921,10 +922,17 @@ route_check(struct tm__req *req)
 	return error;
 }
 
+/*
+ * The file at `path` as the member `key` of obj, or, when it is not
+ * text (a DOCX or ODT draft), base64 as `key`_base64.
+ */
 static int
 slurp(const char *path, json_t *obj, const char *key)
 {
 	struct tm__buf b = { 0 };
+	unsigned char *enc = NULL;
+	char name[64];
+	json_t *v;
 	int error;
 
 	if ((error = tm__buf_read_file(&b, path)) < 0 ||
@@ -932,8 +940,23 @@ slurp(const char *path, json_t *obj, const char *key)
 		tm__buf_release(&b);
 		return error;
 	}
-	error = json_object_set_new(obj, key, json_stringn(b.ptr ? b.ptr :
-	    "", b.len)) < 0 ? tm__error_nomem() : 0;
+	if (tm__utf8_valid(b.ptr ? b.ptr : "", b.len) && !memchr(b.ptr ?
+	    b.ptr : "", '\0', b.len)) {
+		v = json_stringn(b.ptr ? b.ptr : "", b.len);
+		snprintf(name, sizeof(name), "%s", key);
+	} else if (b.len > INT32_MAX / 2 ||
+	    !(enc = tm__malloc(b.len / 3 * 4 + 8))) {
+		tm__buf_release(&b);
+		return tm__error_nomem();
+	} else {
+		int n = EVP_EncodeBlock(enc, (const unsigned char *)b.ptr,
+		    (int)b.len);
+
+		v = json_stringn((const char *)enc, n > 0 ? (size_t)n : 0);
+		snprintf(name, sizeof(name), "%s_base64", key);
+	}
+	error = json_object_set_new(obj, name, v) < 0 ? tm__error_nomem() : 0;
+	free(enc);
 	tm__buf_release(&b);
 	return error;
 }
@@ -970,9 +993,13 @@ route_pretranslate(struct tm__req *req)
 		else if (strcmp(fmt, "md") == 0 || strcmp(fmt, "markdown") ==
 		    0)
 			po.format = TM_FORMAT_MARKDOWN;
+		else if (strcmp(fmt, "docx") == 0)
+			po.format = TM_FORMAT_DOCX;
+		else if (strcmp(fmt, "odt") == 0)
+			po.format = TM_FORMAT_ODT;
 		else
 			return tm__serve_error(req, 400, "invalid", "'format' "
-			    "is text, html or md");
+			    "is text, html, md, docx or odt");
 	}
 	if (!mt || strcmp(mt, "0") != 0) {
 		if ((error = tm__srv_mt(req->srv, &po.mt)) < 0)
