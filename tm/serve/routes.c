@@ -193,6 +193,16 @@ safe_name(char out[128], const char *name, const char *fallback)
 		snprintf(out, 128, "%s", fallback);
 }
 
+/* Answer 200 with the library's JSON `doc`, which this frees. */
+static int
+answer_doc(struct tm__req *req, char *doc)
+{
+	int error = tm__serve_json_text(req, 200, doc);
+
+	tm_free(doc);
+	return error;
+}
+
 /*
  * The page and health
  * ===================
@@ -266,9 +276,7 @@ route_lookup(struct tm__req *req)
 	if (tm_matches_unindexed(m))
 		tm__srv_index_poke(req->srv);
 	tm_matches_free(m);
-	error = tm__serve_json_text(req, 200, doc);
-	tm_free(doc);
-	return error;
+	return answer_doc(req, doc);
 }
 
 /* POST: {"from", "to", "min", "limit", "queries": [TEXT | {"text",
@@ -402,9 +410,7 @@ route_concordance(struct tm__req *req)
 	if (tm_hits_unindexed(h))
 		tm__srv_index_poke(req->srv);
 	tm_hits_free(h);
-	error = tm__serve_json_text(req, 200, doc);
-	tm_free(doc);
-	return error;
+	return answer_doc(req, doc);
 }
 
 static int
@@ -426,9 +432,7 @@ route_glossary(struct tm__req *req)
 		return error;
 	}
 	tm_term_hits_free(h);
-	error = tm__serve_json_text(req, 200, doc);
-	tm_free(doc);
-	return error;
+	return answer_doc(req, doc);
 }
 
 static int
@@ -447,9 +451,7 @@ route_history(struct tm__req *req)
 		return error;
 	}
 	tm_history_free(h);
-	error = tm__serve_json_text(req, 200, doc);
-	tm_free(doc);
-	return error;
+	return answer_doc(req, doc);
 }
 
 static int
@@ -465,9 +467,7 @@ route_stats(struct tm__req *req)
 		return error;
 	}
 	tm_stats_free(st);
-	error = tm__serve_json_text(req, 200, doc);
-	tm_free(doc);
-	return error;
+	return answer_doc(req, doc);
 }
 
 static int
@@ -499,9 +499,7 @@ route_unit_get(struct tm__req *req)
 		return 0;
 	if ((error = tm_unit_json(&doc, req->db, id)) < 0)
 		return error;
-	error = tm__serve_json_text(req, 200, doc);
-	tm_free(doc);
-	return error;
+	return answer_doc(req, doc);
 }
 
 static int
@@ -917,9 +915,7 @@ route_check(struct tm__req *req)
 	rmdir(dir);
 	if (error < 0)
 		return scrubbed_error(dir);
-	error = tm__serve_json_text(req, 200, doc);
-	tm_free(doc);
-	return error;
+	return answer_doc(req, doc);
 }
 
 /*
