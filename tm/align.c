@@ -740,12 +740,21 @@ tie_band(const struct dp *d, size_t *lo, size_t *hi)
 		gi = ci - pi;
 		gj = cj - pj;
 		w = TIE_BAND + (gi > gj ? gi - gj : gj - gi);
+		/*
+		 * Within the rectangle between the two ties (and a margin, in
+		 * case a tie is wrong): past the last tie of a partial
+		 * translation the rows are many and the columns few.
+		 */
 		for (r = pi; r <= ci; r++) {
 			size_t c = gi ? pj + (r - pi) * gj / gi : pj;
 			size_t a = c > w ? c - w : 0, b = c + w;
 
 			if (gi == 0)
 				b = cj + w;
+			if (a + TIE_BAND < pj)
+				a = pj - TIE_BAND;
+			if (b > cj + TIE_BAND)
+				b = cj + TIE_BAND;
 			if (a < lo[r])
 				lo[r] = a;
 			if (b > hi[r])
