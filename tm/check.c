@@ -19,6 +19,18 @@ struct tm_findings {
 	size_t n, cap;
 };
 
+
+/*
+ * A quantity's value as an int for dates, times and counts: values far
+ * out of any such range (a number of 55 digits) become -1 rather than
+ * overflow the conversion.
+ */
+static int
+ival(double v)
+{
+	return v >= -1e9 && v <= 1e9 ? (int)v : -1;
+}
+
 static int
 add(tm_findings *fs, const char *kind, size_t ss, size_t sl, size_t ts,
     size_t tl, const char *expected, const char *fmt, ...)
@@ -348,12 +360,12 @@ target_time(const char *t, const struct tm__qty_list *l, size_t k, int *h,
 
 	if (q->kind != TM__QTY_NUMBER || v < 0 || v >= 25)
 		return false;
-	hh = (int)floor(v);
+	hh = ival(floor(v));
 	if (v != floor(v))
-		mm = (int)lround((v - hh) * 100);
+		mm = ival(round((v - hh) * 100));
 	if (t[e] == ':' && k + 1 < l->n && l->q[k + 1].start == e + 1 &&
 	    l->q[k + 1].kind == TM__QTY_NUMBER) {
-		mm = (int)l->q[k + 1].value;
+		mm = ival(l->q[k + 1].value);
 		e = l->q[k + 1].end;
 		colon = true;
 	}
@@ -743,7 +755,7 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 		if (in_spans(ss, ns, q->start) || in_phone(sp, nsp, q->start))
 			continue;
 		if (q->kind == TM__QTY_MONTH) {
-			int m = (int)q->value, d = 0;
+			int m = ival(q->value), d = 0;
 
 			/* 1月28日: the day follows 月. */
 			if (i + 1 < s.n && s.q[i + 1].kind == TM__QTY_NUMBER &&
@@ -751,7 +763,7 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 			    (starts(src + s.q[i + 1].end, "日") ||
 			    starts(src + s.q[i + 1].end, "号")) &&
 			    s.q[i + 1].value >= 1 && s.q[i + 1].value <= 31) {
-				d = (int)s.q[i + 1].value;
+				d = ival(s.q[i + 1].value);
 				e = s.q[i + 1].end + 3;
 				i++;
 			} else if (starts(src + e, "月")) {
@@ -759,7 +771,7 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 			}
 			for (j = 0; j < t.n && !found; j++) {
 				if (t.q[j].kind != TM__QTY_MONTH ||
-				    (int)t.q[j].value != m ||
+				    ival(t.q[j].value) != m ||
 				    in_spans(ts, nt, t.q[j].start))
 					continue;
 				if (d == 0) {
@@ -800,9 +812,9 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 				    tm__qty_same(t.q[j].value, q->value);
 			if (!found)
 				error = add(fs, "date", sb, e - sb, 0, 0,
-				    day_names[(int)q->value - 1], "%.*s (%s) "
+				    day_names[ival(q->value) - 1], "%.*s (%s) "
 				    "is not in the target", (int)(e - sb),
-				    src + sb, day_names[(int)q->value - 1]);
+				    src + sb, day_names[ival(q->value) - 1]);
 			continue;
 		}
 		if (q->kind != TM__QTY_NUMBER)
@@ -811,7 +823,7 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 		    && q->value >= 0 && q->value <= 24 &&
 		    q->value == floor(q->value)) {
 			/* 凌晨1时, 下午3点30分, 15时. */
-			int h = (int)q->value, m = 0, th, tmin;
+			int h = ival(q->value), m = 0, th, tmin;
 			static const char *const am[] = { "凌晨", "早上", "上午",
 			    "早晨", "清晨" };
 			static const char *const pm_words[] = { "下午", "晚上",
@@ -835,7 +847,7 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 			if (i + 1 < s.n && s.q[i + 1].kind == TM__QTY_NUMBER &&
 			    s.q[i + 1].start == e &&
 			    starts(src + s.q[i + 1].end, "分")) {
-				m = (int)s.q[i + 1].value;
+				m = ival(s.q[i + 1].value);
 				e = s.q[i + 1].end + 3;
 				i++;
 			} else if (starts(src + e, "半")) {
