@@ -1,5 +1,5 @@
 /*
- * cmd-check.c: tm check [--json] [--no-glossary] FILE.xlf...
+ * cmd-check.c: tm check [--json] [--no-glossary] [--titles FILE] FILE.xlf...
  */
 #include "config.h"
 
@@ -11,19 +11,23 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: tm check [--json] [--no-glossary] FILE.xlf...\n"
+    "usage: tm check [--json] [--no-glossary] [--titles FILE] FILE.xlf...\n"
     "\n"
     "Check the translations of an XLIFF 1.2 file (a draft from 'tm\n"
     "pretranslate', or the file a reviewer saved): every number of the\n"
     "source in the target in an equivalent form (5万 = 50,000; 百分之五 =\n"
     "5%), dates and times (1月28日 = January 28; 凌晨1时 = 1 a.m.), the\n"
-    "glossary's preferred terms used and deprecated ones avoided, empty\n"
-    "or untranslated targets, targets the same as the source, inline tags,\n"
-    "doubled spaces, unbalanced brackets and quotes.  Each finding names\n"
-    "the trans-unit (id and line) and what was expected.  Exit 1 when\n"
-    "anything is found.\n"
+    "glossary's preferred terms used and deprecated ones avoided, official\n"
+    "titles with their qualifiers (副主任 = Deputy Director), units and\n"
+    "currencies (元 = yuan), numbers in the target that the source lacks,\n"
+    "empty or untranslated targets, targets the same as the source,\n"
+    "inline tags, doubled spaces, unbalanced brackets and quotes.  Each\n"
+    "finding names the trans-unit (id and line) and what was expected.\n"
+    "Exit 1 when anything is found.\n"
     "\n"
     "    --no-glossary   no term checks (and no database needed)\n"
+    "    --titles FILE   more titles: lines of Chinese, a tab, English\n"
+    "                    (besides ~/.config/tm/titles.tsv and the built-in)\n"
     "    --json          one JSON document per file\n";
 
 static int
@@ -76,6 +80,7 @@ cmd_check(int argc, char **argv, struct cli *cli)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "no-glossary", no_argument, NULL, 'n' },
+		{ "titles", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -90,6 +95,10 @@ cmd_check(int argc, char **argv, struct cli *cli)
 			break;
 		case 'n':
 			glossary = false;
+			break;
+		case 't':
+			if (tm_check_titles_load(optarg) < 0)
+				return cli_tm_error(cli, NULL);
 			break;
 		default:
 			return cli_other_option(cli, c, argv, usage_text);

@@ -75,8 +75,9 @@ print_text(const char *query, const tm_matches *m)
 			    x->creationid);
 		if (x->import_file)
 			printf("  (%s)", x->import_file);
-		printf("%s\n", x->numbers_replaced ?
-		    "  numbers from the query" : "");
+		printf("%s%s\n", x->numbers_replaced ?
+		    "  numbers from the query" : "", x->script_differs ?
+		    "  Traditional/Simplified script differs" : "");
 		printf("        source: %s\n", x->diff);
 		printf("        target: %s\n", x->target);
 	}

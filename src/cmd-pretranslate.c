@@ -1,6 +1,6 @@
 /*
  * cmd-pretranslate.c: tm pretranslate --from LANG --to LANG [--mt NAME]
- *                     [--min N] [-o DIR] [--json] FILE...
+ *                     [--min N] [-o DIR] [--mark HOW] [--json] FILE...
  */
 #include "config.h"
 
@@ -16,7 +16,8 @@
 static const char usage_text[] =
     "usage: tm pretranslate --from LANG --to LANG [--mt PROVIDER]\n"
     "                       [--min N] [-o DIR] [--format FMT]\n"
-    "                       [--encoding NAME] [--config FILE] [--json]\n"
+    "                       [--encoding NAME] [--config FILE]\n"
+    "                       [--mark highlight|comment|none] [--json]\n"
     "                       FILE...\n"
     "\n"
     "Pre-translate documents from the memory: for every sentence a context\n"
@@ -26,7 +27,7 @@ static const char usage_text[] =
     "memory is only read (with --mt, the MT cache is written).\n"
     "\n"
     "Input: UTF-8 text, Markdown (.md), HTML (.html, .htm), GB18030/GBK\n"
-    "text (detected).  For each FILE, with NAME its name without extension,\n"
+    "text (detected), Word (.docx), OpenDocument text (.odt).  For each FILE, with NAME its name without extension,\n"
     "DIR holds:\n"
     "    NAME.xlf             XLIFF 1.2 for OmegaT, Trados, memoQ, and for\n"
     "                         'tm import-xliff' once reviewed\n"
@@ -44,11 +45,24 @@ static const char usage_text[] =
     "    --config FILE      the MT config file (see 'tm mt --help')\n"
     "    --min N            lowest fuzzy score used, 0-100 (default 75)\n"
     "    -o, --output DIR   where the outputs go (default: .)\n"
-    "    --format FMT       text, markdown or html (default: from the name)\n"
+    "    --format FMT       text, markdown, html, docx or odt (default: from\n"
+    "                       the name)\n"
     "    --encoding NAME    the files' encoding (default: UTF-8, else\n"
     "                       GB18030 detected)\n"
+    "    --mark HOW         DOCX, ODT: how the draft marks text left in the\n"
+    "                       source language: highlight (default), comment\n"
+    "                       or none\n"
     "    --json             print {\"files\": [{\"file\", \"outputs\", \"bands\",\n"
-    "                       \"segments\": [...]}]} instead of the analysis\n";
+    "                       \"segments\": [...]}]} instead of the analysis\n"
+    "\n"
+    "Exit status: 0 done, 1 a file could not be done, 2 usage error, 3 the\n"
+    "files were written but MT failed for some sentences (each named on\n"
+    "standard error; they are left untranslated).\n";
+
+/* The outputs are written, but sentences lost their MT. */
+#define EXIT_MT_FAILED 3
+/* Failed sentences named one by one, at most; then counted. */
+#define MT_FAILURES_SHOWN 10
 
 /* DIR/NAME.SUFFIX with NAME the file's base name without extension. */
 static char *
@@ -73,6 +87,40 @@ output_path(const char *dir, const char *file, const char *suffix)
 
 enum { OUT_XLF, OUT_REVIEW, OUT_DRAFT, OUT_TXT, OUT_JSON, OUT_CSV, NOUT };
 
+/*
+ * Name on standard error the sentences whose MT failed (a repetition
+ * goes with its first occurrence) and return how many failed.
+ */
+static size_t
+report_mt_failures(const struct cli *cli, const char *file,
+    const tm_pretranslation *p)
+{
+	size_t i, n = tm_pretranslation_count(p), failed = 0, total = 0;
+
+	for (i = 0; i < n; i++) {
+		const tm_pt_segment *g = tm_pretranslation_get(p, i);
+
+		if (g->repetition_of)
+			continue;
+		total += g->origin != TM_ORIGIN_CONTEXT &&
+		    g->origin != TM_ORIGIN_EXACT &&
+		    g->origin != TM_ORIGIN_FUZZY;
+		if (!g->mt_error)
+			continue;
+		if (failed++ < MT_FAILURES_SHOWN)
+			cli_error(cli, "%s: line %ld: no MT: %s", file, g->line,
+			    g->mt_error);
+	}
+	if (failed > MT_FAILURES_SHOWN)
+		cli_error(cli, "%s: ... and %zu more", file,
+		    failed - MT_FAILURES_SHOWN);
+	if (failed)
+		cli_error(cli, "%s: MT failed for %zu of the %zu sentences "
+		    "sent to it; they are left untranslated", file, failed,
+		    total);
+	return failed;
+}
+
 static int
 one_file(struct cli *cli, const char *file, const char *dir,
     const tm_pretranslate_options *po, bool json, size_t *printed)
@@ -85,6 +133,7 @@ one_file(struct cli *cli, const char *file, const char *dir,
 	const char *pairs[2 * NOUT + 1];
 	tm_pretranslation *p = NULL;
 	int rc = 1, i;
+	size_t mt_failed;
 
 	if (!ext || (slash && ext < slash) || ext == (slash ? slash + 1 : file))
 		ext = ".txt";
@@ -137,7 +186,9 @@ one_file(struct cli *cli, const char *file, const char *dir,
 		    "analysis:    %s (.json, .csv)\n\n", paths[OUT_REVIEW],
 		    paths[OUT_XLF], paths[OUT_DRAFT], paths[OUT_TXT]);
 	}
-	rc = 0;
+	fflush(stdout);
+	mt_failed = report_mt_failures(cli, file, p);
+	rc = mt_failed ? EXIT_MT_FAILED : 0;
 done:
 	for (i = 0; i < NOUT; i++)
 		free(paths[i]);
@@ -161,6 +212,7 @@ cmd_pretranslate(int argc, char **argv, struct cli *cli)
 		{ "format", required_argument, NULL, 'F' },
 		{ "encoding", required_argument, NULL, 'e' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "mark", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -204,9 +256,26 @@ cmd_pretranslate(int argc, char **argv, struct cli *cli)
 				po.format = TM_FORMAT_MARKDOWN;
 			else if (strcmp(optarg, "html") == 0)
 				po.format = TM_FORMAT_HTML;
+			else if (strcmp(optarg, "docx") == 0)
+				po.format = TM_FORMAT_DOCX;
+			else if (strcmp(optarg, "odt") == 0)
+				po.format = TM_FORMAT_ODT;
 			else
 				return cli_usage_error(cli, "--format is text, "
-				    "markdown or html, not '%s'", optarg);
+				    "markdown, html, docx or odt, not '%s'",
+				    optarg);
+			break;
+		case 'M':
+			if (strcmp(optarg, "highlight") == 0)
+				po.mark = TM_MARK_HIGHLIGHT;
+			else if (strcmp(optarg, "comment") == 0)
+				po.mark = TM_MARK_COMMENT;
+			else if (strcmp(optarg, "none") == 0)
+				po.mark = TM_MARK_NONE;
+			else
+				return cli_usage_error(cli, "--mark is "
+				    "highlight, comment or none, not '%s'",
+				    optarg);
 			break;
 		case 'e':
 			po.encoding = optarg;
@@ -245,9 +314,13 @@ cmd_pretranslate(int argc, char **argv, struct cli *cli)
 	}
 	if (json)
 		printf("{\"files\": [");
-	for (i = optind; i < argc; i++)
-		if (one_file(cli, argv[i], dir, &po, json, &printed))
-			rc = 1;
+	for (i = optind; i < argc; i++) {
+		int r = one_file(cli, argv[i], dir, &po, json, &printed);
+
+		/* A file not done (1) outweighs MT lost in another (3). */
+		if (r && rc != 1)
+			rc = r;
+	}
 	if (json)
 		printf("]}\n");
 done:

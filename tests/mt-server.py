@@ -26,6 +26,8 @@ answers normally; TAG keeps the counters of two tests apart.  Kinds:
   wrongcount  a batch comes back with one translation too few
   echokey     HTTP 401 whose message repeats the key and a ?key= URL
   eNNNNN      Baidu: HTTP 200 with error_code NNNNN
+  empty       HTTP 200 with an empty translation for every segment
+  huge        HTTP 200 whose first translation is 10 MB of text
   slow        a normal answer after 0.3 s (the log's "inflight" then
               shows how many requests of the scenario were open at once)
   fence       OpenAI: a batch's JSON array inside a ```json fence
@@ -254,14 +256,20 @@ class Handler(BaseHTTPRequestHandler):
             return (403 if provider in ("deepl", "google") else 401,
                     self.error_body(provider, 403, "invalid key"), ())
 
+        failing = False
         if kind == "slow":
             time.sleep(0.3)
         elif kind != "ok" and fails_now(scenario):
+            failing = True
             r = self.fail(provider, kind, texts)
             if r is not None:
                 return r
 
         out = [tr(to, t) for t in texts]
+        if failing and kind == "empty":
+            out = ["" for t in out]
+        if failing and kind == "huge":
+            out[0] = "x" * (10 << 20)
         if kind == "wrongcount" and len(out) > 1:
             out = out[:-1]
         if provider == "deepl":

@@ -3,17 +3,24 @@
  *
  * Paragraphs first, then the sentences within each aligned group of
  * paragraphs, both by the same dynamic programme over 1-1, 1-2, 2-1,
- * 2-2, 1-3, 3-1, 1-0 and 0-1 links.  The cost of a link (lower is
- * better) is the sum of
+ * 2-2, 1-3, 3-1, 2-3, 3-2, 1-0 and 0-1 links.  Before it, the ties:
+ * pairs of segments sharing an anchor found once in each text, the
+ * heaviest chain of them in order on both sides.  They place the band
+ * of a large table (so that it does not grow with the difference in
+ * counts) and give the ratio of lengths when the totals' is off (a
+ * partial translation).  The cost of a link (lower is better) is the
+ * sum of
  *
  * - a prior per link type (-log of how often it occurs);
  * - a length cost: (log(lt / c + k) - log(ls + k))^2 / (2 s^2), with ls
  *   and lt the lengths in code points (spaces included), c the ratio of
  *   target to source characters estimated per document (first the
- *   ratio of the totals, then, for a second pass, that of the first
- *   pass's 1-1 links) and k a smoothing constant;
+ *   ratio of the totals but bylines, or the ties' when far from it,
+ *   then, for a second pass, that of the first pass's 1-1 links) and k
+ *   a smoothing constant;
  * - for an unmatched segment, a fixed cost instead (lower for a Chinese
- *   byline such as 新华社…电 or （完）);
+ *   byline such as 新华社…电, （完） or 责任编辑：…, which costs more
+ *   inside a larger link);
  * - anchors (anchor.c): each token the two sides share lowers the cost,
  *   each number (or Latin word on the Chinese side) with no partner
  *   raises it.
@@ -30,9 +37,11 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#define NMOVES 10
+
 /* The model's parameters, tuned on the development set (BENCHMARKS.md). */
 static const struct params {
-	double prior[8];	/* per move, see moves[] */
+	double prior[NMOVES];	/* per move, see moves[] */
 	double sigma;		/* of the length log ratio */
 	double smooth;		/* k, in source characters */
 	double skip;		/* an unmatched segment */
@@ -41,23 +50,28 @@ static const struct params {
 	double match[TM__ANCHOR_KINDS];	/* reward per shared token */
 	double miss_number;	/* per unshared number */
 	double miss_word;	/* per unshared Latin word of the CJK side */
-	double para_prior[8];	/* the priors between paragraphs */
+	double para_prior[NMOVES];	/* the priors between paragraphs */
+	double byline_merge;	/* a byline inside a 2-1, 1-2, ... link */
 } P = {
 	/*
-	 * 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1, 1-3: 2-2 and 1-3 are rare enough
-	 * that a deletion beside a 1-1 explains the lengths better.
+	 * 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1, 1-3, 3-2, 2-3: the larger links
+	 * are rare enough in news that a deletion beside a 1-1 explains the
+	 * lengths better; free translation needs them, with the anchors
+	 * and the dictionary's words to pay for them.
 	 */
-	{ 0.0, 2.8, 2.8, 3.4, 3.4, 9.0, 9.0, 9.0 },
+	{ 0.0, 2.8, 2.8, 3.4, 3.4, 9.0, 9.0, 9.0, 10.0, 10.0 },
 	0.23, 4.0, 1.5, 1.0, 1.0,
 	{ 1.5, 1.5, 2.5, 1.5, 1.5, 0.5 },
 	2.0, 0.9,
-	{ 0.0, 3.0, 3.0, 4.0, 4.0, 5.0, 5.0, 5.0 },
+	{ 0.0, 3.0, 3.0, 4.0, 4.0, 5.0, 5.0, 5.0, 6.0, 6.0 },
+	/* More than a 1-0 beside it costs: a byline stands alone. */
+	4.0,
 };
 
 /* Moves of the dynamic programme: source and target segments taken. */
-static const uint8_t moves[8][2] = {
+static const uint8_t moves[NMOVES][2] = {
 	{ 1, 1 }, { 1, 0 }, { 0, 1 }, { 2, 1 }, { 1, 2 }, { 2, 2 }, { 3, 1 },
-	{ 1, 3 }
+	{ 1, 3 }, { 3, 2 }, { 2, 3 }
 };
 
 struct sent {
@@ -80,12 +94,24 @@ struct side {
 	size_t *cum;		/* cum[i]: characters of s[0..i) */
 };
 
+/*
+ * A tie: segments i and j share anchors found nowhere else in either
+ * text (a number, a Latin word, a dictionary word); the ties of the
+ * heaviest chain increasing on both sides place the search.
+ */
+struct tie {
+	size_t i, j;
+	unsigned w;
+};
+
 struct tm_alignment {
 	struct side side[2];
 	tm_align_link *links;
 	size_t n, cap;
 	double ratio;
 	const tm_dict *dict;
+	struct tie *ties;
+	size_t nties;
 };
 
 /* One item of a DP: a range of segments (a segment or a paragraph). */
@@ -118,12 +144,42 @@ lang_cjk(const char *lang)
 	    tm_lang_match("ko", lang);
 }
 
-/* 新华社北京1月28日电, （完）, (完): lines a translation often leaves out. */
+/* Whether c[0..n) begins with the code points k (zero-terminated). */
+static bool
+begins(const UChar32 *c, size_t n, const uint_least32_t *k)
+{
+	size_t i;
+
+	for (i = 0; k[i]; i++)
+		if (i >= n || (uint_least32_t)c[i] != k[i])
+			return false;
+	return true;
+}
+
+/*
+ * Lines a translation often leaves out: 新华社北京1月28日电, （完）,
+ * (完), a reporter's or editor's credit, alone or in brackets
+ * （记者 张三）, 【编辑：王五】, 责任编辑：李四, 来源：新华社.
+ */
 static bool
 is_byline(const UChar32 *c, size_t n)
 {
 	static const UChar32 xinhua[] = { 0x65b0, 0x534e, 0x793e };
-	size_t i;
+	static const uint_least32_t *const credit[] = {
+		U"\u8bb0\u8005",			/* 记者 */
+		U"\u672c\u62a5\u8bb0\u8005",	/* 本报记者 */
+		U"\u7f16\u8f91",			/* 编辑 */
+		U"\u8d23\u4efb\u7f16\u8f91",	/* 责任编辑 */
+		U"\u901a\u8baf\u5458",		/* 通讯员 */
+		U"\u6765\u6e90",			/* 来源 */
+		U"\u4f5c\u8005",			/* 作者 */
+		U"\u6444\u5f71",			/* 摄影 */
+		U"\u6821\u5bf9",			/* 校对 */
+		U"\u5ba1\u6838",			/* 审核 */
+		U"\u64b0\u7a3f",			/* 撰稿 */
+		U"\u7f16\u8bd1",			/* 编译 */
+	};
+	size_t i, k, b = 0, e = n;
 
 	if (n >= 3 && memcmp(c, xinhua, sizeof(xinhua)) == 0) {
 		for (i = 3; i < n && i < 40; i++)
@@ -135,6 +191,32 @@ is_byline(const UChar32 *c, size_t n)
 		    c[i - 1] == '(') && i + 1 < n && (c[i + 1] == 0xff09 ||
 		    c[i + 1] == ')'))
 			return n < 12;
+	if (n >= 40)
+		return false;
+	/* In brackets: （…） (…) 【…】 [...] 〔…〕. */
+	if (n >= 2 && ((c[0] == 0xff08 && c[n - 1] == 0xff09) ||
+	    (c[0] == '(' && c[n - 1] == ')') ||
+	    (c[0] == 0x3010 && c[n - 1] == 0x3011) ||
+	    (c[0] == '[' && c[n - 1] == ']') ||
+	    (c[0] == 0x3014 && c[n - 1] == 0x3015))) {
+		b = 1;
+		e = n - 1;
+	}
+	while (b < e && (c[b] == ' ' || c[b] == 0x3000))
+		b++;
+	for (k = 0; k < TM__ARRAY_SIZE(credit); k++) {
+		size_t l = 0, x;
+
+		if (!begins(c + b, e - b, credit[k]))
+			continue;
+		while (credit[k][l])
+			l++;
+		x = b + l;
+		/* A credit is followed by a colon, a space or a name. */
+		if (x < e && (c[x] == ':' || c[x] == 0xff1a || c[x] == ' ' ||
+		    c[x] == 0x3000 || b > 0))
+			return true;
+	}
 	return false;
 }
 
@@ -200,6 +282,231 @@ add_segment(void *payload, const char *text, size_t len, size_t para,
 done:
 	tm__anchors_release(&a);
 	return error;
+}
+
+/* An anchor of a segment: the token and the segment it is in. */
+struct occ {
+	uint32_t tok;
+	size_t seg;
+};
+
+static int
+cmp_occ(const void *a, const void *b)
+{
+	const struct occ *x = a, *y = b;
+
+	if (x->tok != y->tok)
+		return x->tok < y->tok ? -1 : 1;
+	return x->seg < y->seg ? -1 : x->seg > y->seg;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+cmp_tie(const void *a, const void *b)
+{
+	const struct tie *x = a, *y = b;
+
+	if (x->i != y->i)
+		return x->i < y->i ? -1 : 1;
+	/* Within a segment the later partner first: see chain(). */
+	return x->j > y->j ? -1 : x->j < y->j;
+}
+
+/* The telling anchors of a side, each once per segment, sorted. */
+static int
+side_occs(const struct side *sd, struct occ **out, size_t *n)
+{
+	struct occ *o = NULL;
+	size_t i, k, cap = 0;
+
+	*n = 0;
+	for (i = 0; i < sd->n; i++) {
+		const uint32_t *t;
+
+		if (!sd->s[i].na)
+			continue;
+		t = sd->pool.tok + sd->s[i].a0;
+		for (k = 0; k < sd->s[i].na; k++) {
+			int kind = TM__ANCHOR_KIND(t[k]);
+
+			if ((kind != TM__ANCHOR_NUMBER &&
+			    kind != TM__ANCHOR_WORD && kind != TM__ANCHOR_DICT) ||
+			    (k > 0 && t[k] == t[k - 1]))
+				continue;
+			if (*n == cap && tm__grow((void **)&o, &cap, *n,
+			    sizeof(*o)) < 0) {
+				free(o);
+				return TM_ENOMEM;
+			}
+			o[*n].tok = t[k];
+			o[(*n)++].seg = i;
+		}
+	}
+	if (*n > 1)
+		qsort(o, *n, sizeof(*o), cmp_occ);
+	*out = o;
+	return 0;
+}
+
+/*
+ * Keep the heaviest chain of ties increasing on both sides (a weighted
+ * longest increasing subsequence; a Fenwick tree over the target
+ * segments gives the best chain ending before each).
+ */
+static int
+chain(struct tie *t, size_t *nt, size_t m)
+{
+	size_t n = *nt, k, x, best = SIZE_MAX, *prev = NULL, *fen = NULL;
+	double *score = NULL, top = 0;
+	int error = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(t, n, sizeof(*t), cmp_tie);
+	if (!(prev = tm__malloc(n * sizeof(*prev))) ||
+	    !(score = tm__malloc(n * sizeof(*score))) ||
+	    !(fen = tm__malloc((m + 1) * sizeof(*fen)))) {
+		error = TM_ENOMEM;
+		goto done;
+	}
+	for (x = 0; x <= m; x++)
+		fen[x] = SIZE_MAX;
+	for (k = 0; k < n; k++) {
+		size_t b = SIZE_MAX;
+
+		/* The best chain ending at a target segment before t[k].j. */
+		for (x = t[k].j; x > 0; x -= x & -x)
+			if (fen[x] != SIZE_MAX && (b == SIZE_MAX ||
+			    score[fen[x]] > score[b]))
+				b = fen[x];
+		prev[k] = b;
+		score[k] = t[k].w + (b == SIZE_MAX ? 0 : score[b]);
+		for (x = t[k].j + 1; x <= m; x += x & -x)
+			if (fen[x] == SIZE_MAX || score[fen[x]] < score[k])
+				fen[x] = k;
+		if (best == SIZE_MAX || score[k] > top) {
+			best = k;
+			top = score[k];
+		}
+	}
+	/* Mark the chain walking back, then keep it in order. */
+	for (k = best; k != SIZE_MAX; k = prev[k])
+		score[k] = -1;
+	for (k = 0, x = 0; k < n; k++)
+		if (score[k] < 0)
+			t[x++] = t[k];
+	*nt = x;
+done:
+	free(prev);
+	free(score);
+	free(fen);
+	return error;
+}
+
+/* The ties of the two texts (al->ties), in order on both sides. */
+static int
+find_ties(tm_alignment *al)
+{
+	struct occ *o[2] = { NULL, NULL };
+	size_t no[2] = { 0, 0 }, a = 0, b = 0, n = 0, cap = 0, k, x;
+	struct tie *t = NULL;
+	int error;
+
+	if ((error = side_occs(&al->side[0], &o[0], &no[0])) < 0 ||
+	    (error = side_occs(&al->side[1], &o[1], &no[1])) < 0)
+		goto done;
+	/* Tokens found in one segment of each side. */
+	while (a < no[0] && b < no[1]) {
+		size_t ea = a, eb = b;
+
+		if (o[0][a].tok != o[1][b].tok) {
+			if (o[0][a].tok < o[1][b].tok)
+				a++;
+			else
+				b++;
+			continue;
+		}
+		while (ea < no[0] && o[0][ea].tok == o[0][a].tok)
+			ea++;
+		while (eb < no[1] && o[1][eb].tok == o[1][b].tok)
+			eb++;
+		if (ea - a == 1 && eb - b == 1) {
+			if (n == cap && (error = tm__grow((void **)&t, &cap, n,
+			    sizeof(*t))) < 0)
+				goto done;
+			t[n].i = o[0][a].seg;
+			t[n].j = o[1][b].seg;
+			t[n++].w = 1;
+		}
+		a = ea;
+		b = eb;
+	}
+	/* One tie per pair of segments, weighing as many tokens. */
+	if (n > 1)
+		qsort(t, n, sizeof(*t), cmp_tie);
+	for (k = 0, x = 0; k < n; k++) {
+		if (x > 0 && t[x - 1].i == t[k].i && t[x - 1].j == t[k].j)
+			t[x - 1].w++;
+		else
+			t[x++] = t[k];
+	}
+	n = x;
+	if ((error = chain(t, &n, al->side[1].n)) < 0)
+		goto done;
+	al->ties = t;
+	al->nties = n;
+	t = NULL;
+done:
+	free(o[0]);
+	free(o[1]);
+	free(t);
+	return error;
+}
+
+/*
+ * The ratio of target to source characters from the ties: the median
+ * of the ratios of stretches of at least 150 source characters between
+ * ties, or that of the span from the first tie to the last.  Unlike
+ * the ratio of the totals, it holds when one text is translated only in
+ * part.  0 when the ties are too few.
+ */
+static double
+tie_ratio(const tm_alignment *al)
+{
+	const size_t *cs = al->side[0].cum, *ct = al->side[1].cum;
+	const struct tie *t = al->ties;
+	double *r = NULL, ratio = 0;
+	size_t k, nr = 0, p = 0;
+
+	if (al->nties < 3 || !(r = tm__malloc(al->nties * sizeof(*r))))
+		return 0;
+	for (k = 1; k < al->nties; k++) {
+		double ls = (double)(cs[t[k].i] - cs[t[p].i]);
+		double lt = (double)(ct[t[k].j] - ct[t[p].j]);
+
+		if (ls >= 150 && lt > 0) {
+			r[nr++] = lt / ls;
+			p = k;
+		}
+	}
+	if (nr >= 3) {
+		qsort(r, nr, sizeof(*r), cmp_double);
+		ratio = nr % 2 ? r[nr / 2] : (r[nr / 2 - 1] + r[nr / 2]) / 2;
+	} else {
+		double ls = (double)(cs[t[al->nties - 1].i + 1] - cs[t[0].i]);
+		double lt = (double)(ct[t[al->nties - 1].j + 1] - ct[t[0].j]);
+
+		ratio = ls >= 100 && lt > 0 ? lt / ls : 0;
+	}
+	free(r);
+	return ratio;
 }
 
 /* Gather the sorted anchors of segments [first, first+count) of a side. */
@@ -338,10 +645,12 @@ link_cost(struct dp *d, size_t i, size_t j, int mv, double bound, int *error)
 		cost += byline ? P.skip_byline : P.skip * (double)c;
 		/* A byline's place and date need no partner. */
 		for (x = f; x < f + c && !byline; x++) {
-			const uint32_t *t = sd->s[x].na ? sd->pool.tok +
-			    sd->s[x].a0 : NULL;
+			const uint32_t *t;
 			size_t y;
 
+			if (!sd->s[x].na)
+				continue;
+			t = sd->pool.tok + sd->s[x].a0;
 			for (y = 0; y < sd->s[x].na; y++)
 				if (TM__ANCHOR_KIND(t[y]) == TM__ANCHOR_NUMBER ||
 				    (TM__ANCHOR_KIND(t[y]) == TM__ANCHOR_WORD &&
@@ -349,6 +658,15 @@ link_cost(struct dp *d, size_t i, size_t j, int mv, double bound, int *error)
 					cost += P.skip_anchor;
 		}
 		return cost;
+	}
+	/* Between sentences, a byline is never part of a larger link. */
+	if (d->prior == P.prior && ns + nt > 2) {
+		for (x = s0; x < s0 + ns; x++)
+			if (d->al->side[0].s[x].byline)
+				cost += P.byline_merge;
+		for (x = t0; x < t0 + nt; x++)
+			if (d->al->side[1].s[x].byline)
+				cost += P.byline_merge;
 	}
 	ls = chars(d, 0, s0, ns);
 	lt = chars(d, 1, t0, nt);
@@ -367,6 +685,103 @@ link_cost(struct dp *d, size_t i, size_t j, int mv, double bound, int *error)
 	}
 	cost += anchor_cost(d, s0, ns, t0, nt, error);
 	return cost;
+}
+
+/* The item of side k holding segment seg, or SIZE_MAX. */
+static size_t
+item_of(const struct dp *d, int k, size_t seg)
+{
+	const struct item *it = d->it[k];
+	size_t lo = 0, hi = d->n[k];
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (it[mid].first + it[mid].count <= seg)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < d->n[k] && it[lo].first <= seg ? lo : SIZE_MAX;
+}
+
+/*
+ * The band of the table from the ties: around the line through them,
+ * as wide as TIE_BAND plus the difference in the items between two ties
+ * (so that what one text adds between them still fits).  False when
+ * there are too few ties in these items.
+ */
+#define TIE_BAND 40
+
+static bool
+tie_band(const struct dp *d, size_t *lo, size_t *hi)
+{
+	const tm_alignment *al = d->al;
+	size_t n = d->n[0], m = d->n[1], k, r, pi = 0, pj = 0, used = 0;
+
+	for (r = 0; r <= n; r++) {
+		lo[r] = SIZE_MAX;
+		hi[r] = 0;
+	}
+	for (k = 0; k <= al->nties; k++) {
+		size_t ci, cj, gi, gj, w;
+
+		if (k < al->nties) {
+			ci = item_of(d, 0, al->ties[k].i);
+			cj = item_of(d, 1, al->ties[k].j);
+			if (ci == SIZE_MAX || cj == SIZE_MAX || ci < pi ||
+			    cj < pj)
+				continue;
+			used++;
+		} else {
+			ci = n;
+			cj = m;
+		}
+		gi = ci - pi;
+		gj = cj - pj;
+		w = TIE_BAND + (gi > gj ? gi - gj : gj - gi);
+		/*
+		 * Within the rectangle between the two ties (and a margin, in
+		 * case a tie is wrong): past the last tie of a partial
+		 * translation the rows are many and the columns few.
+		 */
+		for (r = pi; r <= ci; r++) {
+			size_t c = gi ? pj + (r - pi) * gj / gi : pj;
+			size_t a = c > w ? c - w : 0, b = c + w;
+
+			if (gi == 0)
+				b = cj + w;
+			if (a + TIE_BAND < pj)
+				a = pj - TIE_BAND;
+			if (b > cj + TIE_BAND)
+				b = cj + TIE_BAND;
+			if (a < lo[r])
+				lo[r] = a;
+			if (b > hi[r])
+				hi[r] = b;
+		}
+		/* Past the tie: both its items are taken. */
+		pi = ci < n ? ci + 1 : n;
+		pj = cj < m ? cj + 1 : m;
+	}
+	if (used < 2)
+		return false;
+	/* Monotone and connected, from (0, 0) to (n, m). */
+	for (r = 0; r <= n; r++) {
+		if (hi[r] > m)
+			hi[r] = m;
+		if (r > 0 && hi[r] < hi[r - 1])
+			hi[r] = hi[r - 1];
+	}
+	lo[0] = 0;
+	hi[n] = m;
+	for (r = n; r-- > 0;)
+		if (lo[r] > lo[r + 1])
+			lo[r] = lo[r + 1];
+	for (r = 1; r <= n; r++)
+		if (lo[r] > hi[r - 1])
+			lo[r] = hi[r - 1];
+	return true;
 }
 
 /*
@@ -399,13 +814,22 @@ run_dp(struct dp *d, struct ilink **out, size_t *nout)
 		error = TM_ENOMEM;
 		goto done;
 	}
-	for (i = 0; i <= n; i++) {
-		size_t c = n ? i * m / n : 0;
+	/*
+	 * A large table: around the line through the ties when there are
+	 * enough, else around the diagonal, as wide as the difference in
+	 * counts (which grows with it).
+	 */
+	if (w == m + 1 || !tie_band(d, lo, hi)) {
+		for (i = 0; i <= n; i++) {
+			size_t c = n ? i * m / n : 0;
 
-		lo[i] = c > w ? c - w : 0;
-		hi[i] = c + w > m ? m : c + w;
-		if (i == n)
-			hi[i] = m;
+			lo[i] = c > w ? c - w : 0;
+			hi[i] = c + w > m ? m : c + w;
+			if (i == n)
+				hi[i] = m;
+		}
+	}
+	for (i = 0; i <= n; i++) {
 		off[i] = cells;
 		cells += hi[i] - lo[i] + 1;
 	}
@@ -427,7 +851,7 @@ run_dp(struct dp *d, struct ilink **out, size_t *nout)
 
 			if (i == 0 && j == 0)
 				best = 0;
-			for (mv = 0; mv < 8 && !(i == 0 && j == 0); mv++) {
+			for (mv = 0; mv < NMOVES && !(i == 0 && j == 0); mv++) {
 				size_t pi, pj;
 				double c;
 
@@ -521,7 +945,7 @@ prior_of(const double *prior, size_t di, size_t dj)
 {
 	int mv;
 
-	for (mv = 0; mv < 8; mv++)
+	for (mv = 0; mv < NMOVES; mv++)
 		if (moves[mv][0] == di && moves[mv][1] == dj)
 			return prior[mv];
 	return 0;
@@ -677,6 +1101,23 @@ side_prefix(struct side *sd)
 	return 0;
 }
 
+/* Whether s[0..len) holds only spaces, tabs and ideographic spaces. */
+static bool
+blank(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\f' || s[i] == '\v')
+			i++;
+		else if (len - i >= 3 && memcmp(s + i, "\xe3\x80\x80", 3) == 0)
+			i += 3;
+		else
+			return false;
+	}
+	return true;
+}
+
 static int
 split_lines(struct side *sd, const char *text, size_t len)
 {
@@ -691,8 +1132,11 @@ split_lines(struct side *sd, const char *text, size_t len)
 		e = i;
 		if (e > b && text[e - 1] == '\r')
 			e--;
-		if ((error = add_segment(sd, text + b, e - b, 0, line++)) < 0)
+		/* A blank line separates; it is no segment to link. */
+		if (!blank(text + b, e - b) &&
+		    (error = add_segment(sd, text + b, e - b, 0, line)) < 0)
 			return error;
+		line++;
 		if (i < len)
 			i++;
 	}
@@ -728,13 +1172,25 @@ load_side(struct side *sd, const char *lang, const char *text, size_t len,
 	return error;
 }
 
+/* Characters of a side but its bylines, which need no translation. */
+static double
+text_chars(const struct side *sd)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < sd->n; i++)
+		if (!sd->s[i].byline)
+			n += sd->s[i].nchars;
+	return (double)n;
+}
+
 int
 tm_align_texts(tm_alignment **out, const char *src, size_t src_len,
     const char *tgt, size_t tgt_len, const tm_align_options *opts)
 {
 	tm_alignment *al = NULL;
 	struct dp d = { 0 };
-	double ss = 0, st = 0, ls, lt;
+	double ss = 0, st = 0, ls, lt, r;
 	bool lines;
 	int error;
 	char key[64];
@@ -765,9 +1221,18 @@ tm_align_texts(tm_alignment **out, const char *src, size_t src_len,
 		goto done;
 	}
 	d.al = al;
-	ls = (double)al->side[0].cum[al->side[0].n];
-	lt = (double)al->side[1].cum[al->side[1].n];
+	if ((error = find_ties(al)) < 0)
+		goto done;
+	ls = text_chars(&al->side[0]);
+	lt = text_chars(&al->side[1]);
 	d.ratio = ls > 0 && lt > 0 ? lt / ls : 1.0;
+	/*
+	 * The ties' ratio when the totals' is far from it: one text then
+	 * holds what the other does not (a partial translation).
+	 */
+	r = tie_ratio(al);
+	if (r > 0 && (r > d.ratio * 1.25 || r < d.ratio / 1.25))
+		d.ratio = r;
 	if ((error = align_pass(al, &d, lines, false, &ss, &st)) < 0)
 		goto done;
 	/* Second pass with the ratio of the first pass's 1-1 links. */
@@ -874,6 +1339,7 @@ tm_alignment_free(tm_alignment *a)
 		tm__anchors_release(&a->side[k].pool);
 		free(a->side[k].cum);
 	}
+	free(a->ties);
 	free(a->links);
 	free(a);
 }
@@ -903,7 +1369,7 @@ joined(struct tm__buf *b, const tm_alignment *a, int side, size_t first,
 
 /*
  * Whether a link has text on both sides: only such links make units
- * (blank lines under TM_ALIGN_LINES are segments without text).
+ * (a segment of spaces has none).
  */
 static bool
 two_sided(const tm_alignment *a, const tm_align_link *l)

@@ -7,6 +7,7 @@
  */
 #include "tm-int.h"
 #include "quantity.h"
+#include "titles.h"
 
 #include <math.h>
 
@@ -17,6 +18,18 @@ struct tm_findings {
 	tm_finding *f;
 	size_t n, cap;
 };
+
+
+/*
+ * A quantity's value as an int for dates, times and counts: values far
+ * out of any such range (a number of 55 digits) become -1 rather than
+ * overflow the conversion.
+ */
+static int
+ival(double v)
+{
+	return v >= -1e9 && v <= 1e9 ? (int)v : -1;
+}
 
 static int
 add(tm_findings *fs, const char *kind, size_t ss, size_t sl, size_t ts,
@@ -128,6 +141,12 @@ ends(const char *text, size_t end, const char *w)
 
 
 static bool
+ascii_alpha(char c)
+{
+	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static bool
 in_spans(const size_t *sp, size_t nsp, size_t pos)
 {
 	size_t i;
@@ -136,6 +155,31 @@ in_spans(const size_t *sp, size_t nsp, size_t pos)
 		if (pos >= sp[2 * i] && pos < sp[2 * i + 1])
 			return true;
 	return false;
+}
+
+/*
+ * Whether s[b..e) (between < and >) reads as markup: a name, then
+ * nothing, '/' or attributes (name="value").  "<Annex 1>" in plain text
+ * is text.
+ */
+static bool
+markup(const char *s, size_t b, size_t e)
+{
+	size_t i = b;
+
+	if (s[i] == '/')
+		i++;
+	while (i < e && (ascii_alpha(s[i]) || (s[i] >= '0' && s[i] <= '9') ||
+	    s[i] == ':' || s[i] == '_' || s[i] == '-' || s[i] == '.'))
+		i++;
+	while (i < e && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
+		i++;
+	if (i == e || (s[i] == '/' && i + 1 == e))
+		return true;
+	/* An attribute: a name and '='. */
+	while (i < e && s[i] != '=' && s[i] != ' ')
+		i++;
+	return i < e && s[i] == '=';
 }
 
 /* Inline tags: <...> starting with a letter or '/'; 2 offsets each. */
@@ -152,7 +196,7 @@ tag_spans(size_t **out, size_t *n, const char *s)
 			continue;
 		for (j = i + 1; s[j] && s[j] != '>' && s[j] != '<'; j++)
 			;
-		if (s[j] != '>')
+		if (s[j] != '>' || !markup(s, i + 1, j))
 			continue;
 		if (*n * 2 + 2 > cap) {
 			size_t *p = tm__realloc(*out, (cap ? cap * 2 : 8) *
@@ -316,12 +360,12 @@ target_time(const char *t, const struct tm__qty_list *l, size_t k, int *h,
 
 	if (q->kind != TM__QTY_NUMBER || v < 0 || v >= 25)
 		return false;
-	hh = (int)floor(v);
+	hh = ival(floor(v));
 	if (v != floor(v))
-		mm = (int)lround((v - hh) * 100);
+		mm = ival(round((v - hh) * 100));
 	if (t[e] == ':' && k + 1 < l->n && l->q[k + 1].start == e + 1 &&
 	    l->q[k + 1].kind == TM__QTY_NUMBER) {
-		mm = (int)l->q[k + 1].value;
+		mm = ival(l->q[k + 1].value);
 		e = l->q[k + 1].end;
 		colon = true;
 	}
@@ -393,6 +437,270 @@ add_ordinals(struct tm__qty_list *t, const char *tgt)
 	return 0;
 }
 
+/*
+ * Telephone numbers: 023-63856199, (023) 6385-6199, +86 23 6385 6199.
+ * Their parts are not numbers to compare one by one; the whole is
+ * compared by its digits, a country code and trunk zeros aside.
+ */
+struct phone {
+	size_t b, e;		/* bytes */
+	char d[24];		/* the digits, code and trunk zeros aside */
+	bool matched;
+};
+
+static bool
+adigit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Only groups of three after the first: 80 000 000 is a number. */
+static bool
+grouped(const char *s, size_t b, size_t e)
+{
+	size_t i = b, run = 0, groups = 0;
+
+	for (; i <= e; i++) {
+		if (i < e && adigit(s[i])) {
+			run++;
+			continue;
+		}
+		if (i < e && s[i] != ' ')
+			return false;
+		if ((groups == 0 && (run < 1 || run > 3)) ||
+		    (groups > 0 && run != 3))
+			return false;
+		groups++;
+		run = 0;
+	}
+	return groups > 1;
+}
+
+static int
+find_phones(struct phone **out, size_t *n, const char *s)
+{
+	size_t cap = 0, i, j, nd, run, maxrun, o, k;
+	bool plus;
+
+	*out = NULL;
+	*n = 0;
+	for (i = 0; s[i]; i++) {
+		if (!(s[i] == '+' || s[i] == '(' || adigit(s[i])) ||
+		    (i > 0 && (adigit(s[i - 1]) || ascii_alpha(s[i - 1]) ||
+		    s[i - 1] == '.' || s[i - 1] == ',')))
+			continue;
+		plus = s[i] == '+';
+		nd = run = maxrun = 0;
+		for (j = i + plus; s[j]; j++) {
+			if (adigit(s[j])) {
+				nd++;
+				if (++run > maxrun)
+					maxrun = run;
+			} else if (s[j] == '-' || s[j] == ' ' || s[j] == '(' ||
+			    s[j] == ')') {
+				run = 0;
+			} else {
+				break;
+			}
+		}
+		while (j > i && !adigit(s[j - 1]))
+			j--;
+		if (nd < 7 || nd > 20 || (s[j] == '.' && adigit(s[j + 1])) ||
+		    ascii_alpha(s[j]) || grouped(s, i, j) ||
+		    !(plus || s[i] == '(' || s[i] == '0' || maxrun >= 7)) {
+			while (s[i + 1] && (adigit(s[i + 1]) ||
+			    s[i + 1] == '+'))
+				i++;
+			continue;
+		}
+		if (*n == cap && tm__grow((void **)out, &cap, *n,
+		    sizeof(**out)) < 0) {
+			free(*out);
+			*out = NULL;
+			return tm__error_nomem();
+		}
+		memset(&(*out)[*n], 0, sizeof(**out));
+		(*out)[*n].b = i;
+		(*out)[*n].e = j;
+		/* +86 23 ...: the country code goes, then trunk zeros. */
+		k = i + plus;
+		if (plus && strncmp(s + k, "86", 2) == 0)
+			k += 2;
+		else if (plus && s[k] == '1')
+			k += 1;
+		while (k < j && !adigit(s[k]))
+			k++;
+		for (o = 0; k < j && o + 1 < sizeof((*out)[*n].d); k++)
+			if (adigit(s[k]) && (o > 0 || s[k] != '0'))
+				(*out)[*n].d[o++] = s[k];
+		(*n)++;
+		i = j - 1;
+	}
+	return 0;
+}
+
+static bool
+in_phone(const struct phone *p, size_t np, size_t pos)
+{
+	size_t k;
+
+	for (k = 0; k < np; k++)
+		if (pos >= p[k].b && pos < p[k].e)
+			return true;
+	return false;
+}
+
+/*
+ * 80 000 as one number: a first group of one to three digits, then
+ * groups of three after a space (or a no-break or thin space).
+ */
+static void
+join_groups(struct tm__qty_list *l, const char *t)
+{
+	size_t k = 0, gap, d;
+	struct tm__qty *a, *b;
+
+	while (k + 1 < l->n) {
+		a = &l->q[k];
+		b = &l->q[k + 1];
+		for (d = a->start; d < a->end && adigit(t[d]); d++)
+			;
+		gap = t[a->end] == ' ' ? 1 : starts(t + a->end, "\xc2\xa0") ?
+		    2 : starts(t + a->end, "\xe2\x80\x89") ||
+		    starts(t + a->end, "\xe2\x80\xaf") ? 3 : 0;
+		if (a->kind != TM__QTY_NUMBER || b->kind != TM__QTY_NUMBER ||
+		    d != a->end || d - a->start < 1 || d - a->start > 3 ||
+		    !gap || b->start != a->end + gap ||
+		    b->end != b->start + 3 || !adigit(t[b->start]) ||
+		    !adigit(t[b->start + 1]) || !adigit(t[b->start + 2])) {
+			k++;
+			continue;
+		}
+		a->value = a->value * 1000 + b->value;
+		a->end = b->end;
+		memmove(b, b + 1, (l->n - k - 2) * sizeof(*b));
+		l->n--;
+	}
+}
+
+/* 2.6m, 3bn, 5k: the value with its short scale, or 0. */
+static double
+short_scale(const char *t, const struct tm__qty *q)
+{
+	const char *e = t + q->end;
+	double f = 0;
+
+	if (q->kind != TM__QTY_NUMBER || q->end == q->start ||
+	    !adigit(t[q->end - 1]))
+		return 0;
+	if (e[0] == 'm' && !ascii_alpha(e[1]))
+		f = 1e6;
+	else if (e[0] == 'm' && e[1] == 'n' && !ascii_alpha(e[2]))
+		f = 1e6;
+	else if (e[0] == 'b' && e[1] == 'n' && !ascii_alpha(e[2]))
+		f = 1e9;
+	else if (e[0] == 'k' && !ascii_alpha(e[1]))
+		f = 1e3;
+	return f * q->value;
+}
+
+static int
+push_qty(struct tm__qty_list *l, double v, size_t b, size_t e)
+{
+	if (l->n == l->cap && tm__grow((void **)&l->q, &l->cap, l->n,
+	    sizeof(*l->q)) < 0)
+		return tm__error_nomem();
+	memset(&l->q[l->n], 0, sizeof(l->q[l->n]));
+	l->q[l->n].kind = TM__QTY_NUMBER;
+	l->q[l->n].value = v;
+	l->q[l->n].start = b;
+	l->q[l->n].end = e;
+	l->n++;
+	return 0;
+}
+
+/*
+ * Levels: 一级 and Ⅱ级 in Chinese (the scan leaves a lone numeral
+ * before 级 as a word), Level I to Level IV in English.
+ */
+static int
+add_levels(struct tm__qty_list *l, const char *t, bool cjk)
+{
+	static const char *const han[] = {
+		"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"
+	};
+	static const char *const roman_cjk[] = { "Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ" };
+	static const char *const roman[] = { "V", "IV", "III", "II", "I" };
+	static const int rv[] = { 5, 4, 3, 2, 1 };
+	const char *p;
+	size_t k, at;
+	int error = 0;
+
+	if (cjk) {
+		for (p = strstr(t, "级"); p && !error; p = strstr(p + 1,
+		    "级")) {
+			at = (size_t)(p - t);
+			for (k = 0; k < TM__ARRAY_SIZE(han); k++)
+				if (ends(t, at, han[k]))
+					break;
+			if (k < TM__ARRAY_SIZE(han)) {
+				size_t b = at - strlen(han[k]), x;
+
+				for (x = 0; x < TM__ARRAY_SIZE(han); x++)
+					if (ends(t, b, han[x]))
+						break;
+				if (x == TM__ARRAY_SIZE(han) &&
+				    !ends(t, b, "第"))
+					error = push_qty(l, (double)(k + 1),
+					    b, at + strlen("级"));
+				continue;
+			}
+			for (k = 0; k < TM__ARRAY_SIZE(roman_cjk); k++)
+				if (ends(t, at, roman_cjk[k]))
+					error = push_qty(l, (double)(k + 1),
+					    at - strlen(roman_cjk[k]),
+					    at + strlen("级"));
+		}
+		return error;
+	}
+	for (p = t; (p = strstr(p, "evel ")) && !error; p++) {
+		if (p == t || (p[-1] != 'L' && p[-1] != 'l'))
+			continue;
+		for (k = 0; k < TM__ARRAY_SIZE(roman); k++)
+			if (starts(p + 5, roman[k]) &&
+			    !ascii_alpha(p[5 + strlen(roman[k])]))
+				break;
+		if (k < TM__ARRAY_SIZE(roman))
+			error = push_qty(l, (double)rv[k], (size_t)(p + 5 - t),
+			    (size_t)(p + 5 - t) + strlen(roman[k]));
+	}
+	return error;
+}
+
+/*
+ * A number of the target that stands for nothing in the source: not a
+ * part of a name or code (COVID-19, G20), not a year beside a date
+ * the source gives without one.
+ */
+static bool
+may_be_extra(const char *t, const struct tm__qty_list *l, size_t j)
+{
+	const struct tm__qty *q = &l->q[j];
+	size_t k;
+
+	if (q->kind != TM__QTY_NUMBER || !adigit(t[q->start]))
+		return false;
+	if (q->start > 0 && (ascii_alpha(t[q->start - 1]) ||
+	    (t[q->start - 1] == '-' && q->start > 1 &&
+	    ascii_alpha(t[q->start - 2]))))
+		return false;
+	if (q->value >= 1900 && q->value <= 2100 && q->value == floor(q->value))
+		for (k = 0; k < l->n; k++)
+			if (l->q[k].kind == TM__QTY_MONTH)
+				return false;
+	return true;
+}
+
 /* Numbers, dates and times. */
 static int
 check_quantities(tm_findings *fs, const char *src, const char *tgt,
@@ -400,8 +708,10 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
     const size_t *ts, size_t nt)
 {
 	struct tm__qty_list s, t;
+	struct phone *sp = NULL, *tp = NULL;
 	bool *used = NULL;
-	size_t i, j;
+	double *alt = NULL;
+	size_t i, j, nsp = 0, ntp = 0, nmiss = fs->n;
 	int error;
 	char exp[160], shown[160];
 
@@ -411,21 +721,41 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 		tm__qty_list_release(&s);
 		return error;
 	}
-	if (!tgt_cjk && (error = add_ordinals(&t, tgt)) < 0)
+	join_groups(&s, src);
+	join_groups(&t, tgt);
+	if ((!tgt_cjk && (error = add_ordinals(&t, tgt)) < 0) ||
+	    (error = add_levels(&s, src, src_cjk)) < 0 ||
+	    (error = add_levels(&t, tgt, tgt_cjk)) < 0 ||
+	    (error = find_phones(&sp, &nsp, src)) < 0 ||
+	    (error = find_phones(&tp, &ntp, tgt)) < 0)
 		goto done;
-	if (t.n && !(used = tm__calloc(t.n, sizeof(*used)))) {
+	if (t.n && (!(used = tm__calloc(t.n, sizeof(*used))) ||
+	    !(alt = tm__calloc(t.n, sizeof(*alt))))) {
 		error = tm__error_nomem();
 		goto done;
+	}
+	for (j = 0; j < t.n; j++) {
+		alt[j] = short_scale(tgt, &t.q[j]);
+		used[j] = in_phone(tp, ntp, t.q[j].start);
+	}
+	for (i = 0; i < nsp && !error; i++) {
+		for (j = 0; j < ntp && !sp[i].matched; j++)
+			if (!tp[j].matched && strcmp(sp[i].d, tp[j].d) == 0)
+				sp[i].matched = tp[j].matched = true;
+		if (!sp[i].matched && !in_spans(ss, ns, sp[i].b))
+			error = add(fs, "number", sp[i].b, sp[i].e - sp[i].b,
+			    0, 0, NULL, "%.*s is not in the target",
+			    (int)(sp[i].e - sp[i].b), src + sp[i].b);
 	}
 	for (i = 0; i < s.n && !error; i++) {
 		struct tm__qty *q = &s.q[i];
 		size_t e = q->end, sb = q->start;
 		bool found = false;
 
-		if (in_spans(ss, ns, q->start))
+		if (in_spans(ss, ns, q->start) || in_phone(sp, nsp, q->start))
 			continue;
 		if (q->kind == TM__QTY_MONTH) {
-			int m = (int)q->value, d = 0;
+			int m = ival(q->value), d = 0;
 
 			/* 1月28日: the day follows 月. */
 			if (i + 1 < s.n && s.q[i + 1].kind == TM__QTY_NUMBER &&
@@ -433,7 +763,7 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 			    (starts(src + s.q[i + 1].end, "日") ||
 			    starts(src + s.q[i + 1].end, "号")) &&
 			    s.q[i + 1].value >= 1 && s.q[i + 1].value <= 31) {
-				d = (int)s.q[i + 1].value;
+				d = ival(s.q[i + 1].value);
 				e = s.q[i + 1].end + 3;
 				i++;
 			} else if (starts(src + e, "月")) {
@@ -441,7 +771,7 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 			}
 			for (j = 0; j < t.n && !found; j++) {
 				if (t.q[j].kind != TM__QTY_MONTH ||
-				    (int)t.q[j].value != m ||
+				    ival(t.q[j].value) != m ||
 				    in_spans(ts, nt, t.q[j].start))
 					continue;
 				if (d == 0) {
@@ -482,9 +812,9 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 				    tm__qty_same(t.q[j].value, q->value);
 			if (!found)
 				error = add(fs, "date", sb, e - sb, 0, 0,
-				    day_names[(int)q->value - 1], "%.*s (%s) "
+				    day_names[ival(q->value) - 1], "%.*s (%s) "
 				    "is not in the target", (int)(e - sb),
-				    src + sb, day_names[(int)q->value - 1]);
+				    src + sb, day_names[ival(q->value) - 1]);
 			continue;
 		}
 		if (q->kind != TM__QTY_NUMBER)
@@ -493,7 +823,7 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 		    && q->value >= 0 && q->value <= 24 &&
 		    q->value == floor(q->value)) {
 			/* 凌晨1时, 下午3点30分, 15时. */
-			int h = (int)q->value, m = 0, th, tmin;
+			int h = ival(q->value), m = 0, th, tmin;
 			static const char *const am[] = { "凌晨", "早上", "上午",
 			    "早晨", "清晨" };
 			static const char *const pm_words[] = { "下午", "晚上",
@@ -517,7 +847,7 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 			if (i + 1 < s.n && s.q[i + 1].kind == TM__QTY_NUMBER &&
 			    s.q[i + 1].start == e &&
 			    starts(src + s.q[i + 1].end, "分")) {
-				m = (int)s.q[i + 1].value;
+				m = ival(s.q[i + 1].value);
 				e = s.q[i + 1].end + 3;
 				i++;
 			} else if (starts(src + e, "半")) {
@@ -528,8 +858,14 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 				h += 12;
 			for (j = 0; j < t.n && !found; j++)
 				if (target_time(tgt, &t, j, &th, &tmin, &te) &&
-				    th == h && tmin == m)
+				    th == h && tmin == m) {
 					found = used[j] = true;
+					/* 9:30: the minutes too. */
+					if (j + 1 < t.n && t.q[j + 1].start ==
+					    t.q[j].end + 1 &&
+					    tgt[t.q[j].end] == ':')
+						used[j + 1] = true;
+				}
 			if (!found) {
 				int h12 = h % 12 == 0 ? 12 : h % 12;
 
@@ -558,7 +894,8 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 		for (j = 0; j < t.n && !found; j++)
 			if (!used[j] && t.q[j].kind == TM__QTY_NUMBER &&
 			    !in_spans(ts, nt, t.q[j].start) &&
-			    tm__qty_same(t.q[j].value, q->value))
+			    (tm__qty_same(t.q[j].value, q->value) ||
+			    (alt[j] && tm__qty_same(alt[j], q->value))))
 				found = used[j] = true;
 		if (!found) {
 			bool year = starts(src + e, "年");
@@ -574,11 +911,97 @@ check_quantities(tm_findings *fs, const char *src, const char *tgt,
 			    exp);
 		}
 	}
+	/*
+	 * What is left in the target: a number the source does not have,
+	 * often from a fuzzy match's sentence.  One left over for each
+	 * number found missing is taken as its wrong rendering, already
+	 * reported.
+	 */
+	nmiss = fs->n - nmiss;
+	for (j = 0; j < ntp && !error; j++)
+		if (!tp[j].matched && !in_spans(ts, nt, tp[j].b)) {
+			if (nmiss) {
+				nmiss--;
+				continue;
+			}
+			error = add(fs, "number", 0, 0, tp[j].b,
+			    tp[j].e - tp[j].b, NULL, "%.*s in the target has "
+			    "no counterpart in the source",
+			    (int)(tp[j].e - tp[j].b), tgt + tp[j].b);
+		}
+	for (j = 0; j < t.n && !error; j++) {
+		if (used[j] || in_spans(ts, nt, t.q[j].start) ||
+		    !may_be_extra(tgt, &t, j))
+			continue;
+		if (nmiss) {
+			nmiss--;
+			continue;
+		}
+		error = add(fs, "number", 0, 0, t.q[j].start, t.q[j].end -
+		    t.q[j].start, NULL, "%.*s in the target has no "
+		    "counterpart in the source", (int)(t.q[j].end -
+		    t.q[j].start), tgt + t.q[j].start);
+	}
 done:
 	free(used);
+	free(alt);
+	free(sp);
+	free(tp);
 	tm__qty_list_release(&s);
 	tm__qty_list_release(&t);
 	return error;
+}
+
+/* The target's own glossary terms, read when first needed. */
+struct tgt_terms {
+	tm_db *db;
+	const char *tgt, *from, *to;
+	tm_term_hits *th;
+	bool read;
+};
+
+/*
+ * Where a term's translation is in the target, not counting one inside a
+ * longer glossary term of the target (李明 in 李明德 when 李明德 is a
+ * term itself): 1 with its span, 0, or an error.  In a Latin-script
+ * target the word boundaries tell that already, and the target's terms
+ * are not read: over a large glossary that costs far more than the rest
+ * of the check.
+ */
+static int
+target_has(struct tgt_terms *tt, const char *term, size_t *st, size_t *sl)
+{
+	const char *tgt = tt->tgt;
+	size_t from = 0, i;
+	int r, error;
+
+	while ((r = tm__gloss_find_from(tgt, from, term, st, sl)) > 0) {
+		bool inside = false;
+
+		if (!tt->read && tt->to && tm__lang_cjk(tt->to)) {
+			tt->read = true;
+			if ((error = tm_glossary_find(&tt->th, tt->db, tgt,
+			    tt->to, tt->from)) < 0)
+				return error;
+		}
+		for (i = 0; i < tm_term_hits_count(tt->th) && !inside; i++) {
+			const tm_term_hit *x = tm_term_hits_get(tt->th, i);
+			size_t xb = x->start, xe = x->start + x->len;
+
+			/* The hit's span may take in white space. */
+			while (xb < xe && (tgt[xb] == ' ' || tgt[xb] == '\t'))
+				xb++;
+			while (xe > xb && (tgt[xe - 1] == ' ' ||
+			    tgt[xe - 1] == '\t'))
+				xe--;
+			inside = xb <= *st && xe >= *st + *sl &&
+			    xe - xb > *sl;
+		}
+		if (!inside)
+			return 1;
+		from = *st + 1;
+	}
+	return r;
 }
 
 static int
@@ -586,6 +1009,7 @@ check_terms(tm_findings *fs, tm_db *db, const char *src, const char *tgt,
     const char *from, const char *to)
 {
 	tm_term_hits *h = NULL;
+	struct tgt_terms tt = { db, tgt, from, to, NULL, false };
 	struct tm__buf exp = { 0 };
 	size_t i, j, st, sl;
 	int error, r;
@@ -608,7 +1032,7 @@ check_terms(tm_findings *fs, tm_db *db, const char *src, const char *tgt,
 
 			if (!ok)
 				continue;
-			if ((r = tm__gloss_contains(tgt, t->text, &st, &sl)) < 0)
+			if ((r = target_has(&tt, t->text, &st, &sl)) < 0)
 				error = r;
 			found = r > 0;
 			if (!error && exp.len)
@@ -641,6 +1065,505 @@ check_terms(tm_findings *fs, tm_db *db, const char *src, const char *tgt,
 	}
 	tm__buf_release(&exp);
 	tm_term_hits_free(h);
+	tm_term_hits_free(tt.th);
+	return error;
+}
+
+/*
+ * Units and currencies
+ * ====================
+ *
+ * The unit after a source number (5万元, 48小时, 30公里) and the one
+ * written with the same number in the target ("50,000 yuan", "US$5",
+ * "48 hours") must be the same unit: 元 as "US dollars" or 公里 as
+ * "miles" is a wrong figure.
+ */
+
+enum unit_id {
+	U_CNY = 1, U_USD, U_JPY, U_EUR, U_GBP, U_HKD,
+	U_HOUR, U_MINUTE, U_DAY, U_WEEK, U_MONTH,
+	U_KM, U_METRE, U_CM, U_MILE, U_SQKM, U_SQM,
+	U_KG, U_TONNE, U_GRAM, U_POUND
+};
+#define U_CURRENCY_LAST U_HKD
+
+static const struct { const char *w; int u; } zh_units[] = {
+	{ "人民币", U_CNY }, { "元", U_CNY }, { "美元", U_USD },
+	{ "日元", U_JPY }, { "欧元", U_EUR }, { "英镑", U_GBP },
+	{ "港元", U_HKD }, { "港币", U_HKD },
+	{ "小时", U_HOUR }, { "个小时", U_HOUR }, { "分钟", U_MINUTE },
+	{ "天", U_DAY }, { "日内", U_DAY }, { "周", U_WEEK },
+	{ "个星期", U_WEEK }, { "星期", U_WEEK }, { "个月", U_MONTH },
+	{ "公里", U_KM }, { "千米", U_KM }, { "米", U_METRE },
+	{ "厘米", U_CM }, { "英里", U_MILE }, { "平方公里", U_SQKM },
+	{ "平方米", U_SQM }, { "公斤", U_KG }, { "千克", U_KG },
+	{ "吨", U_TONNE }, { "克", U_GRAM }, { "磅", U_POUND },
+};
+
+/* English units after a number, the longer spellings first. */
+static const struct { const char *w; int u; } en_units[] = {
+	{ "Hong Kong dollars", U_HKD }, { "Hong Kong dollar", U_HKD },
+	{ "HK dollars", U_HKD }, { "HKD", U_HKD },
+	{ "US dollars", U_USD }, { "U.S. dollars", U_USD },
+	{ "US dollar", U_USD }, { "dollars", U_USD }, { "dollar", U_USD },
+	{ "USD", U_USD }, { "yuan", U_CNY }, { "RMB", U_CNY },
+	{ "renminbi", U_CNY }, { "CNY", U_CNY }, { "yen", U_JPY },
+	{ "JPY", U_JPY }, { "euros", U_EUR }, { "euro", U_EUR },
+	{ "EUR", U_EUR }, { "pounds sterling", U_GBP }, { "pounds", U_GBP },
+	{ "pound", U_GBP }, { "GBP", U_GBP },
+	{ "hours", U_HOUR }, { "hour", U_HOUR }, { "hrs", U_HOUR },
+	{ "minutes", U_MINUTE }, { "minute", U_MINUTE }, { "mins", U_MINUTE },
+	{ "days", U_DAY }, { "day", U_DAY }, { "weeks", U_WEEK },
+	{ "week", U_WEEK }, { "months", U_MONTH }, { "month", U_MONTH },
+	{ "square kilometres", U_SQKM }, { "square kilometers", U_SQKM },
+	{ "sq km", U_SQKM }, { "km2", U_SQKM }, { "km²", U_SQKM },
+	{ "square metres", U_SQM }, { "square meters", U_SQM },
+	{ "sq m", U_SQM }, { "m2", U_SQM }, { "m²", U_SQM },
+	{ "kilometres", U_KM }, { "kilometers", U_KM },
+	{ "kilometre", U_KM }, { "kilometer", U_KM }, { "km", U_KM },
+	{ "centimetres", U_CM }, { "centimeters", U_CM }, { "cm", U_CM },
+	{ "metres", U_METRE }, { "meters", U_METRE }, { "metre", U_METRE },
+	{ "meter", U_METRE }, { "miles", U_MILE }, { "mile", U_MILE },
+	{ "kilograms", U_KG }, { "kilogram", U_KG }, { "kilos", U_KG },
+	{ "kg", U_KG }, { "tonnes", U_TONNE }, { "tonne", U_TONNE },
+	{ "tons", U_TONNE }, { "ton", U_TONNE }, { "grams", U_GRAM },
+	{ "gram", U_GRAM }, { "lbs", U_POUND }, { "lb", U_POUND },
+};
+
+/* Currency signs before a number: "US$5", "¥50,000". */
+static const struct { const char *w; int u; } en_signs[] = {
+	{ "HK$", U_HKD }, { "US$", U_USD }, { "$", U_USD },
+	{ "RMB", U_CNY }, { "CNY", U_CNY }, { "€", U_EUR }, { "£", U_GBP },
+	{ "¥", 0 },	/* yuan or yen */
+};
+
+/* The unit after a source number at s[e]: its id and span, or 0. */
+static int
+zh_unit_at(const char *s, size_t e, size_t *ue)
+{
+	size_t k, best = TM__ARRAY_SIZE(zh_units), i = e;
+
+	/* 5万多元, 300余公里 */
+	if (starts(s + i, "多") || starts(s + i, "余"))
+		i += strlen("多");
+	for (k = 0; k < TM__ARRAY_SIZE(zh_units); k++)
+		if (starts(s + i, zh_units[k].w) && (best ==
+		    TM__ARRAY_SIZE(zh_units) || strlen(zh_units[k].w) >
+		    strlen(zh_units[best].w)))
+			best = k;
+	if (best == TM__ARRAY_SIZE(zh_units))
+		return 0;
+	/* 元旦 (New Year's Day), 周年 (anniversary), 天津. */
+	if ((zh_units[best].u == U_CNY && starts(s + i + strlen("元"),
+	    "旦")) || (zh_units[best].u == U_WEEK && starts(s + i +
+	    strlen("周"), "年")))
+		return 0;
+	*ue = i + strlen(zh_units[best].w);
+	return zh_units[best].u;
+}
+
+/*
+ * The unit written with a target number t[b..e): after it ("48 hours",
+ * "48-hour") or as a sign before it ("US$5").  -1 when there is none;
+ * 0 for ¥, which is yuan or yen.
+ */
+static int
+en_unit_of(const char *t, size_t b, size_t e, size_t *ub, size_t *ue)
+{
+	size_t k, i = e, n;
+
+	while (t[i] == ' ' || t[i] == '-')
+		i++;
+	for (k = 0; k < TM__ARRAY_SIZE(en_units); k++) {
+		n = strlen(en_units[k].w);
+		if (strncasecmp(t + i, en_units[k].w, n) == 0 &&
+		    !ascii_alpha(t[i + n])) {
+			*ub = i;
+			*ue = i + n;
+			return en_units[k].u;
+		}
+	}
+	for (k = 0; k < TM__ARRAY_SIZE(en_signs); k++) {
+		n = strlen(en_signs[k].w);
+		i = b;
+		if (i > 0 && t[i - 1] == ' ' && ascii_alpha(en_signs[k].w[0]))
+			i--;
+		if (ends(t, i, en_signs[k].w) && (i - n == 0 ||
+		    !ascii_alpha(t[i - n - 1]))) {
+			*ub = i - n;
+			*ue = i;
+			return en_signs[k].u;
+		}
+	}
+	return -1;
+}
+
+static const char *
+unit_name(int u)
+{
+	size_t k;
+
+	for (k = 0; k < TM__ARRAY_SIZE(en_units); k++)
+		if (en_units[k].u == u)
+			return en_units[k].w;
+	return "";
+}
+
+static int
+check_units(tm_findings *fs, const char *src, const char *tgt,
+    const size_t *ss, size_t ns)
+{
+	struct tm__qty_list s, t;
+	size_t i, j, ue, te, wb = 0, we = 0;
+	int error, u, tu;
+
+	if ((error = tm__qty_scan(&s, src, strlen(src), true)) < 0)
+		return error;
+	if ((error = tm__qty_scan(&t, tgt, strlen(tgt), false)) < 0) {
+		tm__qty_list_release(&s);
+		return error;
+	}
+	join_groups(&t, tgt);
+	for (i = 0; i < s.n && !error; i++) {
+		bool right = false, wrong = false;
+
+		if (s.q[i].kind != TM__QTY_NUMBER || in_spans(ss, ns,
+		    s.q[i].start) || !(u = zh_unit_at(src, s.q[i].end, &ue)))
+			continue;
+		for (j = 0; j < t.n && !right; j++) {
+			double a = short_scale(tgt, &t.q[j]);
+			size_t b2, e2;
+
+			if (t.q[j].kind != TM__QTY_NUMBER ||
+			    !(tm__qty_same(t.q[j].value, s.q[i].value) ||
+			    (a && tm__qty_same(a, s.q[i].value))))
+				continue;
+			te = t.q[j].end + (a ? (tgt[t.q[j].end + 1] == 'n' ?
+			    2 : 1) : 0);
+			tu = en_unit_of(tgt, t.q[j].start, te, &b2, &e2);
+			if (tu < 0 || tu == u || (tu == 0 && (u == U_CNY ||
+			    u == U_JPY)))
+				right = true;
+			else if (!wrong) {
+				wrong = true;
+				wb = b2;
+				we = e2;
+			}
+		}
+		if (right || !wrong)
+			continue;
+		error = add(fs, u <= U_CURRENCY_LAST ? "currency" : "unit",
+		    s.q[i].start, ue - s.q[i].start, wb, we - wb,
+		    unit_name(u), "%.*s is rendered with '%.*s' (%s)",
+		    (int)(ue - s.q[i].start), src + s.q[i].start,
+		    (int)(we - wb), tgt + wb, unit_name(u));
+	}
+	tm__qty_list_release(&s);
+	tm__qty_list_release(&t);
+	return error;
+}
+
+/*
+ * Titles
+ * ======
+ *
+ * A title is its rank (titles.c) and its qualifiers: 副主任 is Deputy
+ * Director, 代理总领事 Acting Consul General.  A qualifier added or
+ * dropped in the target changes the person's rank.
+ */
+
+enum qual {
+	Q_DEPUTY = 1 << 0, Q_ACTING = 1 << 1, Q_FORMER = 1 << 2,
+	Q_ASSISTANT = 1 << 3, Q_HONORARY = 1 << 4
+};
+
+static const struct { const char *w; unsigned q; } zh_quals[] = {
+	{ "副", Q_DEPUTY }, { "代理", Q_ACTING }, { "署理", Q_ACTING },
+	{ "前任", Q_FORMER }, { "前", Q_FORMER }, { "原任", Q_FORMER },
+	{ "原", Q_FORMER }, { "助理", Q_ASSISTANT }, { "名誉", Q_HONORARY },
+	{ "荣誉", Q_HONORARY },
+	/* Kept out of the comparison: 常务副市长, 第一副主席. */
+	{ "常务", 0 }, { "第一", 0 }, { "执行", 0 },
+};
+static const struct { const char *w; unsigned q; } en_quals[] = {
+	{ "deputy", Q_DEPUTY }, { "vice", Q_DEPUTY }, { "acting", Q_ACTING },
+	{ "former", Q_FORMER }, { "ex", Q_FORMER },
+	{ "assistant", Q_ASSISTANT }, { "honorary", Q_HONORARY },
+	{ "executive", 0 }, { "first", 0 },
+};
+
+/*
+ * What a Chinese title is part of when it names a body, not a person:
+ * 总领事馆 (consulate general), 大使馆, 书记处, 主席团, 主席台.
+ */
+static bool
+zh_body_after(const char *s)
+{
+	static const char *const bodies[] = {
+		"馆", "处", "团", "台", "级"
+	};
+	size_t k;
+
+	for (k = 0; k < TM__ARRAY_SIZE(bodies); k++)
+		if (starts(s, bodies[k]))
+			return true;
+	return false;
+}
+
+/*
+ * The end of the English form f at t[b..], case aside, a space or
+ * hyphen in f matching a space, a run of spaces or a hyphen; 0 when it
+ * is not there or does not end a word.
+ */
+static size_t
+en_form_at(const char *t, size_t b, const char *f)
+{
+	size_t i = b;
+
+	if (b > 0 && ascii_alpha(t[b - 1]))
+		return 0;
+	for (; *f; f++) {
+		if (*f == ' ' || *f == '-') {
+			if (t[i] == '-')
+				i++;
+			else if (t[i] == ' ')
+				while (t[i] == ' ')
+					i++;
+			else
+				return 0;
+		} else if (ascii_alpha(*f) ? (t[i] | 0x20) != (*f | 0x20) :
+		    t[i] != *f) {
+			return 0;
+		} else {
+			i++;
+		}
+	}
+	return ascii_alpha(t[i]) ? 0 : i;
+}
+
+/* The qualifiers written before t[b]: "Acting Deputy Director". */
+static unsigned
+en_quals_before(const char *t, size_t b, size_t *qb)
+{
+	unsigned q = 0;
+	size_t e = b, w, k;
+	bool more = true;
+
+	*qb = b;
+	while (more) {
+		more = false;
+		while (e > 0 && (t[e - 1] == ' ' || t[e - 1] == '-'))
+			e--;
+		for (w = e; w > 0 && ascii_alpha(t[w - 1]); w--)
+			;
+		for (k = 0; k < TM__ARRAY_SIZE(en_quals) && w < e; k++)
+			if (strlen(en_quals[k].w) == e - w &&
+			    strncasecmp(t + w, en_quals[k].w, e - w) == 0) {
+				q |= en_quals[k].q;
+				*qb = e = w;
+				more = true;
+				break;
+			}
+	}
+	return q;
+}
+
+static unsigned
+zh_quals_before(const char *s, size_t b, size_t *qb)
+{
+	unsigned q = 0;
+	size_t k;
+	bool more = true;
+
+	*qb = b;
+	while (more) {
+		more = false;
+		for (k = 0; k < TM__ARRAY_SIZE(zh_quals); k++)
+			if (ends(s, *qb, zh_quals[k].w)) {
+				q |= zh_quals[k].q;
+				*qb -= strlen(zh_quals[k].w);
+				more = true;
+				break;
+			}
+	}
+	return q;
+}
+
+/* Whether a longer form of any title starts at t[b] than one ending at e. */
+static bool
+longer_title_at(const char *t, size_t b, size_t e,
+    const struct tm__title *tl, size_t ntl)
+{
+	size_t k, x;
+
+	for (k = 0; k < ntl; k++)
+		if ((x = en_form_at(t, b, tl[k].en)) > e)
+			return true;
+	return false;
+}
+
+struct title_occ {
+	size_t b, e, qb;	/* the title, its qualifiers from qb */
+	unsigned q;
+	size_t row;		/* the first row of its Chinese title */
+	size_t tb, te;		/* the target's match, when found */
+	int state;		/* 0 not found, 1 exact, 2 other qualifiers */
+};
+
+/* "Acting Deputy ", with "Vice " for "Deputy " when `vice`. */
+static void
+qual_words(char *out, size_t size, unsigned q, bool vice)
+{
+	static const char *const names[] = {
+		"Deputy ", "Acting ", "Former ", "Assistant ", "Honorary "
+	};
+	size_t k, o = 0;
+
+	out[0] = '\0';
+	for (k = 0; k < TM__ARRAY_SIZE(names); k++) {
+		const char *w = k == 0 && vice ? "Vice " : names[k];
+
+		if (q & (1u << k) && o + strlen(w) < size) {
+			memcpy(out + o, w, strlen(w) + 1);
+			o += strlen(w);
+		}
+	}
+}
+
+/* The English of the title at o: "Deputy Director or Vice Director". */
+static int
+title_expected(struct tm__buf *b, const struct title_occ *o,
+    const struct tm__title *tl, size_t ntl)
+{
+	char qw[80], vw[80];
+	size_t k;
+	int error = 0, n = 0;
+
+	qual_words(qw, sizeof(qw), o->q, false);
+	qual_words(vw, sizeof(vw), o->q, true);
+	for (k = o->row; k < ntl && !error; k++) {
+		if (strcmp(tl[k].zh, tl[o->row].zh) != 0)
+			continue;
+		if (n++)
+			error = tm__buf_adds(b, " or ");
+		if (!error)
+			error = tm__buf_printf(b, "%s%s", qw, tl[k].en);
+		if (!error && (o->q & Q_DEPUTY))
+			error = tm__buf_printf(b, " or %s%s", vw, tl[k].en);
+	}
+	return error;
+}
+
+static int
+check_titles(tm_findings *fs, const char *src, const char *tgt)
+{
+	const struct tm__title *tl;
+	struct title_occ *occ = NULL;
+	size_t ntl, nocc = 0, ocap = 0, i, k, e, x, best, tb, qb;
+	size_t *taken = NULL, ntaken = 0, slen = strlen(src), tlen;
+	struct tm__buf exp = { 0 };
+	int error, pass;
+
+	tlen = strlen(tgt);
+	if ((error = tm__titles_acquire(&tl, &ntl)) < 0)
+		return error;
+	/* The source's titles, the longest first at each place. */
+	for (i = 0; i < slen; i++) {
+		best = ntl;
+		for (k = 0; k < ntl; k++)
+			if (starts(src + i, tl[k].zh) && (best == ntl ||
+			    strlen(tl[k].zh) > strlen(tl[best].zh)))
+				best = k;
+		if (best == ntl)
+			continue;
+		e = i + strlen(tl[best].zh);
+		if (zh_body_after(src + e)) {
+			i = e - 1;
+			continue;
+		}
+		if (nocc == ocap && tm__grow((void **)&occ, &ocap, nocc,
+		    sizeof(*occ)) < 0) {
+			error = tm__error_nomem();
+			goto done;
+		}
+		memset(&occ[nocc], 0, sizeof(occ[nocc]));
+		occ[nocc].b = i;
+		occ[nocc].e = e;
+		occ[nocc].row = best;
+		for (k = 0; k < best; k++)
+			if (strcmp(tl[k].zh, tl[best].zh) == 0) {
+				occ[nocc].row = k;
+				break;
+			}
+		occ[nocc].q = zh_quals_before(src, i, &occ[nocc].qb);
+		nocc++;
+		i = e - 1;
+	}
+	if (nocc && !(taken = tm__calloc(nocc, sizeof(*taken)))) {
+		error = tm__error_nomem();
+		goto done;
+	}
+	/* Same qualifiers first, then any other. */
+	for (pass = 1; pass <= 2; pass++) {
+		for (i = 0; i < nocc; i++) {
+			struct title_occ *o = &occ[i];
+			const char *zh = tl[o->row].zh;
+
+			if (o->state)
+				continue;
+			for (tb = 0; tb < tlen && !o->state; tb++) {
+				for (k = o->row; k < ntl && !o->state; k++) {
+					unsigned q;
+					size_t j;
+
+					if (strcmp(tl[k].zh, zh) != 0 ||
+					    !(x = en_form_at(tgt, tb, tl[k].en))
+					    || longer_title_at(tgt, tb, x, tl,
+					    ntl))
+						continue;
+					for (j = 0; j < ntaken && taken[j] !=
+					    tb; j++)
+						;
+					if (j < ntaken)
+						continue;
+					q = en_quals_before(tgt, tb, &qb);
+					if (pass == 1 && q != o->q)
+						continue;
+					o->state = pass;
+					o->tb = qb;
+					o->te = x;
+					taken[ntaken++] = tb;
+				}
+			}
+		}
+	}
+	for (i = 0; i < nocc && !error; i++) {
+		struct title_occ *o = &occ[i];
+
+		if (o->state == 1)
+			continue;
+		tm__buf_reset(&exp);
+		if ((error = title_expected(&exp, o, tl, ntl)) < 0)
+			break;
+		if (o->state == 2)
+			error = add(fs, "title", o->qb, o->e - o->qb, o->tb,
+			    o->te - o->tb, tm__buf_str(&exp), "%.*s (%s) is "
+			    "rendered as '%.*s': a qualifier is %s",
+			    (int)(o->e - o->qb), src + o->qb,
+			    tm__buf_str(&exp), (int)(o->te - o->tb),
+			    tgt + o->tb, o->q ? "dropped or changed" :
+			    "added");
+		else
+			error = add(fs, "title", o->qb, o->e - o->qb, 0, 0,
+			    tm__buf_str(&exp), "%.*s (%s) is not in the "
+			    "target", (int)(o->e - o->qb), src + o->qb,
+			    tm__buf_str(&exp));
+	}
+done:
+	tm__titles_release();
+	tm__buf_release(&exp);
+	free(occ);
+	free(taken);
 	return error;
 }
 
@@ -783,6 +1706,10 @@ tm_check_segment(tm_findings **out, tm_db *db, const char *source,
 	    nt)) < 0)
 		goto done;
 	if (db && (error = check_terms(fs, db, source, target, from, to)) < 0)
+		goto done;
+	if ((!from || tm__lang_cjk(from)) && to && !tm__lang_cjk(to) &&
+	    ((error = check_titles(fs, source, target)) < 0 ||
+	    (error = check_units(fs, source, target, ss, ns)) < 0))
 		goto done;
 	{
 		const char *p = strstr(target, "  ");

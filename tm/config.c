@@ -51,7 +51,7 @@ add_provider(tm_mt_config *cfg, const char *name)
 	memset(p, 0, sizeof(*p));
 	if (!(p->name = tm__strdup(name)))
 		return NULL;
-	p->timeout_ms = p->connect_timeout_ms = -1;
+	p->timeout_ms = p->connect_timeout_ms = p->batch_timeout_ms = -1;
 	p->concurrency = p->batch = p->batch_bytes = p->retries = -1;
 	p->retry_base_ms = p->retry_cap_ms = p->retry_after_max_ms = -1;
 	cfg->n++;
@@ -166,9 +166,11 @@ handler(void *user, const char *section, const char *name, const char *value)
 		str = &p->appid_env;
 	} else if (strcmp(name, "timeout") == 0 ||
 	    strcmp(name, "connect_timeout") == 0 ||
+	    strcmp(name, "batch_timeout") == 0 ||
 	    strcmp(name, "retry_after_max") == 0) {
 		long *ms = name[0] == 't' ? &p->timeout_ms :
 		    name[0] == 'c' ? &p->connect_timeout_ms :
+		    name[0] == 'b' ? &p->batch_timeout_ms :
 		    &p->retry_after_max_ms;
 
 		if (!parse_seconds(value, ms)) {

@@ -1622,9 +1622,32 @@ tm_glossary_export(char **out, size_t *len, tm_db *db, const char *format)
 	return 0;
 }
 
+/* Whether the Latin word that a term ends at cp e ends there or in -s. */
+static bool
+plural_end(const struct cpkey *k, size_t e)
+{
+	size_t n = 0;
+
+	while (e + n < k->ncp && latin(k->cp[e + n]))
+		n++;
+	if (n == 0)
+		return true;
+	if (n == 1)
+		return k->cp[e] == 's' || k->cp[e] == 'S';
+	return n == 2 && (k->cp[e] == 'e' || k->cp[e] == 'E') &&
+	    (k->cp[e + 1] == 's' || k->cp[e + 1] == 'S');
+}
+
 int
 tm__gloss_contains(const char *text, const char *term, size_t *start,
     size_t *len)
+{
+	return tm__gloss_find_from(text, 0, term, start, len);
+}
+
+int
+tm__gloss_find_from(const char *text, size_t from, const char *term,
+    size_t *start, size_t *len)
 {
 	struct cpkey k;
 	char *key = NULL;
@@ -1650,7 +1673,15 @@ tm__gloss_contains(const char *text, const char *term, size_t *start,
 			continue;
 		while (e > b && k.kstart[e - 1] == k.kstart[e])
 			e--;
-		if (latin(k.cp[b]) && b > 0 && latin(k.cp[b - 1]))
+		/* Nor white space before it. */
+		while (b < e && k.kstart[b] == k.kstart[b + 1])
+			b++;
+		/*
+		 * "Li Ming" is not in "Ali Ming" nor in "Li Mingde"; "mask"
+		 * is in "masks".
+		 */
+		if (k.off[b] < from || (latin(k.cp[b]) && b > 0 && latin(k.cp[b - 1])) ||
+		    (latin(k.cp[e - 1]) && !plural_end(&k, e)))
 			continue;
 		found = 1;
 		*start = k.off[b];

@@ -817,6 +817,25 @@ set_meta_int(tm_db *db, const char *key, int64_t v)
 	return error;
 }
 
+int
+tm__key_flags(tm_db *db, unsigned *out)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+
+	/* Folding is the default: only an explicit 0 turns it off. */
+	*out = TM__KEY_TRAD_TO_SIMP;
+	if ((error = tm__prepare(db, &st, "SELECT value FROM meta WHERE key = "
+	    "'fold_traditional'")) < 0)
+		return error;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL &&
+	    !sqlite3_column_int(st, 0))
+		*out = 0;
+	sqlite3_finalize(st);
+	return 0;
+}
+
 /* Add the primary subtag of `lang_key` to the space-separated set. */
 static int
 add_lang(struct tm__buf *set, const char *lang_key)
@@ -1133,15 +1152,24 @@ tm_index_catch_up(tm_db *db)
 }
 
 int
+tm__index_rebuild_tx(tm_db *db)
+{
+	int error;
+
+	if ((error = tm__exec(db, "DELETE FROM ngram; DELETE FROM sketch")) < 0 ||
+	    (error = set_meta_int(db, "index_runs", 0)) < 0)
+		return error;
+	return index_from(db, 0);
+}
+
+int
 tm__index_rebuild(tm_db *db)
 {
 	int error;
 
 	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
 		return error;
-	if ((error = tm__exec(db, "DELETE FROM ngram; DELETE FROM sketch")) < 0 ||
-	    (error = set_meta_int(db, "index_runs", 0)) < 0 ||
-	    (error = index_from(db, 0)) < 0 ||
+	if ((error = tm__index_rebuild_tx(db)) < 0 ||
 	    (error = tm__exec(db, "COMMIT")) < 0) {
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 		return tm__error_prefix("cannot rebuild the index");

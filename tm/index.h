@@ -87,6 +87,8 @@ int tm__index_behind(tm_db *db, uint64_t *units);
 
 /* Drop the index and build it again from every variant. */
 int tm__index_rebuild(tm_db *db);
+/* The same in the caller's transaction (a schema migration's). */
+int tm__index_rebuild_tx(tm_db *db);
 
 /*
  * Reading postings: the ids holding `gram`, ascending, appended to

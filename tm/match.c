@@ -165,7 +165,9 @@ prepare_lookup(tm_db *db, struct tm__matcher **out)
 	if (sqlite3_step(m->maxid) == SQLITE_ROW) {
 		max = sqlite3_column_int64(m->maxid, 0);
 		indexed = sqlite3_column_int64(m->maxid, 1);
-		m->key_flags = sqlite3_column_int(m->maxid, 2) ?
+		/* As tm__key_flags(): folding unless turned off. */
+		m->key_flags = sqlite3_column_type(m->maxid, 2) ==
+		    SQLITE_NULL || sqlite3_column_int(m->maxid, 2) ?
 		    TM__KEY_TRAD_TO_SIMP : 0;
 	}
 	sqlite3_reset(m->maxid);
@@ -597,29 +599,88 @@ struct query {
 	struct tm__u32v ids, masked;	/* token ids; numbers made one id */
 	struct tm__pattern *pat, *pat_masked;
 	bool has_numbers;
+	unsigned key_flags;
+	bool folded;	/* folding Traditional changed the query's key */
 };
 
 #define NUMBER_MASK 0xffffffffu
 
+/*
+ * The byte spans of the quantities written with Chinese numerals in
+ * key (五万, 百分之五, 5万, 十五日), so that they count as numbers: a
+ * span holds at least one Chinese numeral.  Keys without any are not
+ * scanned.
+ */
 static int
-token_ids(const struct tm__tokens *t, struct tm__u32v *ids,
+han_spans(struct tm__qty_list *out, const char *key)
+{
+	size_t i, k, n = strlen(key);
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n && (unsigned char)key[i] < 0xe3; i++)
+		;
+	if (i == n)
+		return 0;	/* no character from U+3000 up */
+	if ((error = tm__qty_scan(out, key, n, true)) < 0)
+		return error;
+	for (i = k = 0; i < out->n; i++) {
+		const struct tm__qty *q = &out->q[i];
+		size_t c;
+		bool han = false;
+
+		if (q->kind != TM__QTY_NUMBER && q->kind != TM__QTY_MONTH)
+			continue;
+		for (c = 0; c < out->ncp && !han; c++)
+			if (out->off[c] >= q->start && out->off[c] < q->end &&
+			    tm__qty_is_han_numeral(out->cp[c]))
+				han = true;
+		if (han)
+			out->q[k++] = *q;
+	}
+	out->n = k;
+	return 0;
+}
+
+/*
+ * Token ids, and the same with numbers made one id (NUMBER_MASK): an
+ * Arabic number token, or all the tokens of a quantity in Chinese
+ * numerals (五万, 百分之五, 5万) together, so that 五万 → 八万 is a
+ * change of number as 5 → 8 is.
+ */
+static int
+token_ids(const char *key, const struct tm__tokens *t, struct tm__u32v *ids,
     struct tm__u32v *masked, bool *has_numbers)
 {
-	size_t i;
-	int error = 0;
+	struct tm__qty_list han;
+	size_t i, h = 0;
+	int error;
 
 	ids->n = masked->n = 0;
 	if (has_numbers)
 		*has_numbers = false;
+	if ((error = han_spans(&han, key)) < 0)
+		return error;
 	for (i = 0; i < t->n && !error; i++) {
-		bool num = t->v[i].kind == TM__TOK_NUMBER;
+		bool num = t->v[i].kind == TM__TOK_NUMBER, in = false;
 
+		while (h < han.n && han.q[h].end <= t->v[i].start)
+			h++;
+		if (h < han.n && t->v[i].start >= han.q[h].start &&
+		    t->v[i].start < han.q[h].end) {
+			/* One id for the span: only at its first token. */
+			in = true;
+			num = i == 0 || t->v[i - 1].start < han.q[h].start;
+		}
 		if (num && has_numbers)
 			*has_numbers = true;
-		if (!(error = tm__u32v_push(ids, t->v[i].id)))
-			error = tm__u32v_push(masked, num ? NUMBER_MASK :
-			    t->v[i].id);
+		if ((error = tm__u32v_push(ids, t->v[i].id)) < 0)
+			break;
+		if (in && !num)
+			continue;
+		error = tm__u32v_push(masked, num ? NUMBER_MASK : t->v[i].id);
 	}
+	tm__qty_list_release(&han);
 	return error;
 }
 
@@ -632,6 +693,27 @@ query_release(struct query *q)
 	tm__u32v_release(&q->masked);
 	tm__pattern_free(q->pat);
 	tm__pattern_free(q->pat_masked);
+}
+
+/*
+ * Whether folding Traditional to Simplified made `key` (of text[0..len)
+ * under `flags`) differ from the key without it.
+ */
+static int
+folded_key(bool *out, const char *text, size_t len, const char *key,
+    unsigned flags)
+{
+	struct tm__buf plain = { 0 };
+	int error;
+
+	*out = false;
+	if (!(flags & TM__KEY_TRAD_TO_SIMP))
+		return 0;
+	if ((error = tm__text_key(&plain, text, len,
+	    flags & ~(unsigned)TM__KEY_TRAD_TO_SIMP)) == 0)
+		*out = strcmp(tm__buf_str(&plain), key) != 0;
+	tm__buf_release(&plain);
+	return error;
 }
 
 static int
@@ -647,13 +729,15 @@ query_init(struct query *q, const char *text, unsigned key_flags)
 	if ((error = tm__text_key(&q->key, text, q->len, key_flags)) < 0 ||
 	    (error = tm__tokenize(&q->toks, tm__buf_str(&q->key),
 	    q->key.len)) < 0 ||
-	    (error = token_ids(&q->toks, &q->ids, &q->masked,
-	    &q->has_numbers)) < 0 ||
+	    (error = token_ids(tm__buf_str(&q->key), &q->toks, &q->ids,
+	    &q->masked, &q->has_numbers)) < 0 ||
 	    (error = tm__pattern_new(&q->pat, q->ids.v, q->ids.n)) < 0 ||
 	    (error = tm__pattern_new(&q->pat_masked, q->masked.v,
 	    q->masked.n)) < 0)
 		return error;
-	return 0;
+	q->key_flags = key_flags;
+	return folded_key(&q->folded, text, q->len, tm__buf_str(&q->key),
+	    key_flags);
 }
 
 /* Inline tags in a stored segment: the elements that stand for codes. */
@@ -817,13 +901,15 @@ find_number(const char *text, const char *p, const char *num, size_t n)
  */
 static int
 replace_numbers(struct tm__buf *out, const char *text,
-    const struct query *q, const char *ckey, const struct tm__tokens *ct)
+    const struct query *q, const char *ckey, const struct tm__tokens *ct,
+    bool *all)
 {
 	size_t i, j = 0, pos;
 	int error = 0;
 	struct {
 		const char *from, *to;
 		size_t flen, tlen;
+		bool used;
 	} pairs[32];
 	size_t npairs = 0;
 	const char *p = text;
@@ -840,6 +926,7 @@ replace_numbers(struct tm__buf *out, const char *text,
 			pairs[npairs].flen = ct->v[i].len;
 			pairs[npairs].to = q->key.ptr + q->toks.v[j].start;
 			pairs[npairs].tlen = q->toks.v[j].len;
+			pairs[npairs].used = false;
 			npairs++;
 		}
 		j++;
@@ -861,6 +948,7 @@ replace_numbers(struct tm__buf *out, const char *text,
 		if (!best)
 			break;
 		pos = (size_t)(best - p);
+		pairs[bk].used = true;
 		if ((error = tm__buf_add(out, p, pos)) < 0 ||
 		    (error = tm__buf_add(out, pairs[bk].to, pairs[bk].tlen)) < 0)
 			break;
@@ -868,6 +956,10 @@ replace_numbers(struct tm__buf *out, const char *text,
 	}
 	if (!error)
 		error = tm__buf_adds(out, p);
+	/* Every number that changed was written anew somewhere. */
+	*all = npairs > 0;
+	for (i = 0; i < npairs; i++)
+		*all = *all && pairs[i].used;
 	return error;
 }
 
@@ -900,6 +992,68 @@ put_number(struct tm__buf *out, double v, bool commas)
 	return error ? error : tm__buf_adds(out, digits + lead);
 }
 
+/* The product of the Chinese multipliers s[0..n) (万, 亿, 千万), or 0. */
+static double
+han_scale(const char *s, size_t n)
+{
+	static const struct { const char *w; double v; } units[] = {
+		{ "万", 1e4 }, { "萬", 1e4 }, { "亿", 1e8 }, { "億", 1e8 },
+		{ "千", 1e3 }, { "百", 1e2 },
+	};
+	double f = 1;
+	size_t i = 0, k;
+
+	while (i < n) {
+		for (k = 0; k < TM__ARRAY_SIZE(units); k++)
+			if (n - i >= 3 && memcmp(s + i, units[k].w, 3) == 0)
+				break;
+		if (k == TM__ARRAY_SIZE(units))
+			return 0;
+		f *= units[k].v;
+		i += 3;
+	}
+	return f > 1 ? f : 0;
+}
+
+/*
+ * v in Chinese numerals in the form of s[0..n): a number of units (八万
+ * for 五万, 三千万 for 二千万) or digit by digit (二〇二一 for 二〇二〇,
+ * kept for years).  Left alone (*done false) when v has no such form.
+ */
+static int
+put_han(struct tm__buf *out, const char *s, size_t n, double v, bool *done)
+{
+	static const char *const digits[] = { "〇", "一", "二", "三", "四",
+	    "五", "六", "七", "八", "九" };
+	static const char *const units[] = { "十", "百", "千", "万", "亿",
+	    "萬", "億" };
+	char d[32];
+	size_t i, k;
+	int error;
+	bool unit = false;
+
+	*done = false;
+	for (i = 0; i + 3 <= n && !unit; i += 3)
+		for (k = 0; k < TM__ARRAY_SIZE(units) && !unit; k++)
+			unit = memcmp(s + i, units[k], 3) == 0;
+	if (!unit && n > 3) {
+		/* No unit in the span: digit by digit. */
+		if (v < 0 || v >= 1e15 || v != floor(v))
+			return 0;
+		snprintf(d, sizeof(d), "%.0f", v);
+		for (i = 0; d[i]; i++)
+			if ((error = tm__buf_adds(out, digits[d[i] - '0'])) < 0)
+				return error;
+		*done = true;
+		return 0;
+	}
+	/* Nothing is written for a value without Chinese numerals. */
+	if ((error = tm__qty_put_han(out, v)) == TM_EINVAL)
+		return 0;
+	*done = error == 0;
+	return error;
+}
+
 /*
  * Write quantity `v` of `kind` in the form the target's span s[0..n)
  * has: "February" for "January", "Feb." style for "Jan", "80,000" for
@@ -923,6 +1077,26 @@ put_like(struct tm__buf *out, const char *s, size_t n, int kind, double v,
 	int error;
 
 	*done = false;
+	if (n >= 9 && strncmp(s, "百分之", 9) == 0) {
+		/* 百分之五 → 百分之八, 百分之5 → 百分之8. */
+		size_t mark = out->len;
+
+		if ((error = tm__buf_add(out, s, 9)) < 0 ||
+		    (error = put_like(out, s + 9, n - 9, kind, v, done)) < 0)
+			return error;
+		if (!*done && out->ptr)
+			out->ptr[out->len = mark] = '\0';
+		return 0;
+	}
+	if (n && (unsigned char)s[0] >= 0x80)
+		return put_han(out, s, n, v, done);
+	if (kind == TM__QTY_MONTH && n && s[0] >= '0' && s[0] <= '9') {
+		/* 1月 → 2月: the digits (月 is not in the span). */
+		if (v < 1 || v > 12 || v != floor(v))
+			return 0;
+		*done = true;
+		return tm__buf_printf(out, "%d", (int)v);
+	}
 	if (kind == TM__QTY_MONTH) {
 		if (v < 1 || v > 12 || v != floor(v) || !n ||
 		    !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')))
@@ -936,7 +1110,11 @@ put_like(struct tm__buf *out, const char *s, size_t n, int kind, double v,
 		commas |= s[num++] == ',';
 	if (!num || !(s[0] >= '0' && s[0] <= '9'))
 		return 0;
-	if (num < n) {
+	if (num < n && (unsigned char)s[num] >= 0x80) {
+		/* 5万 → 8万: the multipliers stay, the digits change. */
+		if ((scale = han_scale(s + num, n - num)) == 0)
+			return 0;
+	} else if (num < n) {
 		size_t w = num;
 
 		while (w < n && s[w] == ' ')
@@ -955,29 +1133,32 @@ put_like(struct tm__buf *out, const char *s, size_t n, int kind, double v,
 }
 
 /*
- * The target of a match whose numbers differ from the query's, when
- * the target is not Chinese, Japanese or Korean: the quantities of the
- * unit's source and of the query (tm/quantity.c: 5万 = 50,000, 1月 =
- * January) are paired in order, and each target quantity whose value
- * one pair changes is written anew in its own form, so that 5万 → 8万
- * turns "50,000" into "80,000" and 1月29日 → 2月3日 turns "January 29"
- * into "February 3".  *done false (and nothing written) when the two
- * sources' quantities do not pair up: replace_numbers() then does what
- * it can.
+ * The target of a match whose numbers differ from the query's: the
+ * quantities of the unit's source and of the query (tm/quantity.c: 5万
+ * = 50,000, 1月 = January) are paired in order, and each target
+ * quantity whose value one pair changes is written anew in its own
+ * form, so that 5万 → 8万 turns "50,000" into "80,000", 1月29日 → 2月3日
+ * turns "January 29" into "February 3", and the other way 50,000 →
+ * 80,000 turns "5万" into "8万" and 五万 into 八万.  *done false (and
+ * nothing written) when the two sources' quantities do not pair up:
+ * replace_numbers() then does what it can.  *all: every value that
+ * changed was written anew at least once.
  */
 static int
 replace_quantities(struct tm__buf *out, const char *text,
     const char *target_lang, const struct query *q, const char *ckey,
-    bool source_cjk, bool *done)
+    bool source_cjk, bool *done, bool *all)
 {
 	struct tm__qty_list a, b, t;
-	struct { int kind; double from, to; bool ambiguous; } map[32];
+	struct {
+		int kind;
+		double from, to;
+		bool ambiguous, written;
+	} map[32];
 	size_t nmap = 0, i, k, at = 0;
 	int error = 0;
 
-	*done = false;
-	if (tm__lang_cjk(target_lang))
-		return 0;
+	*done = *all = false;
 	if ((error = tm__qty_scan(&a, ckey, strlen(ckey), source_cjk)) < 0)
 		return error;
 	if ((error = tm__qty_scan(&b, q->key.ptr ? q->key.ptr : "", q->key.len,
@@ -1003,9 +1184,11 @@ replace_quantities(struct tm__buf *out, const char *text,
 		map[nmap].kind = a.q[i].kind;
 		map[nmap].from = a.q[i].value;
 		map[nmap].to = b.q[i].value;
+		map[nmap].written = false;
 		map[nmap++].ambiguous = false;
 	}
-	if ((error = tm__qty_scan(&t, text, strlen(text), false)) < 0)
+	if ((error = tm__qty_scan(&t, text, strlen(text),
+	    tm__lang_cjk(target_lang))) < 0)
 		goto done;
 	for (i = 0; i < t.n && !error; i++) {
 		bool put = false;
@@ -1024,11 +1207,15 @@ replace_quantities(struct tm__buf *out, const char *text,
 		if (!put)
 			error = tm__buf_add(out, text + t.q[i].start,
 			    t.q[i].end - t.q[i].start);
+		map[k].written |= put;
 		at = t.q[i].end;
 	}
 	if (!error)
 		error = tm__buf_adds(out, text + at);
 	*done = error == 0;
+	*all = nmap > 0;
+	for (k = 0; k < nmap; k++)
+		*all = *all && map[k].written && !map[k].ambiguous;
 	tm__qty_list_release(&t);
 done:
 	tm__qty_list_release(&a);
@@ -1053,18 +1240,28 @@ lang_ok(const char *from, const char *lang, unsigned key_flags)
 /*
  * The score of a candidate whose key's tokens are cids (and, numbers
  * made one, cmasked), or -1 when it is below `min`.  *numbers is set
- * when the candidate differs from the query only in its numbers.
+ * when the candidate differs from the query only in its numbers; it
+ * then scores 99 on the promise that they are replaced in its
+ * translation, and *plain is what it scores without that promise (-1:
+ * below `min`).
  */
 static int
 score_one(const struct query *q, const char *ctext, const char *seg, int min,
-    const struct tm__u32v *cids, const struct tm__u32v *cmasked, int *numbers)
+    const struct tm__u32v *cids, const struct tm__u32v *cmasked, int *numbers,
+    int *plain)
 {
 	size_t L = cids->n > q->ids.n ? cids->n : q->ids.n, dmax, dist;
-	int score;
+	int score, tags = count_tags(seg);
 
 	*numbers = 0;
+	*plain = -1;
 	dmax = L ? L * (size_t)(100 - min) / 100 : 0;
 	dist = tm__edit_distance(q->pat, cids->v, cids->n, dmax);
+	if (dist <= dmax && L) {
+		*plain = (int)(100 * (L - dist) / L) - tags;
+		if (*plain < min)
+			*plain = -1;
+	}
 	if (dist > dmax) {
 		/*
 		 * Too far apart for `min`, unless only numbers differ: such
@@ -1083,7 +1280,7 @@ score_one(const struct query *q, const char *ctext, const char *seg, int min,
 		score = 99;
 		*numbers = 1;
 	}
-	score -= count_tags(seg);
+	score -= tags;
 	if (score < 0)
 		score = 0;
 	return score < min ? -1 : score;
@@ -1145,13 +1342,16 @@ grow_matches(tm_matches *r)
 	return 0;
 }
 
-/* Fill in a match's unit data and its translation; 0 with *found = false
- * when the unit holds no variant in `to`. */
+/*
+ * Fill in a match's unit data and its translation; 0 with *found = false
+ * when the unit holds no variant in `to`, or when its numbers could not
+ * be replaced in the translation and its `plain` score is below --min.
+ */
 static int
 add_match(tm_matches *r, struct tm__matcher *m, const tm_lookup_options *o,
-    int64_t tu_id, const char *source, const char *source_lang, int score,
-    const char *diff, int numbers, const struct query *q, const char *ckey,
-    const struct tm__tokens *ct, bool *found)
+    int64_t tu_id, const char *source, const char *orig_source,
+    const char *source_lang, int score, int plain, const char *diff, int numbers, const struct query *q,
+    const char *ckey, const struct tm__tokens *ct, bool *found)
 {
 	struct tm__buf fixed = { 0 };
 	tm_match *x;
@@ -1179,16 +1379,34 @@ add_match(tm_matches *r, struct tm__matcher *m, const tm_lookup_options *o,
 		x->target_lang = keep(r, lang, strlen(lang));
 		x->diff = keep(r, diff, strlen(diff));
 		if (numbers) {
-			bool done = false;
+			bool done = false, all = false;
 
 			tm__buf_reset(&fixed);
 			if ((error = replace_quantities(&fixed, text ? text : "",
-			    lang, q, ckey, tm__lang_cjk(source_lang), &done)) < 0)
+			    lang, q, ckey, tm__lang_cjk(source_lang), &done,
+			    &all)) < 0)
 				break;
-			if (!done) {
+			if (!done || !all) {
 				tm__buf_reset(&fixed);
 				if ((error = replace_numbers(&fixed, text ? text :
-				    "", q, ckey, ct)) < 0)
+				    "", q, ckey, ct, &all)) < 0)
+					break;
+			}
+			if (!all) {
+				/*
+				 * The translation keeps a number the query
+				 * changed: no 99 on its account, and the
+				 * translation as it is.
+				 */
+				if (plain < 0)
+					break;
+				x->score = plain;
+				x->numbers_replaced = 0;
+				x->source = keep(r, orig_source,
+				    strlen(orig_source));
+				tm__buf_reset(&fixed);
+				error = tm__buf_adds(&fixed, text ? text : "");
+				if (error < 0)
 					break;
 			}
 			x->target = keep(r, tm__buf_str(&fixed), fixed.len);
@@ -1286,10 +1504,10 @@ consider(struct lookup *lk, int64_t id)
 	const tm_lookup_options *o = lk->o;
 	sqlite3_stmt *st = m->tuv;
 	const char *lang, *ckey, *seg, *ctext;
-	char *src = NULL, *sl = NULL, *ck = NULL;
+	char *src = NULL, *orig = NULL, *sl = NULL, *ck = NULL;
 	int64_t tu_id;
-	int score, numbers = 0, error = 0;
-	bool found = false, yes;
+	int score, numbers = 0, plain = -1, error = 0;
+	bool found = false, yes, folded, all;
 	size_t k;
 
 	sqlite3_bind_int64(st, 1, id);
@@ -1307,10 +1525,11 @@ consider(struct lookup *lk, int64_t id)
 		goto done;
 	lk->ct.n = 0;
 	if ((error = tm__tokenize(&lk->ct, ckey, strlen(ckey))) < 0 ||
-	    (error = token_ids(&lk->ct, &lk->cids, &lk->cmasked, NULL)) < 0)
+	    (error = token_ids(ckey, &lk->ct, &lk->cids, &lk->cmasked,
+	    NULL)) < 0)
 		goto done;
 	score = score_one(&lk->q, ctext, seg, o->min > 100 ? 100 : o->min,
-	    &lk->cids, &lk->cmasked, &numbers);
+	    &lk->cids, &lk->cmasked, &numbers, &plain);
 	if (score < 0)
 		goto done;
 	if (score == 100 && (o->context_before || o->context_after)) {
@@ -1324,32 +1543,42 @@ consider(struct lookup *lk, int64_t id)
 		lk->best = score;
 	if (score < o->min || score < threshold(lk))
 		goto done;
+	if ((error = folded_key(&folded, ctext, strlen(ctext), ckey,
+	    lk->q.key_flags)) < 0)
+		goto done;
 	tm__buf_reset(&lk->diff);
 	tm__buf_reset(&lk->fixed);
 	if ((error = make_diff(&lk->diff, &lk->q, ckey, ctext, &lk->ct,
 	    &lk->cids)) < 0 || (numbers && (error = replace_numbers(
-	    &lk->fixed, ctext, &lk->q, ckey, &lk->ct)) < 0))
+	    &lk->fixed, ctext, &lk->q, ckey, &lk->ct, &all)) < 0))
 		goto done;
 	/* Copies: add_match reuses the statement these point into. */
 	src = tm__strdup(numbers ? tm__buf_str(&lk->fixed) : ctext);
+	orig = tm__strdup(ctext);
 	sl = tm__strdup(lang);
 	ck = tm__strdup(ckey);
 	sqlite3_reset(st);
-	if (!src || !sl || !ck) {
+	if (!src || !orig || !sl || !ck) {
 		error = tm__error_nomem();
 		goto done;
 	}
 	k = lk->r->n;
-	if ((error = add_match(lk->r, m, o, tu_id, src, sl, score,
+	if ((error = add_match(lk->r, m, o, tu_id, src, orig, sl, score, plain,
 	    tm__buf_str(&lk->diff), numbers, &lk->q, ck, &lk->ct,
 	    &found)) < 0)
 		goto done;
+	if (found)
+		score = lk->r->v[lk->r->n - 1].pub.score;
+	if (found)
+		lk->r->v[lk->r->n - 1].pub.script_differs =
+		    folded != lk->q.folded;
 	lk->kept[score] += lk->r->n - k;
 	if (found && lk->nseen < TM__ARRAY_SIZE(lk->seen_tu))
 		lk->seen_tu[lk->nseen++] = tu_id;
 done:
 	sqlite3_reset(st);
 	free(src);
+	free(orig);
 	free(sl);
 	free(ck);
 	return error;
@@ -1547,7 +1776,7 @@ tm_matches_json(char **out, const char *query, const tm_matches *r)
 	for (i = 0; r && i < r->n; i++) {
 		const tm_match *x = &r->v[i].pub;
 		json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:b, "
-		    "s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:I, s:s?}",
+		    "s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:I, s:s?, s:b}",
 		    "score", x->score, "source", x->source, "target", x->target,
 		    "source_lang", x->source_lang, "target_lang",
 		    x->target_lang, "diff", x->diff, "numbers_replaced",
@@ -1555,7 +1784,8 @@ tm_matches_json(char **out, const char *query, const tm_matches *r)
 		    "tuid", x->tuid, "creationdate", x->creationdate,
 		    "creationid", x->creationid, "changedate", x->changedate,
 		    "changeid", x->changeid, "usagecount",
-		    (json_int_t)x->usagecount, "import", x->import_file);
+		    (json_int_t)x->usagecount, "import", x->import_file,
+		    "script_differs", x->script_differs);
 
 		if (!o || json_array_append_new(arr, o) < 0) {
 			json_decref(obj);
@@ -1940,40 +2170,13 @@ tm_hits_json(char **out, const char *term, const tm_hits *h)
  */
 
 int
-tm_reindex(tm_db *db, int fold_traditional)
+tm__rekey(tm_db *db, unsigned flags, int64_t *changed)
 {
-	sqlite3_stmt *sel = NULL, *upd = NULL, *st = NULL;
+	sqlite3_stmt *sel = NULL, *upd = NULL;
 	struct tm__buf key = { 0 };
-	unsigned flags = 0;
 	int rc, error;
 
-	if (!db || fold_traditional < -1 || fold_traditional > 1)
-		return tm__error(TM_EINVAL, "bad reindex arguments");
-	if (db->flags & TM_DB_READONLY)
-		return tm__error(TM_EINVAL, "the database is open read-only");
-	tm__matcher_free(db->matcher);
-	db->matcher = NULL;
-	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
-		return error;
-	if (fold_traditional >= 0) {
-		if ((error = tm__prepare(db, &st, "INSERT OR REPLACE INTO meta "
-		    "VALUES ('fold_traditional', ?)")) < 0)
-			goto done;
-		sqlite3_bind_int(st, 1, fold_traditional);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			error = tm__error_sqlite(db->sql, "cannot save setting");
-			goto done;
-		}
-		sqlite3_finalize(st);
-		st = NULL;
-	}
-	if ((error = tm__prepare(db, &st, "SELECT value FROM meta WHERE "
-	    "key = 'fold_traditional'")) < 0)
-		goto done;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0))
-		flags |= TM__KEY_TRAD_TO_SIMP;
-	sqlite3_finalize(st);
-	st = NULL;
+	*changed = 0;
 	if ((error = tm__prepare(db, &sel, "SELECT id, coalesce(text, seg) "
 	    "FROM tuv")) < 0 ||
 	    (error = tm__prepare(db, &upd, "UPDATE tuv SET key = ? WHERE "
@@ -1993,6 +2196,7 @@ tm_reindex(tm_db *db, int fold_traditional)
 			error = tm__error_sqlite(db->sql, "cannot update keys");
 			goto done;
 		}
+		*changed += sqlite3_changes(db->sql);
 		sqlite3_reset(upd);
 	}
 	if (rc != SQLITE_DONE) {
@@ -2004,8 +2208,55 @@ tm_reindex(tm_db *db, int fold_traditional)
 done:
 	sqlite3_finalize(sel);
 	sqlite3_finalize(upd);
-	sqlite3_finalize(st);
 	tm__buf_release(&key);
+	return error;
+}
+
+int
+tm__keys_migrate(tm_db *db)
+{
+	unsigned flags;
+	int64_t changed = 0;
+	int error;
+
+	if ((error = tm__key_flags(db, &flags)) < 0 ||
+	    (error = tm__rekey(db, flags, &changed)) < 0 || !changed)
+		return error;
+	/* Read-only lookups cannot index: the index is made here. */
+	return tm__index_rebuild_tx(db);
+}
+
+int
+tm_reindex(tm_db *db, int fold_traditional)
+{
+	sqlite3_stmt *st = NULL;
+	unsigned flags = 0;
+	int64_t changed;
+	int error;
+
+	if (!db || fold_traditional < -1 || fold_traditional > 1)
+		return tm__error(TM_EINVAL, "bad reindex arguments");
+	if (db->flags & TM_DB_READONLY)
+		return tm__error(TM_EINVAL, "the database is open read-only");
+	tm__matcher_free(db->matcher);
+	db->matcher = NULL;
+	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
+		return error;
+	if (fold_traditional >= 0) {
+		if ((error = tm__prepare(db, &st, "INSERT OR REPLACE INTO meta "
+		    "VALUES ('fold_traditional', ?)")) < 0)
+			goto done;
+		sqlite3_bind_int(st, 1, fold_traditional);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			error = tm__error_sqlite(db->sql, "cannot save setting");
+			goto done;
+		}
+	}
+	if ((error = tm__key_flags(db, &flags)) < 0)
+		goto done;
+	error = tm__rekey(db, flags, &changed);
+done:
+	sqlite3_finalize(st);
 	if (!error)
 		error = tm__exec(db, "COMMIT");
 	if (error) {
@@ -2046,16 +2297,16 @@ int
 tm__scorer_score(struct tm__scorer *sc, const char *ckey, const char *ctext,
     const char *seg, int min)
 {
-	int numbers;
+	int numbers, plain;
 
 	sc->ct.n = 0;
 	if (tm__tokenize(&sc->ct, ckey, strlen(ckey)) < 0 ||
-	    token_ids(&sc->ct, &sc->cids, &sc->cmasked, NULL) < 0) {
+	    token_ids(ckey, &sc->ct, &sc->cids, &sc->cmasked, NULL) < 0) {
 		tm_error_clear();
 		return -1;
 	}
 	return score_one(&sc->q, ctext, seg, min, &sc->cids, &sc->cmasked,
-	    &numbers);
+	    &numbers, &plain);
 }
 
 void

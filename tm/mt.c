@@ -24,6 +24,13 @@
 
 /* A reply larger than this is refused (a hostile or broken server). */
 #define MAX_REPLY (16u << 20)
+/*
+ * The longest translation believed, in bytes: TEXT_SLACK plus TEXT_RATIO
+ * a byte of the source.  One Chinese character (3 bytes) may become an
+ * English word of a dozen letters; nothing becomes 16 times its size.
+ */
+#define TEXT_SLACK 256
+#define TEXT_RATIO 16
 
 /*
  * curl_global_init and curl_global_cleanup are reference counted so
@@ -247,8 +254,13 @@ tm_mt_open(tm_mt **out, const tm_mt_config *cfg, const char *name)
 		error = tm__error_nomem();
 		goto done;
 	}
-	mt->timeout_ms = pick(p->timeout_ms, 60000);
+	/*
+	 * What a person at a terminal waits for: a provider that never
+	 * answers costs a batch 90 s at most, not five tries of a minute.
+	 */
+	mt->timeout_ms = pick(p->timeout_ms, 30000);
 	mt->connect_timeout_ms = pick(p->connect_timeout_ms, 10000);
+	mt->batch_timeout_ms = pick(p->batch_timeout_ms, 90000);
 	mt->concurrency = pick(p->concurrency, p->ops->concurrency);
 	mt->batch = pick(p->batch, (long)p->ops->max_batch);
 	if (mt->batch > (long)p->ops->max_batch)
@@ -457,6 +469,8 @@ struct job {
 	size_t n;
 	int attempt;		/* requests made so far */
 	double due;		/* when it may (re)start, now_ms() scale */
+	/* When its batch must be done, retries and all; 0: not started. */
+	double deadline;
 	bool running, done;
 	CURL *easy;
 	struct tm__mt_req req;
@@ -548,7 +562,7 @@ job_free(struct job *job)
 }
 
 static int
-add_job(struct engine *e, const size_t *idx, size_t n)
+add_job(struct engine *e, const size_t *idx, size_t n, double deadline)
 {
 	struct job *job;
 
@@ -562,6 +576,7 @@ add_job(struct engine *e, const size_t *idx, size_t n)
 	memcpy(job->idx, idx, n * sizeof(*idx));
 	job->n = n;
 	job->retry_after_ms = -1;
+	job->deadline = deadline;
 	e->jobs[e->njobs++] = job;
 	return 0;
 }
@@ -579,6 +594,20 @@ job_fail(struct engine *e, struct job *job, int code, struct tm__buf *msg)
 		    tm__buf_str(msg));
 	job->done = true;
 	return error ? tm__error_nomem() : 0;
+}
+
+/* A try's time: the request timeout, or what is left of the batch's. */
+static long
+try_timeout_ms(const tm_mt *mt, struct job *job)
+{
+	double t = now_ms(), left;
+
+	if (!job->deadline)
+		job->deadline = t + (double)mt->batch_timeout_ms;
+	left = job->deadline - t;
+	if (left < 1)
+		left = 1;
+	return left < (double)mt->timeout_ms ? (long)left : mt->timeout_ms;
 }
 
 static int
@@ -626,7 +655,8 @@ job_start(struct engine *e, struct job *job)
 	curl_easy_setopt(job->easy, CURLOPT_HEADERDATA, job);
 	curl_easy_setopt(job->easy, CURLOPT_ERRORBUFFER, job->errbuf);
 	curl_easy_setopt(job->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(job->easy, CURLOPT_TIMEOUT_MS, e->mt->timeout_ms);
+	curl_easy_setopt(job->easy, CURLOPT_TIMEOUT_MS, try_timeout_ms(e->mt,
+	    job));
 	curl_easy_setopt(job->easy, CURLOPT_CONNECTTIMEOUT_MS,
 	    e->mt->connect_timeout_ms);
 	/* Never follow a redirect: it could carry a key to another host. */
@@ -696,6 +726,88 @@ valid_utf8(const char *s)
 	return tm__utf8_valid(s, n) == n;
 }
 
+/*
+ * Why `text` cannot be a translation of `src`, into msg, or 0 when it
+ * can: an empty text (a provider that dropped the segment; *retry set,
+ * the next try may bring it) or one far longer than any translation of
+ * the source (a runaway model, a broken server).
+ */
+static int
+implausible(const char *src, const char *text, struct tm__buf *msg,
+    bool *retry)
+{
+	size_t n = strlen(text), max = TEXT_SLACK + TEXT_RATIO * strlen(src);
+
+	*retry = false;
+	tm__buf_reset(msg);
+	if (!n) {
+		*retry = true;
+		return tm__buf_adds(msg, "an empty translation") < 0 ?
+		    TM_ENOMEM : TM_EPARSE;
+	}
+	if (n > max)
+		return tm__buf_printf(msg, "a translation of %zu bytes for a "
+		    "text of %zu (at most %zu believed)", n, strlen(src),
+		    max) < 0 ? TM_ENOMEM : TM_EPARSE;
+	return 0;
+}
+
+/*
+ * Take the translations of a reply that parsed: each plausible one goes
+ * to its segment; the others are tried again, alone, while tries and
+ * time are left, else fail with the reason.
+ */
+static int
+job_accept(struct engine *e, struct job *job, struct tm__mt_reply *rep)
+{
+	tm_mt *mt = e->mt;
+	struct tm__buf msg = { 0 };
+	struct job *again;
+	size_t i, s;
+	double delay = -1;
+	bool retry;
+	int error = 0, code;
+
+	for (i = 0; i < job->n && error != TM_ENOMEM; i++) {
+		s = job->idx[i];
+		code = implausible(e->segs[s], rep->texts[i], &msg, &retry);
+		if (code == TM_ENOMEM) {
+			error = code;
+			break;
+		}
+		if (code == 0) {
+			free((char *)e->res->r[s].error);
+			e->res->r[s].error = NULL;
+			e->res->r[s].code = 0;
+			e->res->r[s].text = rep->texts[i];
+			rep->texts[i] = NULL;
+			continue;
+		}
+		if (retry && job->attempt <= mt->retries) {
+			if (delay < 0)
+				delay = backoff_ms(mt, job);
+			if (now_ms() + delay < job->deadline) {
+				if ((error = add_job(e, &s, 1, job->deadline)) < 0)
+					break;
+				again = e->jobs[e->njobs - 1];
+				again->attempt = job->attempt;
+				again->due = now_ms() + delay;
+				continue;
+			}
+		}
+		if (job->attempt > 1 && tm__buf_printf(&msg, " (after %d "
+		    "attempts)", job->attempt) < 0) {
+			error = TM_ENOMEM;
+			break;
+		}
+		tm__mt_redact(mt, &msg);
+		error = seg_fail(e->res, s, code, mt->name, tm__buf_str(&msg));
+	}
+	job->done = true;
+	tm__buf_release(&msg);
+	return error;
+}
+
 static int
 job_finish(struct engine *e, struct job *job, CURLcode rc)
 {
@@ -730,16 +842,7 @@ job_finish(struct engine *e, struct job *job, CURLcode rc)
 				    "UTF-8");
 			}
 		if (code == 0) {
-			for (i = 0; i < job->n; i++) {
-				size_t s = job->idx[i];
-
-				free((char *)e->res->r[s].error);
-				e->res->r[s].error = NULL;
-				e->res->r[s].code = 0;
-				e->res->r[s].text = rep.texts[i];
-				rep.texts[i] = NULL;
-			}
-			job->done = true;
+			error = job_accept(e, job, &rep);
 			goto done;
 		}
 		if (!rep.msg.len)
@@ -747,13 +850,19 @@ job_finish(struct engine *e, struct job *job, CURLcode rc)
 			    rep.status);
 	}
 	if (rep.retry && job->attempt <= mt->retries) {
-		job->due = now_ms() + backoff_ms(mt, job);
-		goto done;
+		double delay = backoff_ms(mt, job);
+
+		if (now_ms() + delay < job->deadline) {
+			job->due = now_ms() + delay;
+			goto done;
+		}
+		tm__buf_printf(&rep.msg, " (gave up: the batch's %.3g s are "
+		    "spent)", (double)mt->batch_timeout_ms / 1000);
 	}
-	if (rep.split && job->n > 1) {
+	if (rep.split && job->n > 1 && now_ms() < job->deadline) {
 		/* One request a segment from here on. */
 		for (i = 0; i < job->n && !error; i++)
-			error = add_job(e, &job->idx[i], 1);
+			error = add_job(e, &job->idx[i], 1, job->deadline);
 		job->done = true;
 		goto done;
 	}
@@ -860,7 +969,7 @@ plan_jobs(struct engine *e, const bool *todo)
 		len = strlen(e->segs[i]);
 		alone = e->mt->ops->joins_lines && strchr(e->segs[i], '\n');
 		if (n > 0 && (n >= max || bytes + len > max_bytes || alone)) {
-			error = add_job(e, idx, n);
+			error = add_job(e, idx, n, 0);
 			n = bytes = 0;
 		}
 		if (error)
@@ -868,12 +977,12 @@ plan_jobs(struct engine *e, const bool *todo)
 		idx[n++] = i;
 		bytes += len;
 		if (alone) {
-			error = add_job(e, idx, n);
+			error = add_job(e, idx, n, 0);
 			n = bytes = 0;
 		}
 	}
 	if (!error && n > 0)
-		error = add_job(e, idx, n);
+		error = add_job(e, idx, n, 0);
 	free(idx);
 	return error;
 }

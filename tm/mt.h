@@ -49,7 +49,7 @@ struct tm__mt_provider {
 	char *name, *type, *url, *key_env, *model, *prompt, *region;
 	char *appid, *appid_env;
 	const struct tm__mt_ops *ops;
-	long timeout_ms, connect_timeout_ms;
+	long timeout_ms, connect_timeout_ms, batch_timeout_ms;
 	long concurrency, batch, batch_bytes, retries;
 	long retry_base_ms, retry_cap_ms, retry_after_max_ms;
 	int line;		/* of the section header */
@@ -67,7 +67,11 @@ struct tm_mt {
 	char *key;		/* the secret; wiped on close */
 	char *key_escaped;	/* the key URL-encoded, to redact it too */
 	char *fingerprint;	/* what, besides the name, the cache keys on */
-	long timeout_ms, connect_timeout_ms;
+	/*
+	 * A request, a connection, and all tries of one batch (retries and
+	 * the single requests of a split batch included).
+	 */
+	long timeout_ms, connect_timeout_ms, batch_timeout_ms;
 	long concurrency, batch, batch_bytes, retries;
 	long retry_base_ms, retry_cap_ms, retry_after_max_ms;
 	unsigned seed;		/* for the jitter and Baidu's salt */

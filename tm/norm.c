@@ -8,7 +8,8 @@
  *    full-width letters, digits and punctuation and the ideographic space
  *    fold to ASCII.
  * 2. With TM__KEY_TRAD_TO_SIMP, Traditional Chinese is folded to
- *    Simplified by ICU's Traditional-Simplified transliterator.
+ *    Simplified by ICU's Traditional-Simplified transliterator.  A
+ *    memory folds unless it was told not to (tm__key_flags, index.c).
  * 3. Chinese punctuation becomes its Western counterpart (punct[] below),
  *    so that a text typed with either kind matches the other.
  * 4. White space collapses to single spaces and is trimmed; a run of
@@ -167,19 +168,66 @@ key_ascii(struct tm__buf *out, const char *s, size_t len)
  * another 0.5 ms.  So each thread opens one on first use and keeps it
  * until it exits; a handle is never shared, as transliterators are not
  * thread-safe.  The main thread's is still reachable at exit, like ICU's
- * own caches.
+ * own caches.  Beside it, the set of characters that it changes when
+ * they stand alone (the Traditional ones: its rules name many common
+ * characters that are the same in both scripts, 月, 日, 市, as context),
+ * frozen for fast lookups: text with none of them, Simplified Chinese,
+ * is never handed to ICU (some 400 ns a character), so that folding by
+ * default costs an import of Simplified Chinese next to nothing.
  */
+struct folder {
+	UTransliterator *t;
+	USet *set;		/* the characters folding changes alone */
+};
+
+/* Of the characters the rules name, keep those that change alone. */
+static int
+changing_set(UTransliterator *t, USet *set)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	USet *src = uset_openEmpty();
+	int32_t i, k, n;
+	UChar32 lo, hi, c;
+
+	if (!src)
+		return U_MEMORY_ALLOCATION_ERROR;
+	utrans_getSourceSet(t, false, src, &status);
+	n = uset_getItemCount(src);
+	for (i = 0; i < n && U_SUCCESS(status); i++) {
+		if (uset_getItem(src, i, &lo, &hi, NULL, 0, &status) != 0)
+			continue;	/* a string: its characters are items too */
+		for (c = lo; c <= hi && U_SUCCESS(status); c++) {
+			UChar u[8], v[8];
+			int32_t len = 0, limit;
+
+			U16_APPEND_UNSAFE(u, len, c);
+			memcpy(v, u, sizeof(u));
+			limit = len;
+			k = len;
+			utrans_transUChars(t, v, &k, 8, 0, &limit, &status);
+			if (U_SUCCESS(status) && (k != len ||
+			    memcmp(u, v, (size_t)len * sizeof(*u)) != 0))
+				uset_add(set, c);
+		}
+	}
+	uset_close(src);
+	return status;
+}
 static pthread_once_t trans_once = PTHREAD_ONCE_INIT;
 static pthread_key_t trans_key;
 static bool trans_key_failed;
-static _Thread_local UTransliterator *trans;
-/* The lowest code unit of any character the rules change. */
-static _Thread_local UChar trans_min;
+static _Thread_local struct folder *trans;
 
 static void
-trans_close(void *t)
+trans_close(void *p)
 {
-	utrans_close(t);
+	struct folder *f = p;
+
+	if (!f)
+		return;
+	utrans_close(f->t);
+	uset_close(f->set);
+	free(f);
 }
 
 static void
@@ -193,9 +241,7 @@ trans_open(void)
 {
 	static const UChar id[] = u"Traditional-Simplified";
 	UErrorCode status = U_ZERO_ERROR;
-	UTransliterator *t = NULL;
-	USet *set = NULL;
-	UChar32 lo, hi;
+	struct folder *f = NULL;
 	int error = 0;
 
 	pthread_once(&trans_once, trans_key_create);
@@ -203,11 +249,15 @@ trans_open(void)
 		error = tm__error(TM_ERROR, "cannot create a thread key");
 		goto done;
 	}
-	t = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &status);
-	if (U_SUCCESS(status) && !(set = uset_openEmpty()))
+	if (!(f = tm__calloc(1, sizeof(*f)))) {
+		error = tm__error_nomem();
+		goto done;
+	}
+	f->t = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &status);
+	if (U_SUCCESS(status) && !(f->set = uset_openEmpty()))
 		status = U_MEMORY_ALLOCATION_ERROR;
 	if (U_SUCCESS(status))
-		utrans_getSourceSet(t, false, set, &status);
+		status = changing_set(f->t, f->set);
 	if (U_FAILURE(status)) {
 		error = status == U_MEMORY_ALLOCATION_ERROR ?
 		    tm__error_nomem() : tm__error(TM_ERROR,
@@ -215,30 +265,24 @@ trans_open(void)
 		    u_errorName(status));
 		goto done;
 	}
-	/* A supplementary character's units are surrogates, 0xd800 up. */
-	trans_min = 0xd800;
-	if (uset_getItemCount(set) > 0 &&
-	    uset_getItem(set, 0, &lo, &hi, NULL, 0, &status) == 0 &&
-	    U_SUCCESS(status) && lo < 0xd800)
-		trans_min = (UChar)lo;
-	if (pthread_setspecific(trans_key, t) != 0) {
+	uset_freeze(f->set);
+	if (pthread_setspecific(trans_key, f) != 0) {
 		error = tm__error_nomem();
 		goto done;
 	}
-	trans = t;
-	t = NULL;
+	trans = f;
+	f = NULL;
 done:
-	if (t)
-		utrans_close(t);
-	uset_close(set);
+	trans_close(f);
 	return error;
 }
 
 /*
  * Fold Traditional Chinese in u[0..*n) to Simplified, in place.  Only
- * the span from the first to the last character the rules can change is
- * handed to ICU, which takes some 400 ns a character of any kind.
+ * the span from the first to the last Traditional character, and a few
+ * on either side for the rules' context, is handed to ICU.
  */
+#define FOLD_CONTEXT 4
 static int
 trad_to_simp(UChar *u, int32_t *n, int32_t cap)
 {
@@ -248,14 +292,16 @@ trad_to_simp(UChar *u, int32_t *n, int32_t cap)
 
 	if (!trans && (error = trans_open()) < 0)
 		return error;
-	for (first = 0; first < *n && u[first] < trans_min; first++)
-		;
-	for (last = *n; last > first && u[last - 1] < trans_min; last--)
-		;
-	if (first == last)
+	first = uset_span(trans->set, u, *n, USET_SPAN_NOT_CONTAINED);
+	if (first >= *n)
 		return 0;
+	last = uset_spanBack(trans->set, u, *n, USET_SPAN_NOT_CONTAINED);
+	if (last <= first)
+		return 0;
+	first = first > FOLD_CONTEXT ? first - FOLD_CONTEXT : 0;
+	last = last + FOLD_CONTEXT < *n ? last + FOLD_CONTEXT : *n;
 	limit = last;
-	utrans_transUChars(trans, u, n, cap, first, &limit, &status);
+	utrans_transUChars(trans->t, u, n, cap, first, &limit, &status);
 	if (U_FAILURE(status))
 		return tm__error(TM_ERROR, "ICU: Traditional-Simplified: %s",
 		    u_errorName(status));

@@ -1,6 +1,6 @@
 /*
  * pretranslate.c: read a document (text, Markdown, HTML; UTF-8 or
- * GB18030), segment it, give each segment the memory's best (context,
+ * GB18030; DOCX and ODT through pt-office.c), segment it, give each segment the memory's best (context,
  * exact, fuzzy at or above the threshold, else machine translation),
  * write the draft in the document's format, and count the analysis.
  */
@@ -699,6 +699,10 @@ format_of(const char *path)
 	if (dot && (strcasecmp(dot, ".md") == 0 ||
 	    strcasecmp(dot, ".markdown") == 0))
 		return TM_FORMAT_MARKDOWN;
+	if (dot && strcasecmp(dot, ".docx") == 0)
+		return TM_FORMAT_DOCX;
+	if (dot && strcasecmp(dot, ".odt") == 0)
+		return TM_FORMAT_ODT;
 	return TM_FORMAT_TEXT;
 }
 
@@ -723,12 +727,15 @@ tm_pretranslate_file(tm_pretranslation **out, tm_db *db, const char *path,
 	if (o->min < 0 || o->min > 100)
 		return tm__error(TM_EINVAL, "the threshold is 0 to 100, not %d",
 		    o->min);
-	if (o->format < TM_FORMAT_AUTO || o->format > TM_FORMAT_HTML)
+	if (o->format < TM_FORMAT_AUTO || o->format > TM_FORMAT_ODT)
 		return tm__error(TM_EINVAL, "unknown document format %d",
 		    o->format);
+	if (o->mark < TM_MARK_HIGHLIGHT || o->mark > TM_MARK_NONE)
+		return tm__error(TM_EINVAL, "unknown mark %d", o->mark);
 	if (!(p = tm__calloc(1, sizeof(*p))))
 		return TM_ENOMEM;
 	p->format = o->format ? o->format : format_of(path);
+	p->mark = o->mark;
 	base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	if (!(p->name = tm__strdup(base)) || !(p->from = tm__strdup(o->from)) ||
@@ -737,18 +744,24 @@ tm_pretranslate_file(tm_pretranslation **out, tm_db *db, const char *path,
 		error = tm__error_nomem();
 		goto fail;
 	}
-	if ((error = tm_segmenter_new(&sg, o->from, NULL, TM_SRX_EXTEND)) < 0 ||
-	    (error = tm_text_read(&text, &len, path, o->encoding)) < 0)
+	if ((error = tm_segmenter_new(&sg, o->from, NULL, TM_SRX_EXTEND)) < 0)
 		goto fail;
-	if (memchr(text, '\0', len)) {
-		error = tm__error(TM_EPARSE, "%s: a NUL byte: not a text file",
-		    path);
-		goto fail;
+	if (p->format == TM_FORMAT_DOCX || p->format == TM_FORMAT_ODT) {
+		error = tm__pt_office_read(p, sg, path);
+	} else {
+		if ((error = tm_text_read(&text, &len, path,
+		    o->encoding)) < 0)
+			goto fail;
+		if (memchr(text, '\0', len)) {
+			error = tm__error(TM_EPARSE, "%s: a NUL byte: not a "
+			    "text file", path);
+			goto fail;
+		}
+		if (p->format == TM_FORMAT_HTML)
+			error = read_html(p, sg, path, text, len);
+		else
+			error = read_text(p, sg, text, len);
 	}
-	if (p->format == TM_FORMAT_HTML)
-		error = read_html(p, sg, path, text, len);
-	else
-		error = read_text(p, sg, text, len);
 	if (error < 0) {
 		if (tm_error_last() && !strstr(tm_error_last()->message, path))
 			tm__error_prefix("%s", path);
@@ -839,6 +852,8 @@ tm_pretranslation_free(tm_pretranslation *p)
 	if (p->html)
 		xmlFreeDoc(p->html);
 	tm__pt_md_free(p->md);
+	tm__pt_office_free(p->office);
+	tm_free(p->note);
 	tm_free(p->segs);
 	tm_free(p->blocks);
 	tm_free(p->name);
@@ -1028,6 +1043,8 @@ tm_pretranslation_write_draft(const tm_pretranslation *p, const char *path)
 
 	if (!p)
 		return tm__error(TM_EINVAL, "no pre-translation");
+	if (p->office)
+		return tm__pt_office_write(p, path);
 	if (p->format == TM_FORMAT_HTML) {
 		struct html_draft d = { p, 0 };
 		xmlDocPtr doc = xmlCopyDoc(p->html, 1);
@@ -1234,9 +1251,9 @@ tm_pretranslation_analysis(char **out, const tm_pretranslation *p,
 	if (!p || format < TM_ANALYSIS_TEXT || format > TM_ANALYSIS_CSV)
 		return tm__error(TM_EINVAL, "unknown analysis format");
 	if (format == TM_ANALYSIS_JSON) {
-		json_t *root = json_pack("{s:s, s:s, s:s, s:o*}", "file",
+		json_t *root = json_pack("{s:s, s:s, s:s, s:o*, s:s*}", "file",
 		    p->name, "from", p->from, "to", p->to, "bands",
-		    bands_json(p));
+		    bands_json(p), "note", p->note);
 
 		return dump(out, root);
 	}
@@ -1257,6 +1274,8 @@ tm_pretranslation_analysis(char **out, const tm_pretranslation *p,
 			    band_labels[i], c[i].segments, c[i].chars,
 			    c[i].words);
 	}
+	if (!error && p->note && format == TM_ANALYSIS_TEXT)
+		error = tm__buf_printf(&b, "\nNote: %s\n", p->note);
 	if (error < 0) {
 		tm__buf_release(&b);
 		return tm__error_nomem();
@@ -1270,7 +1289,7 @@ tm_pretranslation_json(char **out, const tm_pretranslation *p,
     const char *const *outputs)
 {
 	static const char *const formats[] = { "auto", "text", "markdown",
-	    "html" };
+	    "html", "docx", "odt" };
 	json_t *root, *segs, *outs;
 	size_t i;
 
@@ -1281,10 +1300,10 @@ tm_pretranslation_json(char **out, const tm_pretranslation *p,
 		return tm__error(TM_EINVAL, "no pre-translation");
 	segs = json_array();
 	outs = json_object();
-	root = json_pack("{s:s, s:s, s:s, s:s, s:o*, s:o*, s:o*}", "file",
-	    p->name, "from", p->from, "to", p->to, "format",
+	root = json_pack("{s:s, s:s, s:s, s:s, s:o*, s:o*, s:o*, s:s*}",
+	    "file", p->name, "from", p->from, "to", p->to, "format",
 	    formats[p->format], "outputs", outs, "bands", bands_json(p),
-	    "segments", segs);
+	    "segments", segs, "note", p->note);
 	if (!root)
 		return tm__error_nomem();
 	for (i = 0; outputs && outputs[i] && outputs[i + 1]; i += 2)

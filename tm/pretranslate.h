@@ -99,6 +99,13 @@ struct tm__pt_block {
 	char *prefix;
 	size_t first, n;
 	char *raw;		/* text, Markdown: the block after prefix */
+	/*
+	 * DOCX, ODT: the paragraph, in part `part` of the package, and a
+	 * run (span) of it with its most common properties, which its text
+	 * outside codes takes (NULL: none).
+	 */
+	xmlNodePtr node, base;
+	size_t part;
 };
 
 struct tm_pretranslation {
@@ -111,6 +118,9 @@ struct tm_pretranslation {
 	size_t nblocks, capblocks;
 	htmlDocPtr html;	/* the parsed HTML (TM_FORMAT_HTML) */
 	struct tm__pt_md *md;	/* the Markdown codes' markup */
+	struct tm__pt_office *office;	/* the DOCX or ODT package */
+	int mark;		/* enum tm_pt_mark */
+	char *note;		/* for the analysis: what the reader changed */
 };
 
 /* Call fn on each text block of the HTML tree, in document order. */
@@ -190,6 +200,36 @@ struct tm__pt_event {
 int tm__pt_share_events(tm_pretranslation *p, struct tm__pt_block *b,
     const struct tm__pt_event *ev, size_t nev, const size_t *s,
     const size_t *e, const size_t *map);
+
+/*
+ * Segment a block's plain text text[0..len) (NUL-terminated) with its
+ * inline codes' events: each segment is found in the text in turn and
+ * gets the events that fall to it.  *starts (when not NULL) gets each
+ * segment's offset in text, to be freed with tm_free.  0 or an error.
+ */
+int tm__pt_segment_coded(tm_pretranslation *p, const tm_segmenter *sg,
+    struct tm__pt_block *b, const char *text, size_t len, long line,
+    const struct tm__pt_event *ev, size_t nev, size_t **starts);
+
+/*
+ * DOCX and ODT (pt-office.c)
+ * ==========================
+ */
+
+/* Read the package at `path`: its paragraphs as blocks, runs as codes. */
+int tm__pt_office_read(tm_pretranslation *p, const tm_segmenter *sg,
+    const char *path);
+/* The draft: the package again with the translated parts rewritten. */
+int tm__pt_office_write(const tm_pretranslation *p, const char *path);
+void tm__pt_office_free(struct tm__pt_office *o);
+/* Whether code c is a DOCX or ODT one (then the functions below hold). */
+bool tm__pt_office_code(const struct tm__pt_code *c);
+/* Its XLIFF 1.2 ctype: bold, italic, underlined, link, lb, x-docx-... */
+const char *tm__pt_office_ctype(const struct tm__pt_code *c);
+/* A code with nothing to see: a bookmark, a field's instruction. */
+bool tm__pt_office_invisible(const struct tm__pt_code *c);
+/* Its description for the review page's badge: <w:r> b i color=C00000 */
+int tm__pt_office_describe(struct tm__buf *b, const struct tm__pt_code *c);
 
 /*
  * Markdown inline markup (pt-markdown.c)

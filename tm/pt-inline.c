@@ -76,6 +76,8 @@ opaque_name(const xmlChar *name)
 static bool
 invisible(const struct tm__pt_code *c)
 {
+	if (tm__pt_office_code(c))
+		return tm__pt_office_invisible(c);
 	return c->node && (c->node->type == XML_COMMENT_NODE ||
 	    opaque_name(c->node->name));
 }
@@ -99,6 +101,8 @@ ctype_of(const struct tm__pt_code *code, char *buf, size_t size)
 
 	if (!n)
 		return code->md->ctype;
+	if (tm__pt_office_code(code))
+		return tm__pt_office_ctype(code);
 	name = (const char *)n->name;
 	if (n->type == XML_COMMENT_NODE)
 		return "x-html-comment";
@@ -404,11 +408,53 @@ done:
 }
 
 int
+tm__pt_segment_coded(tm_pretranslation *p, const tm_segmenter *sg,
+    struct tm__pt_block *b, const char *text, size_t len, long line,
+    const struct tm__pt_event *ev, size_t nev, size_t **starts)
+{
+	size_t *s = NULL, *e = NULL, k, at = 0;
+	int error;
+
+	if (starts)
+		*starts = NULL;
+	if ((error = tm__pt_segment_block(p, sg, b, text, len, line)) < 0 ||
+	    !b->n)
+		return error;
+	if (!(s = tm__calloc(b->n, sizeof(*s))) ||
+	    !(e = tm__calloc(b->n, sizeof(*e)))) {
+		error = tm__error_nomem();
+		goto done;
+	}
+	/*
+	 * Each segment is a piece of the block's text (one line: the
+	 * segmenter only trims it): find them in order.
+	 */
+	for (k = 0; k < b->n; k++) {
+		struct tm__pt_seg *g = &p->segs[b->first + k];
+		const char *f = strstr(text + at, g->source);
+
+		if (!f)
+			goto done;	/* not expected: no codes, text kept */
+		s[k] = (size_t)(f - text);
+		e[k] = at = s[k] + strlen(g->source);
+	}
+	error = tm__pt_share_events(p, b, ev, nev, s, e, NULL);
+	if (!error && starts) {
+		*starts = s;
+		s = NULL;
+	}
+done:
+	tm_free(s);
+	tm_free(e);
+	return error;
+}
+
+int
 tm__pt_html_segment(tm_pretranslation *p, const tm_segmenter *sg,
     struct tm__pt_block *b, xmlNodePtr node)
 {
 	struct htext h;
-	size_t *s = NULL, *e = NULL, k, at = 0;
+	size_t *s = NULL, k;
 	long line = xmlGetLineNo(node);
 	int error;
 
@@ -422,35 +468,19 @@ tm__pt_html_segment(tm_pretranslation *p, const tm_segmenter *sg,
 		tm__error_nomem();
 		goto done;
 	}
-	if ((error = tm__pt_segment_block(p, sg, b, h.text.ptr, h.text.len,
-	    h.line)) < 0 || !b->n)
+	if ((error = tm__pt_segment_coded(p, sg, b, h.text.ptr, h.text.len,
+	    h.line, h.ev, h.nev, &s)) < 0 || !s)
 		goto done;
-	if (!(s = tm__calloc(b->n, sizeof(*s))) ||
-	    !(e = tm__calloc(b->n, sizeof(*e)))) {
-		error = tm__error_nomem();
-		goto done;
-	}
-	/*
-	 * Each segment is a piece of the block's text (one line: the
-	 * segmenter only trims it): find them in order.
-	 */
 	for (k = 0; k < b->n; k++) {
 		struct tm__pt_seg *g = &p->segs[b->first + k];
-		size_t n = strlen(g->source), j;
-		const char *f = strstr(h.text.ptr + at, g->source);
+		size_t j;
 
-		if (!f)
-			goto done;	/* not expected: no codes, text kept */
-		s[k] = (size_t)(f - h.text.ptr);
-		e[k] = at = s[k] + n;
 		g->pub.line = line > 0 ? line : g->pub.line;
 		for (j = 0; j < h.nlines && h.lines[j].off <= s[k]; j++)
 			g->pub.line = h.lines[j].line;
 	}
-	error = tm__pt_share_events(p, b, h.ev, h.nev, s, e, NULL);
 done:
 	tm_free(s);
-	tm_free(e);
 	tm__buf_release(&h.text);
 	tm_free(h.ev);
 	tm_free(h.lines);
@@ -1139,6 +1169,8 @@ start_tag(struct tm__buf *b, const struct tm__pt_code *c)
 	if (!n)
 		return tm__buf_printf(b, "%s%s%s", c->md->open, c->paired ?
 		    "\xe2\x80\xa6" : "", c->paired ? c->md->close : "");
+	if (tm__pt_office_code(c))
+		return tm__pt_office_describe(b, c);
 	if (n->type == XML_COMMENT_NODE)
 		return tm__buf_adds(b, "<!-- -->");
 	error = tm__buf_printf(b, "<%s", (const char *)n->name);

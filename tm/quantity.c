@@ -126,6 +126,68 @@ tm__qty_is_letter(UChar32 c)
 	    == USCRIPT_LATIN;
 }
 
+bool
+tm__qty_is_han_numeral(UChar32 c)
+{
+	return han_digit(c) >= 0 || han_unit(c) > 0;
+}
+
+/* Four digits' worth of Chinese numerals (1 to 9999); `lead`: first. */
+static int
+han_section(struct tm__buf *out, int v, bool lead)
+{
+	static const char *const d[] = { "零", "一", "二", "三", "四", "五",
+	    "六", "七", "八", "九" };
+	static const char *const u[] = { "千", "百", "十", "" };
+	int k, div = 1000, error = 0;
+	bool zero = false, started = false;
+
+	for (k = 0; k < 4 && !error; k++, div /= 10) {
+		int x = v / div % 10;
+
+		if (!x) {
+			zero = started;
+			continue;
+		}
+		if (zero || (!started && !lead && div < 1000))
+			error = tm__buf_adds(out, d[0]);
+		zero = false;
+		/* 十五, not 一十五, at the head of the number. */
+		if (!error && !(x == 1 && div == 10 && !started && lead))
+			error = tm__buf_adds(out, d[x]);
+		if (!error)
+			error = tm__buf_adds(out, u[k]);
+		started = true;
+	}
+	return error;
+}
+
+int
+tm__qty_put_han(struct tm__buf *out, double v)
+{
+	int64_t n = (int64_t)v, part[3];
+	static const char *const big[] = { "亿", "万", "" };
+	int k, error = 0;
+	bool lead = true;
+
+	if (v < 0 || v >= 1e12 || (double)n != v)
+		return TM_EINVAL;
+	if (n == 0)
+		return tm__buf_adds(out, "零");
+	part[0] = n / 100000000;
+	part[1] = n / 10000 % 10000;
+	part[2] = n % 10000;
+	for (k = 0; k < 3 && !error; k++) {
+		if (!part[k]) {
+			continue;
+		}
+		if ((error = han_section(out, (int)part[k], lead)) == 0)
+			error = tm__buf_adds(out, big[k]);
+		lead = false;
+	}
+	return error;
+}
+
 /* The English scale word or Chinese multipliers after a number at i. */
 static double
 scale_after(const struct scan *s, size_t *i)
@@ -320,8 +382,11 @@ word(struct tm__qty *q, const struct scan *s, size_t b, size_t e, bool cjk)
 		}
 	for (k = 0; k < TM__ARRAY_SIZE(tens); k++)
 		if (strcmp(lw, tens[k]) == 0) {
+			size_t j = e;
+
+			/* "eighty thousand" as "two million" */
 			q->kind = TM__QTY_NUMBER;
-			q->value = 30.0 + 10.0 * k;
+			q->value = (30.0 + 10.0 * k) * scale_after(s, &j);
 			return 1;
 		}
 	return 0;

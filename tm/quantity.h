@@ -54,6 +54,16 @@ tm__qty_same(double a, double b)
 /* Whether c is a Latin-script letter (what makes a word for the scan). */
 bool tm__qty_is_letter(UChar32 c);
 
+/* Whether c is a Chinese numeral or multiplier (五, 十, 万, 萬, 〇). */
+bool tm__qty_is_han_numeral(UChar32 c);
+/*
+ * Append v (an integer from 0 to 10^12) in Chinese numerals, as they
+ * are read here: 八万, 十五, 一千零五十, 三亿二千万.  TM_EINVAL (nothing
+ * written) for another value, else 0 or TM_ENOMEM.
+ */
+struct tm__buf;
+int tm__qty_put_han(struct tm__buf *out, double v);
+
 /* The quantities of UTF-8 text, with spans in bytes. */
 struct tm__qty_list {
 	struct tm__qty *q;	/* start/end in bytes of the text */

@@ -10,6 +10,9 @@
  * tag as their title: a code the draft left out shows as a badge
  * missing on the target's side and as a tag finding.
  * Every text from the document, the memory or the glossary is escaped.
+ * Every text colour has a contrast of at least 4.5:1 with what is behind
+ * it (WCAG AA), and a check's finding, a missing term too, is in the
+ * error colour rather than the glossary's.
  */
 #include "pretranslate.h"
 
@@ -34,17 +37,18 @@ static const char style[] =
     ".badge{display:inline-block;padding:0 8px;margin-right:4px;"
     "border-radius:10px;color:#fff;font-weight:bold}"
     ".badge.context,.badge.exact{background:#2e7d32}"
-    ".badge.fuzzy{background:#b77f00}"
+    ".badge.fuzzy{background:#8a5d00}"
     ".badge.mt{background:#1565c0}"
     ".badge.none{background:#c62828}"
     ".badge.rep{background:#6a4c93}"
+    ".badge a{color:inherit}"
     ".empty{color:#c62828;font-style:italic}"
     ".match{color:#444}"
     "del{background:#fdd;color:#900}"
     "ins{background:#dfd;color:#060;text-decoration:underline}"
     ".notes{margin:0;padding-left:20px}"
-    ".notes .qa{color:#b00020}"
     ".notes .term{color:#4a3b00}"
+    ".notes li.qa{color:#b00020}"
     "mark.term{background:#fff3b0;border-bottom:2px solid #d4a800}"
     ".tag{font:bold .7em/1 monospace;padding:1px 3px;margin:0 1px;"
     "border-radius:3px;background:#e4dcf0;color:#4a2a7a;"

@@ -411,6 +411,17 @@ migrate_7(tm_db *db)
 	    "CREATE INDEX IF NOT EXISTS gloss_term_head ON gloss_term(head);\n");
 }
 
+/*
+ * Schema version 8: Traditional Chinese is folded to Simplified in the
+ * keys unless the memory was told not to; keys made before are made
+ * again (match.c).
+ */
+static int
+migrate_8(tm_db *db)
+{
+	return tm__keys_migrate(db);
+}
+
 static int (*const migrations[])(tm_db *) = {
 	migrate_1,
 	migrate_2,
@@ -419,6 +430,7 @@ static int (*const migrations[])(tm_db *) = {
 	migrate_5,
 	migrate_6,
 	migrate_7,
+	migrate_8,
 };
 #define SCHEMA_VERSION ((int)TM__ARRAY_SIZE(migrations))
 

@@ -153,9 +153,27 @@ int tm__text_key(struct tm__buf *out, const char *text, size_t len,
  * The version of the key rules.  The store records it beside the keys;
  * any change that gives some text a different key must raise it, so
  * that keys made under the old rules are rebuilt.  1: NFKC_Casefold and
- * white space; 2: Chinese punctuation folded, runs of "." and "-".
+ * white space; 2: Chinese punctuation folded, runs of "." and "-"; 3:
+ * Traditional folded to Simplified unless the memory says not to.
  */
-#define TM__KEY_RULES 2
+#define TM__KEY_RULES 3
+/*
+ * The key flags of db's variants (index.c): TM__KEY_TRAD_TO_SIMP unless
+ * meta fold_traditional is 0 ('tm reindex --fold-traditional=off').
+ */
+int tm__key_flags(tm_db *db, unsigned *out);
+/*
+ * Make every variant's key again under `flags` (match.c), in the
+ * caller's transaction; *changed: how many keys changed.  The caller
+ * rebuilds the index when any did.
+ */
+int tm__rekey(tm_db *db, unsigned flags, int64_t *changed);
+/*
+ * Schema 8: keys made before Traditional was folded by default are
+ * made again, and the index rebuilt when any changed (match.c).  Runs
+ * inside the migration's transaction.
+ */
+int tm__keys_migrate(tm_db *db);
 
 /* error.c: strerror(e) with a lowercase first letter, as our messages are. */
 const char *tm__strerror(int e);
@@ -183,11 +201,14 @@ struct _xmlDoc;
 int tm__xml_read_doc(struct _xmlDoc **out, const char *path);
 /*
  * Whether `term` occurs in `text` by the glossary's matching keys (case,
- * width and punctuation aside, not starting inside a Latin word): 1 with
- * its byte span, 0, or TM_ENOMEM.
+ * width and punctuation aside, neither starting nor ending inside a Latin
+ * word): 1 with its byte span, 0, or TM_ENOMEM.
  */
 int tm__gloss_contains(const char *text, const char *term, size_t *start,
     size_t *len);
+/* The same from byte `from` of the text on (the next occurrence). */
+int tm__gloss_find_from(const char *text, size_t from, const char *term,
+    size_t *start, size_t *len);
 
 /* time.c: current time as TMX date (YYYYMMDDThhmmssZ) and ISO 8601. */
 void tm__now_tmx(char out[17]);

@@ -412,6 +412,12 @@ typedef struct tm_match {
 	const char *creationdate, *creationid, *changedate, *changeid;
 	long long usagecount;
 	const char *import_file;	/* the file the unit came from */
+	/*
+	 * 1: the query and the unit's source are written in different
+	 * Chinese scripts (Traditional and Simplified), which the memory
+	 * folds to one for matching (see tm_reindex).
+	 */
+	int script_differs;
 } tm_match;
 
 typedef struct tm_matches tm_matches;
@@ -1027,6 +1033,20 @@ TM_EXTERN const tm_finding *tm_findings_get(const tm_findings *f, size_t i);
 TM_EXTERN void tm_findings_free(tm_findings *f);
 
 /*
+ * Official titles: tm_check_segment() compares a title's qualifier
+ * (副 Deputy or Vice, 代理 Acting, 前 or 原 Former, 助理 Assistant,
+ * 名誉 Honorary) in the source and the target, for the common titles
+ * built in (主任 Director, 总领事 Consul General ...) and for those of
+ * the user's $XDG_CONFIG_HOME/tm/titles.tsv (~/.config/tm/titles.tsv),
+ * read on the first check.  This adds the titles of another such file
+ * for the rest of the process.  Each line is a Chinese title without
+ * its qualifier, a tab and its English form (more tabs, more forms);
+ * '#' starts a comment line.  Thread-safe.
+ * 0, TM_EINVAL, TM_EIO, TM_EPARSE (with the line), TM_EUTF8, TM_ENOMEM.
+ */
+TM_EXTERN int tm_check_titles_load(const char *path);
+
+/*
  * XLIFF 1.2
  * =========
  *
@@ -1153,10 +1173,20 @@ TM_EXTERN int tm_history_json(char **out, const tm_history *h);
  */
 
 enum tm_doc_format {
-	TM_FORMAT_AUTO = 0,	/* from the file name: .html/.htm, .md, else text */
+	TM_FORMAT_AUTO = 0,	/* from the file name: .html/.htm, .md, .docx,
+				   .odt, else text */
 	TM_FORMAT_TEXT = 1,
 	TM_FORMAT_MARKDOWN = 2,
-	TM_FORMAT_HTML = 3
+	TM_FORMAT_HTML = 3,
+	TM_FORMAT_DOCX = 4,	/* Word (Office Open XML) */
+	TM_FORMAT_ODT = 5	/* OpenDocument text */
+};
+
+/* How a DOCX or ODT draft shows the text left in the source language. */
+enum tm_pt_mark {
+	TM_MARK_HIGHLIGHT = 0,	/* a yellow highlight */
+	TM_MARK_COMMENT = 1,	/* a comment on each such sentence */
+	TM_MARK_NONE = 2
 };
 
 enum tm_origin {
@@ -1176,11 +1206,12 @@ typedef struct tm_pretranslate_options {
 	const char *encoding;	/* NULL: detect (UTF-8, else GB18030) */
 	tm_mt *mt;		/* NULL: no machine translation */
 	const char *mt_name;	/* the provider's name, for origins */
+	int mark;		/* enum tm_pt_mark (DOCX, ODT drafts) */
 } tm_pretranslate_options;
 
-#define TM_PRETRANSLATE_OPTIONS_VERSION 1
+#define TM_PRETRANSLATE_OPTIONS_VERSION 2
 #define TM_PRETRANSLATE_OPTIONS_INIT { TM_PRETRANSLATE_OPTIONS_VERSION, \
-	NULL, NULL, 75, TM_FORMAT_AUTO, NULL, NULL, NULL }
+	NULL, NULL, 75, TM_FORMAT_AUTO, NULL, NULL, NULL, TM_MARK_HIGHLIGHT }
 
 /* One segment occurrence of the document, in document order. */
 typedef struct tm_pt_segment {

@@ -49,6 +49,7 @@ enum state {
 
 struct reader {
 	tm_db *db;
+	unsigned key_flags;	/* tm__key_flags() of db */
 	const char *file;
 	const tm_import_options *opts;
 	tm_import_result *res;
@@ -481,7 +482,7 @@ end_seg(struct reader *r)
 		goto done;
 	keyoff = b->arena.len;
 	if ((error = tm__text_key(&b->arena, tm__buf_str(&r->text),
-	    r->text.len, 0)) < 0)
+	    r->text.len, r->key_flags)) < 0)
 		goto done;
 	v->key.off = keyoff;
 	v->key.len = b->arena.len - keyoff;
@@ -1307,6 +1308,8 @@ import_tmx(tm_import_result *out, tm_db *db, const char *path, int fd,
 		return tm__error(TM_EINVAL, "bad import options");
 	if (db->flags & TM_DB_READONLY)
 		return tm__error(TM_EINVAL, "the database is open read-only");
+	if ((error = tm__key_flags(db, &r.key_flags)) < 0)
+		return error;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r.db = db;
 	r.file = opts->name ? opts->name : path;

@@ -604,12 +604,19 @@ same_str(const char *a, const char *b)
 	return (!a || !*a) ? (!b || !*b) : (b && strcmp(a, b) == 0);
 }
 
-/* The stored unit with the same source and context, or 0. */
+/*
+ * The stored unit with the same source and context, else the best one
+ * with the same source and no context at all (from a TMX, an older
+ * memory: the 100% a draft offered whatever the context), or 0.
+ * Updating the latter keeps its old translation in its history and
+ * leaves one 100% for the source, not the old one beside a new unit.
+ */
 static int
 find_unit(tm_db *db, const tm_xliff_unit *u, int64_t *out)
 {
 	tm_lookup_options lo = TM_LOOKUP_OPTIONS_INIT;
 	tm_matches *m = NULL;
+	int64_t bare = 0;
 	size_t i;
 	int error;
 
@@ -635,9 +642,13 @@ find_unit(tm_db *db, const tm_xliff_unit *u, int64_t *out)
 		    same_str(u->context_pre, pre) &&
 		    same_str(u->context_post, post))
 			*out = x->unit_id;
+		else if (!error && !bare && !pre && !post)
+			bare = x->unit_id;
 		free(pre);
 		free(post);
 	}
+	if (!error && !*out)
+		*out = bare;
 	tm_matches_free(m);
 	return error;
 }
@@ -742,21 +753,12 @@ bind_text(tm_db *db, sqlite3_stmt *st, int col, const char *text,
 	return 0;
 }
 
+/* The key flags of a variant: the memory's, whatever its language. */
 static int
 key_flags_for(tm_db *db, const char *lang, unsigned *out)
 {
-	sqlite3_stmt *st = NULL;
-	int error;
-
-	*out = 0;
-	if ((error = tm__prepare(db, &st, "SELECT value FROM meta WHERE key = "
-	    "'fold_traditional'")) < 0)
-		return error;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) &&
-	    tm_lang_match("zh", lang))
-		*out = TM__KEY_TRAD_TO_SIMP;
-	sqlite3_finalize(st);
-	return 0;
+	(void)lang;
+	return tm__key_flags(db, out);
 }
 
 struct ximport {

@@ -49,6 +49,10 @@ datatype(int format)
 		return "html";
 	case TM_FORMAT_MARKDOWN:
 		return "x-markdown";
+	case TM_FORMAT_DOCX:
+		return "x-docx";
+	case TM_FORMAT_ODT:
+		return "x-odt";
 	default:
 		return "plaintext";
 	}

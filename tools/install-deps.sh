@@ -32,6 +32,9 @@ pkgs="$pkgs clang libclang-rt-14-dev"
 # Manual pages: scdoc makes them from doc/*.scd; man renders them in
 # their test and in make installcheck.
 pkgs="$pkgs scdoc man-db"
+# DOCX and ODT: libzip reads and writes the packages; LibreOffice, headless,
+# writes the tests' documents and reads the drafts back.
+pkgs="$pkgs libzip-dev libreoffice-writer-nogui"
 if [ "${1-}" = "--bench" ]; then
 	pkgs="$pkgs translate-toolkit python3-translate python3-cheroot wrk"
 fi

@@ -85,7 +85,11 @@ like "$(cat "$OUT")" "zh-TW  市外>>>辦<<<" "a single character is found"
 run tm --db m.db concordance --in nowhere x
 is "$RC" 2 "--in takes source, target or both"
 
-# Traditional and Simplified: zh-TW serves zh-CN once folding is on.
+# Traditional and Simplified: zh-TW serves zh-CN, folding is on by default.
+run tm --db m.db lookup --from zh-TW --to en --min 90 "市外办"
+like "$(cat "$OUT")" "tuid b2020-02-006" "by default a Simplified query finds zh-TW"
+run tm --db m.db reindex --fold-traditional=off
+is "$RC" 0 "reindex --fold-traditional=off"
 run tm --db m.db lookup --from zh-TW --to en --min 90 "市外办"
 like "$(cat "$OUT")" "no match" "without folding a Simplified query misses zh-TW"
 run tm --db m.db reindex --fold-traditional=on

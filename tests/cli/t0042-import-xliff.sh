@@ -122,4 +122,29 @@ is "$RC" 2 "no file: usage error"
 run tm import-xliff --help
 like "$(cat "$OUT")" "x-context-pre" "--help says what is kept"
 
+# A reviewed correction of a 100% match from an older memory (a TMX
+# unit, which has no context): the unit is corrected, its old
+# translation kept in its history, and it is the only 100% afterwards.
+tm_plain --db old.db import -q "$TM_SRCDIR/tests/data/sample-bulletin.tmx"
+printf '日本友好城市捐赠的5万只口罩已于1月29日运抵我市。另有3.25万副医用手套将于近日抵达。\n' >old.txt
+tm_plain --db old.db pretranslate --from zh-CN --to en-US -o oldout old.txt >/dev/null
+OLDQ='日本友好城市捐赠的5万只口罩已于1月29日运抵我市。'
+CORR='The 50,000 masks donated by our sister city in Japan reached the city on January 29.'
+sed -e "s/arrived in our city on January 29\./reached the city on January 29./" \
+    -e 's/state="needs-review-translation"/state="translated"/' \
+    oldout/old.xlf >oldrev.xlf
+run tm --db old.db import-xliff --reviewer li oldrev.xlf
+is "$RC" 0 "a correction of an older memory's 100% imports"
+like "$(cat "$OUT")" "1 updated" "... as an update of the old unit"
+run tm --db old.db lookup --json --from zh --to en "$OLDQ"
+is "$(json "$OUT" '[(m["score"], m["target"]) for m in d["matches"] if m["score"] >= 100]')" \
+    "[[100, \"$CORR\"]]" "... then the only 100% is the correction"
+run tm --db old.db history --json --from zh "$OLDQ"
+is "$(json "$OUT" '[h["seg"] for h in d["history"]]')" \
+    '["The 50,000 masks donated by our sister city in Japan arrived in our city on January 29."]' \
+    "... and tm history keeps the old translation"
+is "$(json "$OUT" 'd["history"][0]["replaced_by"]')" "li" "... replaced by the reviewer"
+run tm --db old.db import-xliff --reviewer li oldrev.xlf
+like "$(cat "$OUT")" "0 new, 0 updated" "the same file again changes nothing"
+
 done_testing

@@ -4,7 +4,7 @@
 # the XLIFF with an alt-trans of origin mt:NAME, an MT badge on the review
 # page and the MT band of the analysis; a second run takes them from the
 # cache; a failing provider leaves those sentences untranslated with the
-# reason noted, and the memory's own units are never touched.
+# reason noted (and exit 3), and the memory's own units are never touched.
 
 . "${TM_SRCDIR:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$TM_SRCDIR/tests/mt-lib.sh"
@@ -59,7 +59,7 @@ is "$(mt_count ok-google)" 1 "... and takes the MT from the cache"
 same_file out/bulletin-2020-02-06.xlf out2/bulletin-2020-02-06.xlf "... the same XLIFF"
 
 run tm --db m.db pretranslate --from zh-CN --to en-US --mt down -o out3 "$BULLETIN"
-is "$RC" 0 "a failing provider: still exits 0 (the memory's matches are there)"
+is "$RC" 3 "a failing provider: exit 3 (the outputs are written, MT was lost)"
 like "$(cat out3/bulletin-2020-02-06.xlf)" '<note from="tm-mt" priority="2">' \
     "... the failure noted in the XLIFF"
 is "$(grep -c 'state="needs-translation"' out3/bulletin-2020-02-06.xlf)" 8 \

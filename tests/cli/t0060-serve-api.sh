@@ -299,6 +299,28 @@ req "pre-translation with format=pdf: 400" 400 -H "$RAUTH" --data-binary @bad.tx
     "$URL/api/v1/pretranslate?from=zh&to=en&format=pdf"
 ok "no temporary folder is left" sh -c "! ls -d \${TMPDIR:-/tmp}/tm-serve-* 2>/dev/null | grep -q ."
 
+# A Word bulletin: the draft comes back as a DOCX, in base64.
+if command -v soffice >/dev/null 2>&1 &&
+    soffice -env:UserInstallation=file://$TEST_DIR/lo --headless \
+    --convert-to docx:"MS Word 2007 XML" "$DATA/office/bulletin.fodt" \
+    --outdir . >/dev/null 2>&1 && [ -s bulletin.docx ]; then
+	tm_plain --db m.db import -q "$DATA/office/bulletin-mem.tmx"
+	req "POST /api/v1/pretranslate of a DOCX" 200 -H "$RAUTH" \
+	    --data-binary @bulletin.docx \
+	    "$URL/api/v1/pretranslate?from=zh-CN&to=en-US&name=bulletin.docx"
+	is "$(json body.json 'd["draft_name"]')" bulletin.draft.docx "the draft's name"
+	python3 - body.json >docx.txt <<'EOF'
+import base64, io, json, sys, zipfile
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+z = zipfile.ZipFile(io.BytesIO(base64.b64decode(d["draft_base64"])))
+print("ok" if "word/document.xml" in z.namelist() and z.testzip() is None
+      else "bad")
+EOF
+	is "$(cat docx.txt)" ok "the draft is a whole DOCX package"
+else
+	skip "pre-translating a DOCX through the API" "no LibreOffice to make one"
+fi
+
 # Methods and paths.
 req "PUT on a GET route: 405" 405 -X PUT -H "$RAUTH" "$URL/api/v1/stats"
 req "an unknown path: 404" 404 "$URL/api/v1/nothing"

@@ -125,10 +125,19 @@ status, hdr, body = lt_json({"q": zh, "target": "en"})
 check("no source: 400", status == 400 and "error" in json.loads(body), body)
 status, hdr, body = lt_json({"q": 5, "source": "zh", "target": "en"})
 check("q a number: 400", status == 400, body)
-status, hdr, body = lt_json({"q": "<b>x</b>", "source": "zh", "target": "en",
-                             "format": "html"})
-check("HTML markup: 400 saying so", status == 400 and "HTML" in
-      json.loads(body)["error"], body)
+status, hdr, body = lt_json({"q": "<b>1月28日</b>，市外办主任会见了日本驻沪总领事一行。",
+                             "source": "zh", "target": "en", "format": "html"})
+res = json.loads(body)
+check("format html: the markup placed in the memory's translation",
+      status == 200 and "<b>January 28</b>" in res["translatedText"] and
+      "<body>" not in res["translatedText"], body)
+status, hdr, body = lt_json({"q": "<p>截至2月3日，<b>全市</b>累计接收境外捐赠物资。</p>",
+                             "source": "zh", "target": "en", "format": "html"})
+check("format html without a good enough match: 404", status == 404, body)
+status, hdr, body = lt_json({"q": "双方就疫情防控等共同关心的问题深入交换了意见。",
+                             "source": "zh", "target": "en", "format": "html"})
+check("format html without markup: as text", status == 200 and
+      json.loads(body)["translatedText"].startswith("The two sides"), body)
 status, hdr, body = get(base + "/translate", data=b"{not json",
                         headers={"Content-Type": "application/json"})
 check("invalid JSON: 400", status == 400, body)

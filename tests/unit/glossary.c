@@ -130,6 +130,37 @@ main(void)
 	h = NULL;
 	ok(tm_glossary_find(&h, db, "\xff", "zh", "en") == TM_EUTF8,
 	    "invalid UTF-8 is refused");
+	{
+		size_t st = 0, sl = 0;
+		int r;
+
+		ok(tm__gloss_contains("Li Mingde met us", "Li Ming", &st,
+		    &sl) == 0, "a term does not end inside a word");
+		r = tm__gloss_contains("We met Li Ming's aide", "Li Ming", &st,
+		    &sl);
+		ok(r == 1 && st == 7 && sl == 7,
+		    "... but may end before 's (%d %zu %zu)", r, st, sl);
+		ok(tm__gloss_contains("two masks", "mask", &st, &sl) == 1 &&
+		    tm__gloss_contains("two boxes", "box", &st, &sl) == 1,
+		    "... and before a plural -s or -es");
+		ok(tm__gloss_contains("Ali Ming", "Li Ming", &st, &sl) == 0,
+		    "... nor begins inside one");
+	}
+	ok(tm_glossary_import(NULL, db, write_file("names.csv",
+	    "zh-CN,en-US\n李明,Li Ming\n李明德,Li Mingde\n"), NULL) == 0,
+	    "two names, one inside the other");
+	ok(tm_check_segment(&f, db, "Li Ming met us.", "李明德会见了我们。",
+	    "en-US", "zh-CN") == 0 && count_kind(f, "term") == 1,
+	    "李明 inside the term 李明德 is not 李明");
+	tm_findings_free(f);
+	ok(tm_check_segment(&f, db, "Li Ming met us.", "李明会见了我们。",
+	    "en-US", "zh-CN") == 0 && count_kind(f, "term") == 0,
+	    "... and 李明 alone is");
+	tm_findings_free(f);
+	ok(tm_check_segment(&f, db, "李明会见了我们。", "Li Mingde met us.",
+	    "zh-CN", "en-US") == 0 && count_kind(f, "term") == 1,
+	    "Li Mingde is not Li Ming");
+	tm_findings_free(f);
 
 	ok(tm_check_segment(&f, db, "总领事收到5万只口罩和防护服。",
 	    "The Consul General received 50,000 masks and protective suits.",

@@ -544,9 +544,14 @@ main(void)
 	ok(tm_lookup(&m, db, "bad \xff", &lo) == TM_EUTF8, "bad UTF-8");
 	tm_error_clear();
 
-	/* Traditional and Simplified. */
-	ok(best(db, "zh-CN", "en-US", "医疗物资已经运抵。", &x, &m) < 60,
-	    "without folding a zh-TW unit does not answer zh-CN");
+	/* Traditional and Simplified: folded by default. */
+	ok(best(db, "zh-CN", "en-US", "医疗物资已经运抵。", &x, &m) == 99 &&
+	    x->script_differs, "by default a zh-TW unit answers zh-CN as 99, "
+	    "the script said to differ");
+	tm_matches_free(m);
+	m = NULL;
+	ok(tm_reindex(db, 0) == 0 && best(db, "zh-CN", "en-US",
+	    "医疗物资已经运抵。", &x, &m) < 60, "folding can be turned off");
 	tm_matches_free(m);
 	m = NULL;
 	ok(tm_reindex(db, 1) == 0, "reindex with folding");

@@ -148,6 +148,10 @@ main(void)
 	mt = NULL;
 	ok(tm_mt_open(&mt, cfg, "a") == 0, "apertium needs no key");
 	is_str(mt->url, "http://127.0.0.1:1", "a trailing / is dropped");
+	/* What a person at a terminal waits for a provider that hangs. */
+	is_int(mt->timeout_ms, 30000, "default: a request 30 s");
+	is_int(mt->connect_timeout_ms, 10000, "default: a connection 10 s");
+	is_int(mt->batch_timeout_ms, 90000, "default: all tries of a batch 90 s");
 	tm_mt_close(mt);
 	tm_mt_config_free(cfg);
 	cfg = NULL;

@@ -177,5 +177,27 @@ main(void)
 		is_str(first_kind(back[i].src, back[i].tgt, "en-US", "zh-CN"),
 		    back[i].kind, "en '%s' / zh '%s': %s", back[i].src,
 		    back[i].tgt, *back[i].kind ? back[i].kind : "no finding");
+	/* Chinese numerals written back, as they are read. */
+	{
+		static const struct { double v; const char *han; } w[] = {
+			{ 8, "八" }, { 15, "十五" }, { 80000, "八万" },
+			{ 1050, "一千零五十" }, { 30005, "三万零五" },
+			{ 150000, "十五万" }, { 320000000, "三亿二千万" },
+			{ 20010, "二万零一十" },
+		};
+		struct tm__buf b = { 0 };
+		size_t k;
+
+		for (k = 0; k < sizeof(w) / sizeof(w[0]); k++) {
+			tm__buf_reset(&b);
+			ok(tm__qty_put_han(&b, w[k].v) == 0 &&
+			    strcmp(tm__buf_str(&b), w[k].han) == 0,
+			    "%.0f in Chinese numerals is %s", w[k].v, w[k].han);
+		}
+		tm__buf_reset(&b);
+		ok(tm__qty_put_han(&b, 2.5) == TM_EINVAL && b.len == 0,
+		    "2.5 has no Chinese numerals here");
+		tm__buf_release(&b);
+	}
 	return done_testing();
 }

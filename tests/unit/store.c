@@ -131,7 +131,7 @@ main(void)
 	    NULL, NULL) == SQLITE_OK, "and has the MT cache table");
 	tm_db_close(db);
 	db = NULL;
-	is_int(user_version(path("empty.db")), 7, "migrated to version 7");
+	is_int(user_version(path("empty.db")), 8, "migrated to version 8");
 
 	setenv("TM_DB", "/x/y.db", 1);
 	ok(tm_db_default_path(&p) == 0 && strcmp(p, "/x/y.db") == 0,

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
 #include <unicode/uloc.h>
 
 /*
@@ -192,6 +193,16 @@ safe_name(char out[128], const char *name, const char *fallback)
 		snprintf(out, 128, "%s", fallback);
 }
 
+/* Answer 200 with the library's JSON `doc`, which this frees. */
+static int
+answer_doc(struct tm__req *req, char *doc)
+{
+	int error = tm__serve_json_text(req, 200, doc);
+
+	tm_free(doc);
+	return error;
+}
+
 /*
  * The page and health
  * ===================
@@ -265,9 +276,7 @@ route_lookup(struct tm__req *req)
 	if (tm_matches_unindexed(m))
 		tm__srv_index_poke(req->srv);
 	tm_matches_free(m);
-	error = tm__serve_json_text(req, 200, doc);
-	tm_free(doc);
-	return error;
+	return answer_doc(req, doc);
 }
 
 /* POST: {"from", "to", "min", "limit", "queries": [TEXT | {"text",
@@ -401,9 +410,7 @@ route_concordance(struct tm__req *req)
 	if (tm_hits_unindexed(h))
 		tm__srv_index_poke(req->srv);
 	tm_hits_free(h);
-	error = tm__serve_json_text(req, 200, doc);
-	tm_free(doc);
-	return error;
+	return answer_doc(req, doc);
 }
 
 static int
@@ -425,9 +432,7 @@ route_glossary(struct tm__req *req)
 		return error;
 	}
 	tm_term_hits_free(h);
-	error = tm__serve_json_text(req, 200, doc);
-	tm_free(doc);
-	return error;
+	return answer_doc(req, doc);
 }
 
 static int
@@ -446,9 +451,7 @@ route_history(struct tm__req *req)
 		return error;
 	}
 	tm_history_free(h);
-	error = tm__serve_json_text(req, 200, doc);
-	tm_free(doc);
-	return error;
+	return answer_doc(req, doc);
 }
 
 static int
@@ -464,9 +467,7 @@ route_stats(struct tm__req *req)
 		return error;
 	}
 	tm_stats_free(st);
-	error = tm__serve_json_text(req, 200, doc);
-	tm_free(doc);
-	return error;
+	return answer_doc(req, doc);
 }
 
 static int
@@ -498,9 +499,7 @@ route_unit_get(struct tm__req *req)
 		return 0;
 	if ((error = tm_unit_json(&doc, req->db, id)) < 0)
 		return error;
-	error = tm__serve_json_text(req, 200, doc);
-	tm_free(doc);
-	return error;
+	return answer_doc(req, doc);
 }
 
 static int
@@ -916,15 +915,20 @@ route_check(struct tm__req *req)
 	rmdir(dir);
 	if (error < 0)
 		return scrubbed_error(dir);
-	error = tm__serve_json_text(req, 200, doc);
-	tm_free(doc);
-	return error;
+	return answer_doc(req, doc);
 }
 
+/*
+ * The file at `path` as the member `key` of obj, or, when it is not
+ * text (a DOCX or ODT draft), base64 as `key`_base64.
+ */
 static int
 slurp(const char *path, json_t *obj, const char *key)
 {
 	struct tm__buf b = { 0 };
+	unsigned char *enc = NULL;
+	char name[64];
+	json_t *v;
 	int error;
 
 	if ((error = tm__buf_read_file(&b, path)) < 0 ||
@@ -932,8 +936,23 @@ slurp(const char *path, json_t *obj, const char *key)
 		tm__buf_release(&b);
 		return error;
 	}
-	error = json_object_set_new(obj, key, json_stringn(b.ptr ? b.ptr :
-	    "", b.len)) < 0 ? tm__error_nomem() : 0;
+	if (tm__utf8_valid(b.ptr ? b.ptr : "", b.len) && !memchr(b.ptr ?
+	    b.ptr : "", '\0', b.len)) {
+		v = json_stringn(b.ptr ? b.ptr : "", b.len);
+		snprintf(name, sizeof(name), "%s", key);
+	} else if (b.len > INT32_MAX / 2 ||
+	    !(enc = tm__malloc(b.len / 3 * 4 + 8))) {
+		tm__buf_release(&b);
+		return tm__error_nomem();
+	} else {
+		int n = EVP_EncodeBlock(enc, (const unsigned char *)b.ptr,
+		    (int)b.len);
+
+		v = json_stringn((const char *)enc, n > 0 ? (size_t)n : 0);
+		snprintf(name, sizeof(name), "%s_base64", key);
+	}
+	error = json_object_set_new(obj, name, v) < 0 ? tm__error_nomem() : 0;
+	free(enc);
 	tm__buf_release(&b);
 	return error;
 }
@@ -970,9 +989,13 @@ route_pretranslate(struct tm__req *req)
 		else if (strcmp(fmt, "md") == 0 || strcmp(fmt, "markdown") ==
 		    0)
 			po.format = TM_FORMAT_MARKDOWN;
+		else if (strcmp(fmt, "docx") == 0)
+			po.format = TM_FORMAT_DOCX;
+		else if (strcmp(fmt, "odt") == 0)
+			po.format = TM_FORMAT_ODT;
 		else
 			return tm__serve_error(req, 400, "invalid", "'format' "
-			    "is text, html or md");
+			    "is text, html, md, docx or odt");
 	}
 	if (!mt || strcmp(mt, "0") != 0) {
 		if ((error = tm__srv_mt(req->srv, &po.mt)) < 0)
@@ -1197,12 +1220,82 @@ lt_translate(struct tm__req *req, const char *text, const char *from,
 	return 0;
 }
 
+/*
+ * HTML: pre-translated as a page is (its inline elements placed in the
+ * translation as the draft places them), taken when every sentence has
+ * a translation from the memory at or above the threshold (99 by
+ * default: exact, context, and only numbers, case or punctuation
+ * differing) or from machine translation; else NULL (*out).  A
+ * fragment comes back as a fragment.
+ */
+static int
+lt_translate_html(struct tm__req *req, const char *text, const char *from,
+    const char *to, char **out)
+{
+	const tm_serve_options *o = tm__srv_opts(req->srv);
+	tm_pretranslate_options po = TM_PRETRANSLATE_OPTIONS_INIT;
+	char dir[256], in[300], draft[300];
+	tm_pretranslation *p = NULL;
+	struct tm__buf b = { 0 };
+	size_t i, n;
+	int error;
+
+	*out = NULL;
+	po.from = from;
+	po.to = to;
+	po.min = o->memory_min ? (o->memory_min > 100 ? 100 : o->memory_min) :
+	    99;
+	po.format = TM_FORMAT_HTML;
+	if ((error = tm__srv_mt(req->srv, &po.mt)) < 0)
+		return error;
+	po.mt_name = o->mt_provider;
+	if ((error = temp_dir(dir)) < 0)
+		return error;
+	snprintf(in, sizeof(in), "%s/q.html", dir);
+	snprintf(draft, sizeof(draft), "%s/q.draft.html", dir);
+	if ((error = write_file(in, text, strlen(text))) == 0 &&
+	    (error = tm_pretranslate_file(&p, req->db, in, &po)) == 0) {
+		n = tm_pretranslation_count(p);
+		for (i = 0; i < n; i++)
+			if (tm_pretranslation_get(p, i)->origin ==
+			    TM_ORIGIN_NONE)
+				break;
+		if (n && i == n &&
+		    (error = tm_pretranslation_write_draft(p, draft)) == 0 &&
+		    (error = tm__buf_read_file(&b, draft)) == 0 &&
+		    (error = tm__buf_add(&b, "", 0)) == 0) {
+			const char *body = strstr(b.ptr, "<body>");
+			const char *end = strstr(b.ptr, "</body>");
+
+			/* A fragment in, a fragment out. */
+			if (!strstr(text, "<body") && !strstr(text, "<html") &&
+			    body && end && end > body)
+				*out = tm__strndup(body + 6, (size_t)(end -
+				    body - 6));
+			else
+				*out = tm__strdup(b.ptr);
+			if (!*out)
+				error = tm__error_nomem();
+		}
+	}
+	if (error == TM_EPARSE && !p) {
+		tm_error_clear();	/* nothing to translate in it */
+		error = 0;
+	}
+	tm__buf_release(&b);
+	tm_pretranslation_free(p);
+	unlink(in);
+	unlink(draft);
+	rmdir(dir);
+	return error < 0 ? scrubbed_error(dir) : 0;
+}
+
 static int
 route_translate(struct tm__req *req)
 {
 	json_t *in = NULL, *q = NULL, *texts, *outs = NULL;
 	const char *source, *target, *format;
-	bool bad = false, list, auto_src = false;
+	bool bad = false, list, auto_src = false, html;
 	size_t i, missing = 0;
 	int error = 0;
 
@@ -1248,15 +1341,7 @@ route_translate(struct tm__req *req)
 		return lt_error(req, 400, "Invalid request: q is a text or a "
 		    "list of texts; format is text or html");
 	}
-	if (format && strcmp(format, "html") == 0)
-		for (i = 0; i < (list ? json_array_size(q) : 1); i++)
-			if (strchr(json_string_value(list ?
-			    json_array_get(q, i) : q), '<')) {
-				json_decref(in);
-				return lt_error(req, 400, "HTML markup is not "
-				    "translated here: send the text without "
-				    "tags, or pre-translate the page");
-			}
+	html = format && strcmp(format, "html") == 0;
 	if (strcmp(source, "auto") == 0) {
 		auto_src = true;
 		source = guess_lang(list ? (json_array_size(q) ?
@@ -1281,7 +1366,8 @@ route_translate(struct tm__req *req)
 			json_array_append_new(outs, json_string(""));
 			continue;
 		}
-		if ((error = lt_translate(req, text, source, target, &t)) < 0)
+		if ((error = (html && strchr(text, '<') ? lt_translate_html :
+		    lt_translate)(req, text, source, target, &t)) < 0)
 			break;
 		if (!t)
 			missing++;
