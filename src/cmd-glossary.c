@@ -32,7 +32,8 @@ static const char usage_text[] =
     "    --format F       tbx, csv or tsv (import: told by the content)\n"
     "    --from, --to     languages of TEXT and of the translations\n"
     "                     (default: any, and every other language)\n"
-    "    -o FILE          write the export to FILE, not standard output\n"
+    "    -o, --output FILE\n"
+    "                     write the export to FILE, not standard output\n"
     "    --json           one JSON document\n";
 
 static int

@@ -29,6 +29,9 @@ pkgs="$pkgs python3-selenium chromium-driver"
 pkgs="$pkgs openssl"
 # Fuzzing: clang with libFuzzer and its sanitizers (make fuzz-smoke).
 pkgs="$pkgs clang libclang-rt-14-dev"
+# Manual pages: scdoc makes them from doc/*.scd; man renders them in
+# their test and in make installcheck.
+pkgs="$pkgs scdoc man-db"
 # DOCX and ODT: libzip reads and writes the packages; LibreOffice, headless,
 # writes the tests' documents and reads the drafts back.
 pkgs="$pkgs libzip-dev libreoffice-writer-nogui"

@@ -2,7 +2,8 @@
 # Installs what is needed, builds and runs every test: the whole suite in
 # a warnings-as-errors build, again under AddressSanitizer and UBSan, the
 # CLI tests under valgrind, the threads stress test under ThreadSanitizer,
-# and each fuzz target for a minute (clang).
+# make distcheck (the tarball builds, passes its tests and installs), and
+# each fuzz target for a minute (clang).
 # Ends with "N passed, N failed, N skipped".
 #   tools/run-tests.sh [--quick]   --quick: the first build only
 set -u
@@ -30,6 +31,19 @@ run() {
 	    $args >configure.out 2>&1); then
 		cat "$dir/configure.out"; broken=$((broken + 1)); return
 	fi
+	# make distcheck builds the tarball, configures it in a read-only
+	# tree and runs its own build, check and installcheck: one pass or
+	# one failure (its test-suite.log goes with its build tree).
+	if [ "$target" = distcheck ]; then
+		if make -C "$dir" -j"$jobs" distcheck >"$dir/check.out" 2>&1
+		then
+			pass=$((pass + 1))
+		else
+			grep -E '^(FAIL|ERROR|XPASS):' "$dir/check.out" | head -n 50
+			tail -n 40 "$dir/check.out"; fail=$((fail + 1))
+		fi
+		return
+	fi
 	if ! make -C "$dir" -j"$jobs" >"$dir/build.out" 2>&1; then
 		tail -n 40 "$dir/build.out"; broken=$((broken + 1)); return
 	fi
@@ -55,6 +69,8 @@ if [ "$quick" != "--quick" ]; then
 	run sanitize "--enable-asan --enable-ubsan --enable-debug" check \
 		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 	run valgrind "--enable-debug" check-valgrind
+	# The release tarball: built, checked and installed from itself.
+	run dist "" distcheck
 	run tsan "--enable-tsan" "check TESTS=tests/unit/threads" \
 		TSAN_OPTIONS=halt_on_error=1
 	# Each fuzz target for 60 s, when clang can build them.
