@@ -379,6 +379,21 @@ serve_stop()
 	return 0
 }
 
+# checks_from FILE: the "ok - NAME" and "not ok - NAME" lines a helper
+# program wrote (Python, say) as this script's checks; other lines as
+# diagnostics.
+checks_from()
+{
+	while IFS= read -r _line; do
+		case $_line in
+		"ok - "*) pass "${_line#ok - }" ;;
+		"not ok - "*) fail "${_line#not ok - }" ;;
+		"# "*) diag "${_line#\# }" ;;
+		*) diag "$_line" ;;
+		esac
+	done <"$1"
+}
+
 have_shared()
 {
 	[ -d "$SHARED/tmx" ]

@@ -159,14 +159,7 @@ check("POST /languages works too", status == 200, body)
 status, hdr, body = get(base + "/healthz")
 check("the server still answers", status == 200, body)
 EOF
-while IFS= read -r line; do
-	case $line in
-	"ok - "*) pass "${line#ok - }" ;;
-	"not ok - "*) fail "${line#not ok - }" ;;
-	"# "*) diag "${line#\# }" ;;
-	*) diag "$line" ;;
-	esac
-done <compat.out
+checks_from compat.out
 serve_stop
 
 # Machine translation behind the memory: the test's provider on
@@ -220,14 +213,7 @@ s, r = post(urllib.parse.urlencode({"q": fuzzy, "source": "zh",
             {"Authorization": "Bearer " + tok})
 check("or the token as a Bearer header", s == 200, r)
 EOF
-while IFS= read -r line; do
-	case $line in
-	"ok - "*) pass "${line#ok - }" ;;
-	"not ok - "*) fail "${line#not ok - }" ;;
-	"# "*) diag "${line#\# }" ;;
-	*) diag "$line" ;;
-	esac
-done <compat2.out
+checks_from compat2.out
 is "$(mt_count ok-google)" 1 "the provider was asked once: the MT cache kept it"
 serve_stop
 
