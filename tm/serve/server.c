@@ -6,7 +6,7 @@
  * There are several times more of these threads than lookups allowed
  * to run at once (the workers, --threads): a read request waits for a
  * turn at a first-come, first-served gate with as many turns as
- * workers.  A connection stays with the thread that accepted it, so
+ * workers, and runs on the turn's own handle.  A connection stays with the thread that accepted it, so
  * without the gate a thread with more busy connections than another
  * would queue its requests while the other idled; with it, every
  * request waits in one queue, and no more lookups run than the
@@ -43,12 +43,19 @@ struct worker {
 	int mt_error;
 };
 
-/* The workers' turns: granted in the order asked for, `n` at once. */
+/*
+ * The workers' turns: granted in the order asked for, `n` at once.  A
+ * turn comes with a database handle of its own (opened on first use),
+ * so that only `n` handles hold a lookup's in-memory index however many
+ * threads take connections.
+ */
 struct gate {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	unsigned long next, admitted;	/* tickets given, tickets admitted */
 	unsigned running, n;
+	tm_db **db;		/* n handles, NULL until first used */
+	bool *busy;		/* n flags: the turn is taken */
 };
 
 struct tm__srv {
@@ -112,10 +119,12 @@ worker_get(struct tm__srv *srv)
 	return w;
 }
 
-static void
+/* Waits for a turn; returns its number. */
+static unsigned
 gate_enter(struct gate *g)
 {
 	unsigned long t;
+	unsigned k;
 
 	pthread_mutex_lock(&g->mu);
 	t = g->next++;
@@ -123,14 +132,19 @@ gate_enter(struct gate *g)
 		pthread_cond_wait(&g->cv, &g->mu);
 	g->admitted++;
 	g->running++;
+	for (k = 0; g->busy[k]; k++)
+		;	/* running < n: one is free */
+	g->busy[k] = true;
 	pthread_cond_broadcast(&g->cv);	/* the next ticket may go too */
 	pthread_mutex_unlock(&g->mu);
+	return k;
 }
 
 static void
-gate_leave(struct gate *g)
+gate_leave(struct gate *g, unsigned k)
 {
 	pthread_mutex_lock(&g->mu);
+	g->busy[k] = false;
 	g->running--;
 	pthread_cond_broadcast(&g->cv);
 	pthread_mutex_unlock(&g->mu);
@@ -158,13 +172,24 @@ run_handler(struct tm__req *req)
 	int gated = req->route->body != BODY_STREAM &&
 	    (req->route->access == ROUTE_READ ||
 	    req->route->access == ROUTE_READ_KEY_IN_BODY);
-	int error;
+	struct gate *g = &req->srv->gate;
+	tm_db *own = req->db;
+	unsigned k = 0;
+	int error = 0;
 
-	if (gated)
-		gate_enter(&req->srv->gate);
-	error = req->route->handler(req);
-	if (gated)
-		gate_leave(&req->srv->gate);
+	if (gated) {
+		k = gate_enter(g);
+		/* The turn's handle: only this thread uses it until left. */
+		if (!g->db[k])
+			error = tm__srv_open(req->srv, &g->db[k], true);
+		req->db = g->db[k];
+	}
+	if (!error)
+		error = req->route->handler(req);
+	if (gated) {
+		req->db = own;
+		gate_leave(g, k);
+	}
 	return error;
 }
 
@@ -1178,6 +1203,8 @@ parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len,
 static void
 srv_free(struct tm__srv *srv)
 {
+	unsigned k;
+
 	if (!srv)
 		return;
 	json_decref(srv->langs);
@@ -1199,6 +1226,10 @@ srv_free(struct tm__srv *srv)
 	pthread_mutex_destroy(&srv->lock);
 	pthread_cond_destroy(&srv->idle);
 	pthread_cond_destroy(&srv->poke);
+	for (k = 0; srv->gate.db && k < srv->gate.n; k++)
+		tm_db_close(srv->gate.db[k]);
+	free(srv->gate.db);
+	free(srv->gate.busy);
 	pthread_mutex_destroy(&srv->gate.mu);
 	pthread_cond_destroy(&srv->gate.cv);
 	pthread_key_delete(srv->key);
@@ -1286,6 +1317,11 @@ tm_server_start(tm_server **out, const tm_serve_options *opts)
 		srv->opts.threads = n > 0 && n < 256 ? (unsigned)n : 2;
 	}
 	srv->gate.n = srv->opts.threads;
+	if (!(srv->gate.db = tm__calloc(srv->gate.n, sizeof(tm_db *))) ||
+	    !(srv->gate.busy = tm__calloc(srv->gate.n, sizeof(bool)))) {
+		error = tm__error_nomem();
+		goto done;
+	}
 	if ((error = parse_listen(opts->listen ? opts->listen :
 	    "127.0.0.1:8765", &ss, &sslen, &srv->loopback)) < 0)
 		goto done;
