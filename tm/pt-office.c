@@ -24,7 +24,9 @@
  * text and codes, its properties (w:pPr) kept, each piece of text in a
  * run with the properties of its code (else the base); text left in the
  * source language is marked.  Every other entry of the package is
- * copied as it was, compressed data and all.
+ * copied as it was, compressed data and all.  DOCX comments go in the
+ * document's comments part (appended to, with fresh ids, when it has
+ * one; else a new part, its relationship and its content type added).
  */
 #include "pretranslate.h"
 
@@ -46,6 +48,17 @@
 #define FO_NS "urn:oasis:names:tc:opendocument:xmlns:" \
 	"xsl-fo-compatible:1.0"
 #define DC_NS "http://purl.org/dc/elements/1.1/"
+#define CT_NS "http://schemas.openxmlformats.org/package/2006/content-types"
+#define RELS_NS "http://schemas.openxmlformats.org/package/2006/relationships"
+#define COMMENTS_REL "http://schemas.openxmlformats.org/officeDocument/" \
+	"2006/relationships/comments"
+#define COMMENTS_TYPE "application/vnd.openxmlformats-officedocument." \
+	"wordprocessingml.comments+xml"
+#define DOC_RELS "word/_rels/document.xml.rels"
+#define CONTENT_TYPES "[Content_Types].xml"
+
+/* What a comment on text left in the source language says. */
+#define NOT_TRANSLATED "Not translated: no match in the memory"
 
 /* The ODT style that marks text left in the source language. */
 #define MARK_STYLE "tm-untranslated"
@@ -1079,9 +1092,6 @@ tm__pt_office_read(tm_pretranslation *p, const tm_segmenter *sg,
 	if (!(o = p->office = tm__calloc(1, sizeof(*o))))
 		return TM_ENOMEM;
 	o->odt = p->format == TM_FORMAT_ODT;
-	if (!o->odt && p->mark == TM_MARK_COMMENT)
-		return tm__error(TM_EINVAL, "%s: --mark=comment is only for "
-		    "ODT drafts so far (DOCX: highlight or none)", path);
 	if (!(o->zip = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr))) {
 		zip_error_init_with_code(&ze, zerr);
 		error = tm__error(zerr == ZIP_ER_OPEN || zerr == ZIP_ER_NOENT ||
@@ -1188,11 +1198,24 @@ map_get(const struct nodemap *m, xmlNodePtr n)
 	return NULL;
 }
 
+/* DOCX: the comments part the draft's comments go to. */
+struct comments {
+	xmlDocPtr doc;		/* the part's tree, the old one or a new one */
+	xmlNsPtr ns;		/* w: in it */
+	char *name;		/* its entry */
+	zip_int64_t index;	/* its entry's index, -1: a new one */
+	bool rel;		/* the document has its relationship */
+	long next;		/* the next free id */
+	char date[21];		/* the comments' date, now */
+	size_t added;
+};
+
 struct draft {
 	const tm_pretranslation *p;
 	xmlDocPtr doc;
 	struct nodemap map;
 	xmlNsPtr ns;		/* w: or text: in the draft */
+	struct comments *cm;	/* DOCX: where comments go, NULL: none here */
 	bool marked;		/* the mark style is needed (ODT) */
 	bool odt;
 };
@@ -1485,10 +1508,82 @@ put_comment(struct draft *d, xmlNodePtr parent)
 	    !(c = add_child(a, xmlNewDocNode(d->doc, dc,
 	    (const xmlChar *)"creator", (const xmlChar *)"tm"))) ||
 	    !(t = add_child(a, xmlNewDocNode(d->doc, d->ns,
-	    (const xmlChar *)"p", (const xmlChar *)"Not translated: no match "
-	    "in the memory"))))
+	    (const xmlChar *)"p", (const xmlChar *)NOT_TRANSLATED))))
 		return TM_ENOMEM;
 	return 0;
+}
+
+/* DOCX: an empty w: element with a w:id, under parent. */
+static xmlNodePtr
+add_with_id(struct draft *d, xmlNodePtr parent, const char *name, long id)
+{
+	xmlNodePtr e = add_child(parent, xmlNewDocNode(d->doc, d->ns,
+	    (const xmlChar *)name, NULL));
+	char v[24];
+
+	snprintf(v, sizeof(v), "%ld", id);
+	return e && xmlNewNsProp(e, d->ns, (const xmlChar *)"id",
+	    (const xmlChar *)v) ? e : NULL;
+}
+
+/*
+ * DOCX: a sentence left in the source language inside a comment's range,
+ * the comment's reference after it, the comment in the comments part.
+ */
+static int
+put_commented(struct draft *d, struct frame *stack, size_t *depth,
+    const struct tm__pt_seg *g)
+{
+	struct comments *cm = d->cm;
+	long id = cm->next;
+	xmlNodePtr c, p, r, t;
+	char v[24];
+	int error;
+
+	if (!add_with_id(d, stack[0].parent, "commentRangeStart", id))
+		return TM_ENOMEM;
+	if ((error = put_segment(d, stack, depth, g, false)) < 0)
+		return error;
+	if (!add_with_id(d, stack[0].parent, "commentRangeEnd", id) ||
+	    !(r = add_child(stack[0].parent, xmlNewDocNode(d->doc, d->ns,
+	    (const xmlChar *)"r", NULL))) ||
+	    !add_with_id(d, r, "commentReference", id))
+		return TM_ENOMEM;
+	snprintf(v, sizeof(v), "%ld", id);
+	if (!(c = add_child(xmlDocGetRootElement(cm->doc), xmlNewDocNode(
+	    cm->doc, cm->ns, (const xmlChar *)"comment", NULL))) ||
+	    !xmlNewNsProp(c, cm->ns, (const xmlChar *)"id",
+	    (const xmlChar *)v) ||
+	    !xmlNewNsProp(c, cm->ns, (const xmlChar *)"author",
+	    (const xmlChar *)"tm") ||
+	    !xmlNewNsProp(c, cm->ns, (const xmlChar *)"date",
+	    (const xmlChar *)cm->date) ||
+	    !xmlNewNsProp(c, cm->ns, (const xmlChar *)"initials",
+	    (const xmlChar *)"tm") ||
+	    !(p = add_child(c, xmlNewDocNode(cm->doc, cm->ns,
+	    (const xmlChar *)"p", NULL))) ||
+	    !(r = add_child(p, xmlNewDocNode(cm->doc, cm->ns,
+	    (const xmlChar *)"r", NULL))) ||
+	    !(t = add_child(r, xmlNewDocNode(cm->doc, cm->ns,
+	    (const xmlChar *)"t", (const xmlChar *)NOT_TRANSLATED))))
+		return TM_ENOMEM;
+	cm->next++;
+	cm->added++;
+	return 0;
+}
+
+/* DOCX: whether Word takes a comment here (not in a text box). */
+static bool
+commentable(const struct draft *d, xmlNodePtr para)
+{
+	xmlNodePtr n;
+
+	if (!d->cm)
+		return false;
+	for (n = para; n; n = n->parent)
+		if (is_w(n, "txbxContent"))
+			return false;
+	return true;
 }
 
 static int
@@ -1499,7 +1594,7 @@ rebuild(struct draft *d, const struct tm__pt_block *k)
 	struct frame stack[64];
 	size_t depth = 1, i;
 	bool spaced = !(strncasecmp(p->to, "zh", 2) == 0 ||
-	    strncasecmp(p->to, "ja", 2) == 0);
+	    strncasecmp(p->to, "ja", 2) == 0), docx_comment;
 	int error = 0;
 
 	/* Built inside the paragraph, for its namespaces, then moved. */
@@ -1509,13 +1604,26 @@ rebuild(struct draft *d, const struct tm__pt_block *k)
 	stack[0].parent = holder;
 	stack[0].run = k->base;
 	stack[0].stop = k->node;
+	/*
+	 * DOCX comments in the document's body; in headers, footers, notes
+	 * and text boxes (which Word writes twice) a highlight instead.
+	 */
+	docx_comment = !d->odt && p->mark == TM_MARK_COMMENT &&
+	    commentable(d, k->node);
 	for (i = k->first; i < k->first + k->n && !error; i++) {
 		const struct tm__pt_seg *g = &p->segs[i];
-		bool mark = !g->target && p->mark == TM_MARK_HIGHLIGHT;
+		bool mark = !g->target && (p->mark == TM_MARK_HIGHLIGHT ||
+		    (!d->odt && p->mark == TM_MARK_COMMENT && !docx_comment));
 
 		if (i > k->first && spaced)
 			error = put_text(d, &stack[0], " ", 1, false);
-		if (!error && !g->target && p->mark == TM_MARK_COMMENT)
+		if (error)
+			break;
+		if (!g->target && docx_comment) {
+			error = put_commented(d, stack, &depth, g);
+			continue;
+		}
+		if (!g->target && d->odt && p->mark == TM_MARK_COMMENT)
 			error = put_comment(d, holder);
 		if (!error)
 			error = put_segment(d, stack, &depth, g, mark);
@@ -1591,9 +1699,13 @@ add_mark_style(struct draft *d)
 	return 0;
 }
 
-/* Part `part` with its paragraphs rebuilt, as bytes. */
+/*
+ * Part `part` with its paragraphs rebuilt, as bytes; comments (DOCX) to
+ * cm, NULL: none.
+ */
 static int
-draft_part(const tm_pretranslation *p, size_t part, xmlChar **out, int *len)
+draft_part(const tm_pretranslation *p, size_t part, struct comments *cm,
+    xmlChar **out, int *len)
 {
 	struct draft d;
 	size_t i;
@@ -1602,6 +1714,14 @@ draft_part(const tm_pretranslation *p, size_t part, xmlChar **out, int *len)
 	memset(&d, 0, sizeof(d));
 	d.p = p;
 	d.odt = p->office->odt;
+	/*
+	 * Comments in the document only: Word has none in headers and
+	 * footers, and LibreOffice (7.4) cannot open a document with one in
+	 * a footnote.
+	 */
+	if (cm && strcmp(p->office->parts[part].name, "word/document.xml") ==
+	    0)
+		d.cm = cm;
 	*out = NULL;
 	if (!(d.doc = xmlCopyDoc(p->office->parts[part].doc, 1)))
 		return TM_ENOMEM;
@@ -1652,26 +1772,320 @@ done:
 	return error;
 }
 
+/*
+ * DOCX comments
+ * =============
+ */
+
+/* An entry's tree by name; *out NULL and *index -1 when there is none. */
+static int
+read_xml_entry(zip_t *z, const char *name, zip_int64_t *index,
+    xmlDocPtr *out)
+{
+	struct tm__buf b = { 0 };
+	int error;
+
+	*out = NULL;
+	if ((*index = zip_name_locate(z, name, 0)) < 0)
+		return 0;
+	if ((error = read_entry(&b, z, (zip_uint64_t)*index, name)) == 0)
+		error = parse_part(out, &b, name);
+	tm__buf_release(&b);
+	return error;
+}
+
+/* The highest w:id in a tree, as a comment's id must differ from it. */
+static void
+max_id(xmlNodePtr root, long *max)
+{
+	xmlNodePtr n = root;
+
+	while (n) {
+		char *v = n->type == XML_ELEMENT_NODE ? attr(n, W_NS, "id") :
+		    NULL;
+
+		if (v) {
+			long id = strtol(v, NULL, 10);
+
+			if (id > *max && id < LONG_MAX - 1000000)
+				*max = id;
+			xmlFree(v);
+		}
+		if (n->children && n->type == XML_ELEMENT_NODE) {
+			n = n->children;
+			continue;
+		}
+		while (n && n != root && !n->next)
+			n = n->parent;
+		n = n && n != root ? n->next : NULL;
+	}
+}
+
+static xmlChar *
+prop(xmlNodePtr n, const char *name)
+{
+	return xmlGetNoNsProp(n, (const xmlChar *)name);
+}
+
+/*
+ * The comments part the document relates to (its tree, to append to), or
+ * a new one, word/comments.xml; ids from above every w:id in use.
+ */
+static int
+comments_open(const struct tm__pt_office *o, struct comments *cm,
+    xmlDocPtr *rels, zip_int64_t *rels_index)
+{
+	xmlNodePtr root, n;
+	long max = -1;
+	size_t i;
+	int error;
+
+	memset(cm, 0, sizeof(*cm));
+	cm->index = -1;
+	if ((error = read_xml_entry(o->zip, DOC_RELS, rels_index, rels)) < 0)
+		return error;
+	root = *rels ? xmlDocGetRootElement(*rels) : NULL;
+	for (n = root ? root->children : NULL; n && !cm->rel; n = n->next) {
+		xmlChar *type = prop(n, "Type"), *target = prop(n, "Target");
+		xmlChar *mode = prop(n, "TargetMode");
+
+		if (is(n, RELS_NS, "Relationship") && type && target &&
+		    strcmp((char *)type, COMMENTS_REL) == 0 && !(mode &&
+		    strcmp((char *)mode, "External") == 0)) {
+			struct tm__buf b = { 0 };
+
+			cm->rel = true;
+			if (tm__buf_printf(&b, "%s%s", target[0] == '/' ? "" :
+			    "word/", (char *)target + (target[0] == '/')) < 0)
+				error = TM_ENOMEM;
+			cm->name = tm__buf_detach(&b);
+		}
+		xmlFree(type);
+		xmlFree(target);
+		xmlFree(mode);
+	}
+	if (error < 0 || (!cm->name && !(cm->name = tm__strdup(
+	    "word/comments.xml"))))
+		return tm__error_nomem();
+	if (!safe_name(cm->name))
+		return tm__error(TM_EPARSE, "'%s': the comments part '%s' "
+		    "points outside the package: refused", DOC_RELS, cm->name);
+	if ((error = read_xml_entry(o->zip, cm->name, &cm->index,
+	    &cm->doc)) < 0)
+		return error;
+	if (cm->doc) {
+		root = xmlDocGetRootElement(cm->doc);
+		if (!is_w(root, "comments"))
+			return tm__error(TM_EPARSE, "'%s': not a comments part "
+			    "(its root is <%s>)", cm->name, root->name);
+		cm->ns = root->ns;
+	} else {
+		if (!(cm->doc = xmlNewDoc((const xmlChar *)"1.0")) ||
+		    !(root = xmlNewDocNode(cm->doc, NULL,
+		    (const xmlChar *)"comments", NULL)))
+			return tm__error_nomem();
+		xmlDocSetRootElement(cm->doc, root);
+		if (!(cm->ns = xmlNewNs(root, (const xmlChar *)W_NS,
+		    (const xmlChar *)"w")))
+			return tm__error_nomem();
+		xmlSetNs(root, cm->ns);
+		cm->doc->standalone = 1;
+	}
+	max_id(xmlDocGetRootElement(cm->doc), &max);
+	for (i = 0; i < o->nparts; i++)
+		max_id(xmlDocGetRootElement(o->parts[i].doc), &max);
+	cm->next = max + 1;
+	tm__now_iso(cm->date);
+	return 0;
+}
+
+/* A new element `name` of root's namespace under root, or NULL. */
+static xmlNodePtr
+add_entry(xmlNodePtr root, const char *name, const char *a1,
+    const char *v1, const char *a2, const char *v2, const char *a3,
+    const char *v3)
+{
+	xmlNodePtr e = add_child(root, xmlNewDocNode(root->doc, root->ns,
+	    (const xmlChar *)name, NULL));
+
+	return e && xmlNewProp(e, (const xmlChar *)a1, (const xmlChar *)v1) &&
+	    xmlNewProp(e, (const xmlChar *)a2, (const xmlChar *)v2) &&
+	    (!a3 || xmlNewProp(e, (const xmlChar *)a3, (const xmlChar *)v3)) ?
+	    e : NULL;
+}
+
+/* The document's relationship to a new comments part, a fresh Id. */
+static int
+add_comments_rel(xmlDocPtr *rels, const char *target)
+{
+	xmlNodePtr root, n;
+	char id[32];
+	long k;
+
+	if (!*rels) {
+		xmlNsPtr ns;
+
+		if (!(*rels = xmlNewDoc((const xmlChar *)"1.0")) ||
+		    !(root = xmlNewDocNode(*rels, NULL,
+		    (const xmlChar *)"Relationships", NULL)))
+			return TM_ENOMEM;
+		xmlDocSetRootElement(*rels, root);
+		if (!(ns = xmlNewNs(root, (const xmlChar *)RELS_NS, NULL)))
+			return TM_ENOMEM;
+		xmlSetNs(root, ns);
+		(*rels)->standalone = 1;
+	}
+	root = xmlDocGetRootElement(*rels);
+	for (k = 1;; k++) {
+		snprintf(id, sizeof(id), "rId%ld", k);
+		for (n = root->children; n; n = n->next) {
+			xmlChar *v = prop(n, "Id");
+			bool taken = v && strcmp((char *)v, id) == 0;
+
+			xmlFree(v);
+			if (taken)
+				break;
+		}
+		if (!n)
+			break;
+	}
+	return add_entry(root, "Relationship", "Id", id, "Type", COMMENTS_REL,
+	    "Target", target) ? 0 : TM_ENOMEM;
+}
+
+/* The comments part's content type, unless the package has it. */
+static int
+add_comments_type(xmlDocPtr types, const char *name, bool *changed)
+{
+	xmlNodePtr root = xmlDocGetRootElement(types), n;
+	struct tm__buf b = { 0 };
+	int error = 0;
+
+	*changed = false;
+	if (tm__buf_printf(&b, "/%s", name) < 0)
+		return TM_ENOMEM;
+	for (n = root->children; n; n = n->next) {
+		xmlChar *v = prop(n, "PartName");
+		bool same = is(n, CT_NS, "Override") && v &&
+		    strcasecmp((char *)v, tm__buf_str(&b)) == 0;
+
+		xmlFree(v);
+		if (same)
+			break;
+	}
+	if (!n) {
+		*changed = true;
+		if (!add_entry(root, "Override", "PartName", tm__buf_str(&b),
+		    "ContentType", COMMENTS_TYPE, NULL, NULL))
+			error = TM_ENOMEM;
+	}
+	tm__buf_release(&b);
+	return error;
+}
+
+/* An entry written anew: a part's new bytes, or a new part. */
+struct extra {
+	const char *name;
+	zip_int64_t index;	/* -1: added at the end */
+	xmlChar *data;
+	int len;
+};
+
+static int
+dump(struct extra *e, const char *name, zip_int64_t index, xmlDocPtr doc)
+{
+	e->name = name;
+	e->index = index;
+	xmlDocDumpMemoryEnc(doc, &e->data, &e->len, "UTF-8");
+	return e->data ? 0 : TM_ENOMEM;
+}
+
+/*
+ * The entries the comments change: the comments part; when it is new,
+ * the document's relationships and the content types too.
+ */
+static int
+comments_close(const struct tm__pt_office *o, struct comments *cm,
+    xmlDocPtr *rels, zip_int64_t rels_index, struct extra *ex, size_t *nex)
+{
+	xmlDocPtr types = NULL;
+	zip_int64_t types_index;
+	bool changed;
+	int error;
+
+	if (!cm->added)
+		return 0;
+	if ((error = dump(&ex[(*nex)++], cm->name, cm->index, cm->doc)) < 0)
+		return error;
+	if (!cm->rel && ((error = add_comments_rel(rels, cm->name +
+	    strlen("word/"))) < 0 || (error = dump(&ex[(*nex)++], DOC_RELS,
+	    rels_index, *rels)) < 0))
+		return error;
+	if ((error = read_xml_entry(o->zip, CONTENT_TYPES, &types_index,
+	    &types)) < 0)
+		return error;
+	if (!types)
+		return tm__error(TM_EPARSE, "no %s in the package: not a Word "
+		    "document", CONTENT_TYPES);
+	if ((error = add_comments_type(types, cm->name, &changed)) == 0 &&
+	    changed)
+		error = dump(&ex[(*nex)++], CONTENT_TYPES, types_index, types);
+	xmlFreeDoc(types);
+	return error;
+}
+
+/* A new entry for data, compressed, with the package's other settings. */
+static zip_int64_t
+add_data(zip_t *out, const char *name, const void *data, int len)
+{
+	zip_source_t *src = zip_source_buffer(out, data, (zip_uint64_t)len, 0);
+	zip_int64_t k;
+
+	if (!src || (k = zip_file_add(out, name, src, ZIP_FL_ENC_GUESS)) < 0) {
+		zip_source_free(src);
+		return -1;
+	}
+	return zip_set_file_compression(out, (zip_uint64_t)k, ZIP_CM_DEFLATE,
+	    0) < 0 ? -1 : k;
+}
+
 int
 tm__pt_office_write(const tm_pretranslation *p, const char *path)
 {
 	const struct tm__pt_office *o = p->office;
+	struct comments cm, *pcm = NULL;
+	struct extra ex[3];
+	xmlDocPtr rels = NULL;
+	zip_int64_t rels_index = -1;
 	xmlChar **data = NULL;
 	int *lens = NULL;
 	zip_t *out = NULL;
 	zip_int64_t n = zip_get_num_entries(o->zip, 0), i;
-	size_t j;
+	size_t j, nex = 0;
 	int error = 0, zerr = 0;
 
+	memset(&cm, 0, sizeof(cm));
+	memset(ex, 0, sizeof(ex));
 	if (!(data = tm__calloc(o->nparts + 1, sizeof(*data))) ||
 	    !(lens = tm__calloc(o->nparts + 1, sizeof(*lens)))) {
 		tm_free(data);
 		return tm__error_nomem();
 	}
+	if (!o->odt && p->mark == TM_MARK_COMMENT) {
+		if ((error = comments_open(o, &cm, &rels, &rels_index)) < 0)
+			goto done;
+		pcm = &cm;
+	}
 	for (j = 0; j < o->nparts && !error; j++)
-		error = draft_part(p, j, &data[j], &lens[j]);
+		error = draft_part(p, j, pcm, &data[j], &lens[j]);
 	if (error) {
 		error = tm__error_nomem();
+		goto done;
+	}
+	if (pcm && (error = comments_close(o, &cm, &rels, rels_index, ex,
+	    &nex)) < 0) {
+		if (error == TM_ENOMEM)
+			tm__error_nomem();
 		goto done;
 	}
 	if (!(out = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr))) {
@@ -1686,8 +2100,9 @@ tm__pt_office_write(const tm_pretranslation *p, const char *path)
 	/* Every entry in its order; the rebuilt parts, the rest as is. */
 	for (i = 0; i < n && !error; i++) {
 		zip_stat_t st;
-		zip_source_t *src = NULL;
+		zip_source_t *src;
 		zip_int64_t k;
+		size_t e;
 
 		if (zip_stat_index(o->zip, (zip_uint64_t)i, 0, &st) < 0) {
 			error = TM_EIO;
@@ -1696,24 +2111,31 @@ tm__pt_office_write(const tm_pretranslation *p, const char *path)
 		for (j = 0; j < o->nparts; j++)
 			if (o->parts[j].index == (zip_uint64_t)i)
 				break;
-		if (j < o->nparts)
-			src = zip_source_buffer(out, data[j],
-			    (zip_uint64_t)lens[j], 0);
-		else
-			src = zip_source_zip(out, o->zip, (zip_uint64_t)i, 0,
-			    0, -1);
-		if (!src || (k = zip_file_add(out, st.name, src,
-		    ZIP_FL_ENC_GUESS)) < 0) {
+		for (e = 0; e < nex; e++)
+			if (ex[e].index == i)
+				break;
+		if (j < o->nparts || e < nex) {
+			k = j < o->nparts ? add_data(out, st.name, data[j],
+			    lens[j]) : add_data(out, st.name, ex[e].data,
+			    ex[e].len);
+		} else if (!(src = zip_source_zip(out, o->zip,
+		    (zip_uint64_t)i, 0, 0, -1)) || (k = zip_file_add(out,
+		    st.name, src, ZIP_FL_ENC_GUESS)) < 0) {
 			zip_source_free(src);
-			error = TM_EIO;
-			break;
+			k = -1;
+		} else if (zip_set_file_compression(out, (zip_uint64_t)k,
+		    (zip_int32_t)st.comp_method, 0) < 0) {
+			k = -1;
 		}
-		if (zip_set_file_compression(out, (zip_uint64_t)k,
-		    j < o->nparts ? ZIP_CM_DEFLATE : (zip_int32_t)st.comp_method,
-		    0) < 0 || ((st.valid & ZIP_STAT_MTIME) &&
+		if (k < 0 || ((st.valid & ZIP_STAT_MTIME) &&
 		    zip_file_set_mtime(out, (zip_uint64_t)k, st.mtime, 0) < 0))
 			error = TM_EIO;
 	}
+	/* New parts (a comments part) after the others. */
+	for (j = 0; j < nex && !error; j++)
+		if (ex[j].index < 0 && add_data(out, ex[j].name, ex[j].data,
+		    ex[j].len) < 0)
+			error = TM_EIO;
 	if (error) {
 		error = tm__error(TM_EIO, "cannot write '%s': %s", path,
 		    zip_message(out));
@@ -1726,7 +2148,14 @@ tm__pt_office_write(const tm_pretranslation *p, const char *path)
 done:
 	for (j = 0; j < o->nparts; j++)
 		xmlFree(data[j]);
+	for (j = 0; j < nex; j++)
+		xmlFree(ex[j].data);
 	tm_free(data);
 	tm_free(lens);
+	tm_free(cm.name);
+	if (cm.doc)
+		xmlFreeDoc(cm.doc);
+	if (rels)
+		xmlFreeDoc(rels);
 	return error;
 }

@@ -37,6 +37,9 @@ pkgs="$pkgs scdoc man-db"
 pkgs="$pkgs libzip-dev libreoffice-writer-nogui"
 if [ "${1-}" = "--bench" ]; then
 	pkgs="$pkgs translate-toolkit python3-translate python3-cheroot wrk"
+	# bench-docx.sh: OmegaT (its console mode, with Java) on the same
+	# DOCX as tm pretranslate; pdfinfo counts the bulletin's pages.
+	pkgs="$pkgs omegat poppler-utils"
 fi
 
 missing=

@@ -137,9 +137,6 @@ like "$(json "$OUT" '"|".join(f["message"] for s in d["segments"] for f in s["fi
 run tm --db $DB pretranslate --from zh-CN --to en-US --mark=none -o none bulletin.docx
 is "$RC" 0 "--mark=none"
 unlike "$(part none/bulletin.draft.docx word/document.xml)" 'w:highlight' "... no highlight"
-run tm --db $DB pretranslate --from zh-CN --to en-US --mark=comment -o comment bulletin.docx
-is "$RC" 1 "--mark=comment is refused for DOCX (not done yet)"
-like "$(cat "$ERR")" "--mark=comment is only for ODT drafts so far" "... saying so"
 
 # The reviewer translates the unmatched sentence and gives 李强 its bold.
 python3 - $X <<'PY'
