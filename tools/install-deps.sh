@@ -58,11 +58,14 @@ if [ -n "$missing" ]; then
 	    $missing >/dev/null
 fi
 
-# The zh_CN.UTF-8 locale (tests/cli/t0091-i18n.sh), generated once.
-if ! locale -a 2>/dev/null | grep -qix 'zh_CN\.utf-\?8'; then
-	echo "generating the zh_CN.UTF-8 locale" >&2
-	$sudo sed -i 's/^# *\(zh_CN\.UTF-8 UTF-8\)/\1/' /etc/locale.gen
-	grep -q '^zh_CN\.UTF-8 UTF-8' /etc/locale.gen ||
-		echo 'zh_CN.UTF-8 UTF-8' | $sudo tee -a /etc/locale.gen >/dev/null
+# The locales of tests/cli/t0091-i18n.sh, generated once: zh_CN.UTF-8
+# for the Chinese messages, de_DE.UTF-8 for a decimal comma that machine
+# output must not pick up.
+for loc in zh_CN de_DE; do
+	locale -a 2>/dev/null | grep -qix "$loc\\.utf-\\?8" && continue
+	echo "generating the $loc.UTF-8 locale" >&2
+	$sudo sed -i "s/^# *\\($loc\\.UTF-8 UTF-8\\)/\\1/" /etc/locale.gen
+	grep -q "^$loc\\.UTF-8 UTF-8" /etc/locale.gen ||
+		echo "$loc.UTF-8 UTF-8" | $sudo tee -a /etc/locale.gen >/dev/null
 	$sudo locale-gen >/dev/null
-fi
+done
