@@ -164,8 +164,8 @@ cmd_align(int argc, char **argv, struct cli *cli)
 			goto done;
 		}
 		if (!quiet)
-			fprintf(stderr, _("tm: align: imported %llu unit%s (%llu "
-			    "duplicate%s skipped)\n"),
+			fprintf(stderr, _("tm: align: imported %llu unit%s "
+			    "(%llu duplicate%s skipped)\n"),
 			    (unsigned long long)res.imported,
 			    res.imported == 1 ? "" : "s",
 			    (unsigned long long)res.duplicates,

@@ -10,7 +10,8 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    N_("usage: tm export [-o FILE] [--langs zh-CN,en-US] [--changed-since DATE]\n"
+    N_("usage: tm export [-o FILE] [--langs zh-CN,en-US] "
+    "[--changed-since DATE]\n"
     "                 [--json] [--quiet]\n"
     "\n"
     "Write the memory as TMX 1.4b, to standard output or FILE (FILE.gz is\n"

@@ -66,7 +66,8 @@ do_import(int argc, char **argv, struct cli *cli, const char *format,
 			first = false;
 			tm_free(doc);
 		} else
-			printf(_("%s: %zu entr%s, %zu term%s imported\n"), argv[i],
+			printf(_("%s: %zu entr%s, %zu term%s imported\n"),
+			    argv[i],
 			    res.entries, res.entries == 1 ? "y" : "ies",
 			    res.terms, res.terms == 1 ? "" : "s");
 	}

@@ -85,7 +85,8 @@ cmd_import_xliff(int argc, char **argv, struct cli *cli)
 			tm_free(doc);
 		} else {
 			printf(_("%s: %zu units: %zu new, %zu updated, %zu "
-			    "unchanged, %zu not reviewed\n"), argv[i], res.units,
+			    "unchanged, %zu not reviewed\n"), argv[i],
+			    res.units,
 			    res.imported, res.updated, res.unchanged,
 			    res.skipped);
 		}
@@ -147,7 +148,8 @@ cmd_history(int argc, char **argv, struct cli *cli)
 			    e->lang, e->seg, e->changeid ? e->changeid : "?",
 			    e->changedate ? " " : "", e->changedate ?
 			    e->changedate : "", e->replaced, e->replaced_by ?
-			    _(" by ") : "", e->replaced_by ? e->replaced_by : "");
+			    _(" by ") : "", e->replaced_by ? e->replaced_by :
+			    "");
 		}
 	}
 	tm_history_free(h);

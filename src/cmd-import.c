@@ -52,7 +52,8 @@ print_summary(const char *file, const tm_import_result *r, int mode)
 	    (unsigned long long)r->duplicates, r->duplicates == 1 ? "" : "s");
 	if (r->duplicates) {
 		if (mode == TM_DUP_UPDATE)
-			printf(_(" (%llu updated)"), (unsigned long long)r->updated);
+			printf(_(" (%llu updated)"),
+			    (unsigned long long)r->updated);
 		else
 			printf(" (%s)", _(modes[mode]));
 	}

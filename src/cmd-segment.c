@@ -11,7 +11,8 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    N_("usage: tm segment --lang LANG [--srx FILE [--srx-mode extend|replace]]\n"
+    N_("usage: tm segment --lang LANG [--srx FILE "
+    "[--srx-mode extend|replace]]\n"
     "                  [--encoding NAME] [--json] FILE|-\n"
     "\n"
     "Split a text into sentences, one a line (blank line between\n"

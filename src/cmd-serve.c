@@ -256,7 +256,8 @@ cmd_serve(int argc, char **argv, struct cli *cli)
 		return 1;
 	}
 	fprintf(stderr, _("tm: serve: %s on http%s://%s%s%s:%u%s/ (database "
-	    "'%s')\n"), so.flags & TM_SERVE_READ_ONLY ? _("reading") : _("serving"),
+	    "'%s')\n"), so.flags & TM_SERVE_READ_ONLY ? _("reading") :
+	    _("serving"),
 	    so.tls_cert ? "s" : "", "", "", "127.0.0.1", tm_server_port(srv),
 	    so.base_path ? so.base_path : "", so.db_path);
 	if (port_file) {

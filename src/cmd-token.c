@@ -44,7 +44,8 @@ print_list(struct cli *cli, bool json)
 		    json_string_value(json_object_get(t, "role")),
 		    json_string_value(json_object_get(t, "created")));
 	if (!json_array_size(json_object_get(root, "tokens")))
-		printf(_("no token: 'tm token add NAME --role write' makes one\n"));
+		printf(_("no token: 'tm token add NAME --role write' makes "
+		    "one\n"));
 	json_decref(root);
 	return 0;
 }

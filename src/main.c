@@ -48,9 +48,11 @@ static const struct cmd commands[] = {
 	{ "history", cmd_history, CMD_NEEDS_DB,
 	    N_("show translations that a review replaced") },
 	{ "pretranslate", cmd_pretranslate, 0,
-	    N_("pre-translate documents: XLIFF, review page, draft, analysis") },
+	    N_("pre-translate documents: XLIFF, review page, draft, "
+	    "analysis") },
 	{ "serve", cmd_serve, 0,
-	    N_("serve the memory over HTTP: web page, JSON, tmserver, LibreTranslate") },
+	    N_("serve the memory over HTTP: web page, JSON, tmserver, "
+	    "LibreTranslate") },
 	{ "token", cmd_token, 0,
 	    N_("add, list and revoke the server's access tokens") },
 	{ "help", cmd_help, 0, N_("show the commands") },
@@ -201,7 +203,8 @@ cmd_help(int argc, char **argv, struct cli *cli)
 				cli->cmd = commands[i].name;
 				return commands[i].run(2, args, cli);
 			}
-		fprintf(stderr, _("tm: '%s' is not a tm command; see 'tm help'\n"),
+		fprintf(stderr,
+		    _("tm: '%s' is not a tm command; see 'tm help'\n"),
 		    argv[1]);
 		return 2;
 	}
@@ -337,7 +340,8 @@ main(int argc, char **argv)
 		if (strcmp(commands[i].name, argv[optind]) == 0)
 			cmd = &commands[i];
 	if (!cmd) {
-		fprintf(stderr, _("tm: '%s' is not a tm command; see 'tm help'\n"),
+		fprintf(stderr,
+		    _("tm: '%s' is not a tm command; see 'tm help'\n"),
 		    argv[optind]);
 		return 2;
 	}

@@ -182,7 +182,8 @@ segment(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 		    "</span>", /* xgettext:no-c-format */ _("100% exact"));
 		break;
 	case TM_ORIGIN_FUZZY:
-		if (!(error = tm__buf_adds(b, "<span class=\"badge fuzzy\">")) &&
+		if (!(error = tm__buf_adds(b,
+		    "<span class=\"badge fuzzy\">")) &&
 		    !(error = tm__buf_printf(b, _("%d%% fuzzy"), s->score)))
 			error = tm__buf_adds(b, "</span>");
 		break;
