@@ -170,4 +170,23 @@ json_valid "$OUT" && err=$(json "$OUT" 'd[0]["error"]') || err=
 like "$err" '^[ -~]+$' "import --json: the error in English in zh_CN.UTF-8"
 unlike "$err" '行' "... no Chinese in it"
 
+# tm serve in zh_CN.UTF-8: its notes on stderr in Chinese, its JSON
+# answers (errors included) in English for every client.
+if command -v curl >/dev/null 2>&1; then
+	LC_ALL=$ZH
+	serve_start m.db --quiet || fail "tm serve starts in zh_CN.UTF-8"
+	LC_ALL=C.UTF-8
+	curl -s "$URL/api/v1/lookup?q=x&from=zz-!!&to=en" >answer.json
+	like "$(cat answer.json)" "\"'zz-!!' is not a language tag\"" \
+	    "tm serve: a library error answered in English"
+	curl -s "$URL/api/v1/units/99999" >answer.json
+	like "$(cat answer.json)" '"no unit 99999"' \
+	    "tm serve: not found, in English"
+	serve_stop
+	like "$(cat "$TEST_DIR/.serve.log")" '正在提供服务，地址 http://127\.0\.0\.1:' \
+	    "tm serve: its notes on stderr in Chinese"
+else
+	skip "tm serve's answers in English" "no curl"
+fi
+
 done_testing
