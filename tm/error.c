@@ -10,6 +10,8 @@
 #include "tm-int.h"
 #include "i18n.h"
 
+#include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,13 @@ static _Thread_local tm_error last;
 static _Thread_local char *last_msg;
 static _Thread_local char *last_neutral;	/* NULL: the same as last_msg */
 static _Thread_local bool have_error;
+/*
+ * The last tm__strerror text in the user's language and in English, so
+ * that the English of a message names the system's error in English too
+ * (libc translates strerror by LC_MESSAGES).
+ */
+static _Thread_local char strerror_text[128];
+static _Thread_local char strerror_en[128];
 
 /* Takes msg and neutral (the English, NULL when the same). */
 static void
@@ -63,11 +72,28 @@ format(const char *fmt, va_list ap)
 	return s;
 }
 
+/* s with the first `from` made `to`, or NULL (none, or no memory). */
+static char *
+replace(const char *s, const char *from, const char *to)
+{
+	const char *at = strstr(s, from);
+	size_t n;
+	char *r;
+
+	if (!at || !*from)
+		return NULL;
+	n = strlen(s) - strlen(from) + strlen(to) + 1;
+	if ((r = malloc(n)) != NULL)
+		snprintf(r, n, "%.*s%s%s", (int)(at - s), s, to,
+		    at + strlen(from));
+	return r;
+}
+
 int
 tm__error(int code, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg, *neutral = NULL;
+	char *msg, *neutral = NULL, *en;
 
 	va_start(ap, fmt);
 	msg = format(_(fmt), ap);
@@ -77,6 +103,14 @@ tm__error(int code, const char *fmt, ...)
 		neutral = format(fmt, ap);
 		va_end(ap);
 	}
+	/* A system error the message names, in English in the English. */
+	if (msg && strerror_en[0] && strcmp(strerror_text, strerror_en) &&
+	    (en = replace(neutral ? neutral : msg, strerror_text,
+	    strerror_en)) != NULL) {
+		free(neutral);
+		neutral = en;
+	}
+	strerror_en[0] = '\0';
 	set_message(code, msg, neutral);
 	return code;
 }
@@ -191,13 +225,31 @@ tm_version(void)
 	return PACKAGE_VERSION;
 }
 
+static pthread_once_t c_once = PTHREAD_ONCE_INIT;
+static locale_t c_locale;
+
+static void
+make_c_locale(void)
+{
+	c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+}
+
+/* "No such file" as "no such file" (an acronym such as "I/O" stays). */
+static void
+lower_first(char *buf)
+{
+	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+		buf[0] = (char)(buf[0] + 32);
+}
+
 const char *
 tm__strerror(int e)
 {
-	static _Thread_local char buf[128];
-
-	snprintf(buf, sizeof(buf), "%s", strerror(e));
-	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
-		buf[0] = (char)(buf[0] + 32);
-	return buf;
+	snprintf(strerror_text, sizeof(strerror_text), "%s", strerror(e));
+	lower_first(strerror_text);
+	pthread_once(&c_once, make_c_locale);
+	snprintf(strerror_en, sizeof(strerror_en), "%s", c_locale ?
+	    strerror_l(e, c_locale) : strerror_text);
+	lower_first(strerror_en);
+	return strerror_text;
 }

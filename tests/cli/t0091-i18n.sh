@@ -169,6 +169,11 @@ is "$RC" 1 "a broken TMX: exit 1"
 json_valid "$OUT" && err=$(json "$OUT" 'd[0]["error"]') || err=
 like "$err" '^[ -~]+$' "import --json: the error in English in zh_CN.UTF-8"
 unlike "$err" '行' "... no Chinese in it"
+run zh --db m.db import --json missing.tmx
+json_valid "$OUT" && err=$(json "$OUT" 'd[0]["error"]') || err=
+like "$err" "^'.*missing\\.tmx': cannot open: [ -~]+$" \
+    "import --json: a system error (strerror) in English too"
+like "$(cat "$ERR")" '无法打开' "... while stderr says it in Chinese"
 
 # tm serve in zh_CN.UTF-8: its notes on stderr in Chinese, its JSON
 # answers (errors included) in English for every client.
