@@ -16,6 +16,23 @@
 #define CLI_PRINTF(f, a)
 #endif
 
+/*
+ * Messages in the user's language: _("text") from the "tm" catalogue,
+ * the library's (main binds it); N_("text") marks a text translated
+ * where it is shown; P_(one, many, n) for counts.  cli_error and
+ * cli_usage_error translate their format themselves.  Results (JSON,
+ * TMX, XLIFF, TSV) are never translated.
+ */
+#ifdef ENABLE_NLS
+#include <libintl.h>
+#define _(s) dgettext(PACKAGE, s)
+#define P_(one, many, n) dngettext(PACKAGE, one, many, n)
+#else
+#define _(s) ((const char *)(s))
+#define P_(one, many, n) ((n) == 1 ? (const char *)(one) : (const char *)(many))
+#endif
+#define N_(s) s
+
 enum cmd_flags {
 	CMD_NEEDS_DB = 1 << 0,	/* open the database before running */
 	CMD_WRITES = 1 << 1	/* ... for writing, creating it if needed */
@@ -52,7 +69,10 @@ int cli_open_db(struct cli *cli);
 
 /* "tm: CMD: message" on stderr. */
 void cli_error(const struct cli *cli, const char *fmt, ...) CLI_PRINTF(2, 3);
-/* Report the library's last error with an optional context; returns 1. */
+/*
+ * Report the library's last error with an optional context (a literal
+ * context is translated); returns 1.
+ */
 int cli_tm_error(const struct cli *cli, const char *context);
 /* A usage error: message, then "see 'tm CMD --help'"; returns 2. */
 int cli_usage_error(const struct cli *cli, const char *fmt, ...)

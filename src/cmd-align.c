@@ -12,7 +12,7 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: tm align --from LANG --to LANG [-o OUT.tmx] [--tsv FILE]\n"
+    N_("usage: tm align --from LANG --to LANG [-o OUT.tmx] [--tsv FILE]\n"
     "                [--links FILE] [--json] [--import] [--dict FILE]\n"
     "                [--no-memory] [--lines] [--encoding NAME] [--srx FILE\n"
     "                [--srx-mode extend|replace]] SRC TGT\n"
@@ -41,7 +41,7 @@ static const char usage_text[] =
     "                       GB18030 detected)\n"
     "    --srx FILE         SRX 2.0 segmentation rules (see tm segment)\n"
     "    --srx-mode MODE    extend (default) or replace the built-in rules\n"
-    "    -q, --quiet        no summary on stderr\n";
+    "    -q, --quiet        no summary on stderr\n");
 
 /* Open the memory for reading if there is one; no message if not. */
 static void
@@ -164,8 +164,8 @@ cmd_align(int argc, char **argv, struct cli *cli)
 			goto done;
 		}
 		if (!quiet)
-			fprintf(stderr, "tm: align: imported %llu unit%s (%llu "
-			    "duplicate%s skipped)\n",
+			fprintf(stderr, _("tm: align: imported %llu unit%s "
+			    "(%llu duplicate%s skipped)\n"),
 			    (unsigned long long)res.imported,
 			    res.imported == 1 ? "" : "s",
 			    (unsigned long long)res.duplicates,

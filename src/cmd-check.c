@@ -11,7 +11,7 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: tm check [--json] [--no-glossary] [--titles FILE] FILE.xlf...\n"
+    N_("usage: tm check [--json] [--no-glossary] [--titles FILE] FILE.xlf...\n"
     "\n"
     "Check the translations of an XLIFF 1.2 file (a draft from 'tm\n"
     "pretranslate', or the file a reviewer saved): every number of the\n"
@@ -28,7 +28,7 @@ static const char usage_text[] =
     "    --no-glossary   no term checks (and no database needed)\n"
     "    --titles FILE   more titles: lines of Chinese, a tab, English\n"
     "                    (besides ~/.config/tm/titles.tsv and the built-in)\n"
-    "    --json          one JSON document per file\n";
+    "    --json          one JSON document per file\n");
 
 static int
 check_file(struct cli *cli, const char *path, bool json, size_t *nfound)
@@ -112,7 +112,7 @@ cmd_check(int argc, char **argv, struct cli *cli)
 		if (check_file(cli, argv[i], json, &nfound))
 			rc = 1;
 	if (!json && !rc)
-		fprintf(stderr, "%zu finding%s\n", nfound, nfound == 1 ? "" :
+		fprintf(stderr, _("%zu finding%s\n"), nfound, nfound == 1 ? "" :
 		    "s");
 	return rc || nfound ? 1 : 0;
 }

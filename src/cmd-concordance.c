@@ -13,7 +13,7 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: tm concordance [--lang LANG] [--in source|target|both]\n"
+    N_("usage: tm concordance [--lang LANG] [--in source|target|both]\n"
     "                      [--limit N] [--json] TERM\n"
     "\n"
     "Every unit holding TERM (case, width and punctuation do not matter),\n"
@@ -23,7 +23,7 @@ static const char usage_text[] =
     "    --in WHERE    look in the source side (default), in the target\n"
     "                  side (the other languages), or both\n"
     "    --limit N     most units shown (default 20)\n"
-    "    --json        one JSON document\n";
+    "    --json        one JSON document\n");
 
 int
 cmd_concordance(int argc, char **argv, struct cli *cli)
@@ -96,7 +96,7 @@ cmd_concordance(int argc, char **argv, struct cli *cli)
 		return rc;
 	}
 	if (!tm_hits_count(h))
-		printf("no unit holds '%s'\n", argv[optind]);
+		printf(_("no unit holds '%s'\n"), argv[optind]);
 	for (i = 0; i < tm_hits_count(h); i++) {
 		const tm_hit *x = tm_hits_get(h, i);
 

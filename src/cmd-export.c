@@ -10,7 +10,8 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: tm export [-o FILE] [--langs zh-CN,en-US] [--changed-since DATE]\n"
+    N_("usage: tm export [-o FILE] [--langs zh-CN,en-US] "
+    "[--changed-since DATE]\n"
     "                 [--json] [--quiet]\n"
     "\n"
     "Write the memory as TMX 1.4b, to standard output or FILE (FILE.gz is\n"
@@ -23,7 +24,7 @@ static const char usage_text[] =
     "    --changed-since DATE   only units changed (else created) on or\n"
     "                           after DATE: 2020-01-28 or 20200128T093000Z\n"
     "    --json                 print the summary as JSON (with -o)\n"
-    "    -q, --quiet            print nothing but errors\n";
+    "    -q, --quiet            print nothing but errors\n");
 
 int
 cmd_export(int argc, char **argv, struct cli *cli)
@@ -73,7 +74,7 @@ cmd_export(int argc, char **argv, struct cli *cli)
 	if (cli_open_db(cli))
 		return 1;
 
-	cli_progress_init(&progress, "exporting", output && !quiet && !json);
+	cli_progress_init(&progress, _("exporting"), output && !quiet && !json);
 	eo.progress = cli_progress_update;
 	eo.payload = &progress;
 	if (tm_export_tmx(&res, cli->db, output, &eo) < 0) {
@@ -96,7 +97,7 @@ cmd_export(int argc, char **argv, struct cli *cli)
 		printf("%s\n", doc);
 		tm_free(doc);
 	} else {
-		printf("%s: %llu unit%s, %llu variant%s, %.2f s\n", output,
+		printf(_("%s: %llu unit%s, %llu variant%s, %.2f s\n"), output,
 		    (unsigned long long)res.units, res.units == 1 ? "" : "s",
 		    (unsigned long long)res.variants,
 		    res.variants == 1 ? "" : "s", res.seconds);

@@ -14,7 +14,7 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: tm glossary import [--format tbx|csv|tsv] [--json] FILE...\n"
+    N_("usage: tm glossary import [--format tbx|csv|tsv] [--json] FILE...\n"
     "       tm glossary lookup [--from LANG] [--to LANG] [--json] TEXT\n"
     "       tm glossary export [-o FILE] [--format tbx|csv|tsv]\n"
     "\n"
@@ -34,7 +34,7 @@ static const char usage_text[] =
     "                     (default: any, and every other language)\n"
     "    -o, --output FILE\n"
     "                     write the export to FILE, not standard output\n"
-    "    --json           one JSON document\n";
+    "    --json           one JSON document\n");
 
 static int
 do_import(int argc, char **argv, struct cli *cli, const char *format,
@@ -66,7 +66,8 @@ do_import(int argc, char **argv, struct cli *cli, const char *format,
 			first = false;
 			tm_free(doc);
 		} else
-			printf("%s: %zu entr%s, %zu term%s imported\n", argv[i],
+			printf(_("%s: %zu entr%s, %zu term%s imported\n"),
+			    argv[i],
 			    res.entries, res.entries == 1 ? "y" : "ies",
 			    res.terms, res.terms == 1 ? "" : "s");
 	}
@@ -81,7 +82,7 @@ print_hits(const char *text, const tm_term_hits *h)
 	size_t i, j, n = tm_term_hits_count(h);
 
 	if (!n)
-		printf("no term found in: %s\n", text);
+		printf(_("no term found in: %s\n"), text);
 	for (i = 0; i < n; i++) {
 		const tm_term_hit *x = tm_term_hits_get(h, i);
 
@@ -96,10 +97,10 @@ print_hits(const char *text, const tm_term_hits *h)
 			    x->targets[j].status ? ", " : "",
 			    x->targets[j].status ? x->targets[j].status : "");
 		if (!x->ntargets)
-			printf(" (no translation)");
+			printf(_(" (no translation)"));
 		printf("\n");
 		if (x->source->note)
-			printf("    note: %s\n", x->source->note);
+			printf(_("    note: %s\n"), x->source->note);
 	}
 }
 
@@ -124,7 +125,7 @@ cmd_glossary(int argc, char **argv, struct cli *cli)
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
 		    strcmp(argv[1], "--help") == 0)) {
-			fputs(usage_text, stdout);
+			fputs(_(usage_text), stdout);
 			return 0;
 		}
 		return cli_usage_error(cli, "give import, lookup or export");

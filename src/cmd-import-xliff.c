@@ -12,7 +12,7 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: tm import-xliff [--reviewer NAME] [--json] FILE.xlf...\n"
+    N_("usage: tm import-xliff [--reviewer NAME] [--json] FILE.xlf...\n"
     "\n"
     "Put the reviewed segments of an XLIFF 1.2 file (target state\n"
     "translated, final or signed-off) into the memory, each with its\n"
@@ -24,16 +24,16 @@ static const char usage_text[] =
     "skipped.  Each file is one transaction.\n"
     "\n"
     "    --reviewer NAME   who reviewed (default: $USER)\n"
-    "    --json            one JSON document per file\n";
+    "    --json            one JSON document per file\n");
 
 static const char history_usage[] =
-    "usage: tm history [--from LANG] [--json] [TEXT]\n"
+    N_("usage: tm history [--from LANG] [--json] [TEXT]\n"
     "\n"
     "The translations that 'tm import-xliff' replaced, newest first: of\n"
     "the units whose source (in --from) is TEXT, or of all units.\n"
     "\n"
     "    --from LANG   the language of TEXT\n"
-    "    --json        one JSON document\n";
+    "    --json        one JSON document\n");
 
 int
 cmd_import_xliff(int argc, char **argv, struct cli *cli)
@@ -84,8 +84,9 @@ cmd_import_xliff(int argc, char **argv, struct cli *cli)
 				printf("%s\n", doc);
 			tm_free(doc);
 		} else {
-			printf("%s: %zu units: %zu new, %zu updated, %zu "
-			    "unchanged, %zu not reviewed\n", argv[i], res.units,
+			printf(_("%s: %zu units: %zu new, %zu updated, %zu "
+			    "unchanged, %zu not reviewed\n"), argv[i],
+			    res.units,
 			    res.imported, res.updated, res.unchanged,
 			    res.skipped);
 		}
@@ -138,16 +139,17 @@ cmd_history(int argc, char **argv, struct cli *cli)
 		tm_free(doc);
 	} else {
 		if (!tm_history_count(h))
-			printf("no replaced translation\n");
+			printf(_("no replaced translation\n"));
 		for (i = 0; i < tm_history_count(h); i++) {
 			const tm_history_entry *e = tm_history_at(h, i);
 
-			printf("unit %lld: %s\n  %s: %s\n  (%s%s%s; replaced "
-			    "%s%s%s)\n", (long long)e->unit_id, e->source,
+			printf(_("unit %lld: %s\n  %s: %s\n  (%s%s%s; replaced "
+			    "%s%s%s)\n"), (long long)e->unit_id, e->source,
 			    e->lang, e->seg, e->changeid ? e->changeid : "?",
 			    e->changedate ? " " : "", e->changedate ?
 			    e->changedate : "", e->replaced, e->replaced_by ?
-			    " by " : "", e->replaced_by ? e->replaced_by : "");
+			    _(" by ") : "", e->replaced_by ? e->replaced_by :
+			    "");
 		}
 	}
 	tm_history_free(h);

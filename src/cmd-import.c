@@ -11,7 +11,7 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: tm import [--skip-invalid] [--duplicates=skip|keep|update]\n"
+    N_("usage: tm import [--skip-invalid] [--duplicates=skip|keep|update]\n"
     "                 [--json] [--quiet] FILE...\n"
     "\n"
     "Import TMX files (1.1 to 1.4b, any encoding, .tmx.gz; - for standard\n"
@@ -23,7 +23,7 @@ static const char usage_text[] =
     "                       a stored one is skipped (default), kept as well,\n"
     "                       or updated when its changedate is newer\n"
     "    --json             print the summary as JSON\n"
-    "    -q, --quiet        print nothing but errors\n";
+    "    -q, --quiet        print nothing but errors\n");
 
 struct issue_ctx {
 	struct cli *cli;
@@ -36,30 +36,32 @@ on_issue(const tm_import_issue *issue, void *payload)
 
 	if (p->on)
 		fprintf(stderr, "\r\033[K");
-	fprintf(stderr, "tm: import: '%s': line %ld: %s%s\n", issue->file,
-	    issue->line, issue->reason, issue->skipped ? " (skipped)" : "");
+	fprintf(stderr, _("tm: import: '%s': line %ld: %s%s\n"), issue->file,
+	    issue->line, issue->reason, issue->skipped ? _(" (skipped)") : "");
 }
 
 static void
 print_summary(const char *file, const tm_import_result *r, int mode)
 {
-	static const char *const modes[] = { "skipped", "kept", "updated" };
+	static const char *const modes[] = { N_("skipped"), N_("kept"),
+	    N_("updated") };
 
-	printf("%s: %llu unit%s read, %llu imported, %llu duplicate%s",
+	printf(_("%s: %llu unit%s read, %llu imported, %llu duplicate%s"),
 	    file, (unsigned long long)r->units_read, r->units_read == 1 ?
 	    "" : "s", (unsigned long long)r->imported,
 	    (unsigned long long)r->duplicates, r->duplicates == 1 ? "" : "s");
 	if (r->duplicates) {
 		if (mode == TM_DUP_UPDATE)
-			printf(" (%llu updated)", (unsigned long long)r->updated);
+			printf(_(" (%llu updated)"),
+			    (unsigned long long)r->updated);
 		else
-			printf(" (%s)", modes[mode]);
+			printf(" (%s)", _(modes[mode]));
 	}
-	printf(", %llu invalid skipped, %.2f s (index %.2f s)\n",
+	printf(_(", %llu invalid skipped, %.2f s (index %.2f s)\n"),
 	    (unsigned long long)r->skipped, r->seconds, r->index_seconds);
 	if (r->index_stale)
-		fprintf(stderr, "tm: import: '%s': the units are in, but the "
-		    "n-gram index could not be updated: run 'tm reindex'\n",
+		fprintf(stderr, _("tm: import: '%s': the units are in, but the "
+		    "n-gram index could not be updated: run 'tm reindex'\n"),
 		    file);
 }
 

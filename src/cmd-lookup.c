@@ -12,7 +12,7 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: tm lookup --from LANG --to LANG [--min 50] [--limit 5]\n"
+    N_("usage: tm lookup --from LANG --to LANG [--min 50] [--limit 5]\n"
     "                 [--context-before TEXT] [--context-after TEXT]\n"
     "                 [--json] TEXT|-\n"
     "\n"
@@ -33,7 +33,7 @@ static const char usage_text[] =
     "100 x (1 - edit distance / longer length) over characters (Chinese,\n"
     "Japanese, Korean) and words, less a point a differing inline tag.\n"
     "In the source line, [-x-] is only in the stored unit, {+x+} only in\n"
-    "the query.\n";
+    "the query.\n");
 
 /*
  * Units past the index were searched one by one (slower as they grow):
@@ -57,9 +57,9 @@ print_text(const char *query, const tm_matches *m)
 {
 	size_t i, n = tm_matches_count(m);
 
-	printf("query: %s\n", query);
+	printf(_("query: %s\n"), query);
 	if (!n)
-		printf("  no match\n");
+		printf(_("  no match\n"));
 	for (i = 0; i < n; i++) {
 		const tm_match *x = tm_matches_get(m, i);
 
@@ -76,10 +76,10 @@ print_text(const char *query, const tm_matches *m)
 		if (x->import_file)
 			printf("  (%s)", x->import_file);
 		printf("%s%s\n", x->numbers_replaced ?
-		    "  numbers from the query" : "", x->script_differs ?
-		    "  Traditional/Simplified script differs" : "");
-		printf("        source: %s\n", x->diff);
-		printf("        target: %s\n", x->target);
+		    _("  numbers from the query") : "", x->script_differs ?
+		    _("  Traditional/Simplified script differs") : "");
+		printf(_("        source: %s\n"), x->diff);
+		printf(_("        target: %s\n"), x->target);
 	}
 }
 

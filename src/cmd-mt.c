@@ -13,7 +13,7 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: tm mt --provider NAME --from LANG --to LANG [--no-cache]\n"
+    N_("usage: tm mt --provider NAME --from LANG --to LANG [--no-cache]\n"
     "             [--config FILE] [--json] TEXT|-\n"
     "       tm mt --list [--config FILE] [--json]\n"
     "\n"
@@ -33,7 +33,7 @@ static const char usage_text[] =
     "                      variable holding each one's key is set\n"
     "    --json            one JSON document\n"
     "\n"
-    "Exit status 1 when any segment failed.\n";
+    "Exit status 1 when any segment failed.\n");
 
 static int
 list_providers(struct cli *cli, const tm_mt_config *cfg, const char *path,
@@ -51,16 +51,16 @@ list_providers(struct cli *cli, const tm_mt_config *cfg, const char *path,
 		return 0;
 	}
 	if (!n)
-		printf("no providers configured in '%s'\n", path);
+		printf(_("no providers configured in '%s'\n"), path);
 	for (i = 0; i < n; i++) {
 		if (tm_mt_config_get(&p, cfg, i) < 0)
 			return cli_tm_error(cli, NULL);
 		printf("%-16s %-15s %s", p.name, p.type, p.url);
 		if (p.key_env)
-			printf("  key $%s %s", p.key_env, p.key_set ? "set" :
-			    "NOT SET");
+			printf(_("  key $%s %s"), p.key_env, p.key_set ?
+			    _("set") : _("NOT SET"));
 		else
-			printf("  no key");
+			printf(_("  no key"));
 		printf("\n");
 	}
 	return 0;

@@ -14,7 +14,7 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: tm pretranslate --from LANG --to LANG [--mt PROVIDER]\n"
+    N_("usage: tm pretranslate --from LANG --to LANG [--mt PROVIDER]\n"
     "                       [--min N] [-o DIR] [--format FMT]\n"
     "                       [--encoding NAME] [--config FILE]\n"
     "                       [--mark highlight|comment|none] [--json]\n"
@@ -57,7 +57,7 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 done, 1 a file could not be done, 2 usage error, 3 the\n"
     "files were written but MT failed for some sentences (each named on\n"
-    "standard error; they are left untranslated).\n";
+    "standard error; they are left untranslated).\n");
 
 /* The outputs are written, but sentences lost their MT. */
 #define EXIT_MT_FAILED 3
@@ -182,8 +182,8 @@ one_file(struct cli *cli, const char *file, const char *dir,
 		(*printed)++;
 	} else {
 		printf("%s\n", an);
-		printf("review page: %s\nXLIFF:       %s\ndraft:       %s\n"
-		    "analysis:    %s (.json, .csv)\n\n", paths[OUT_REVIEW],
+		printf(_("review page: %s\nXLIFF:       %s\ndraft:       %s\n"
+		    "analysis:    %s (.json, .csv)\n\n"), paths[OUT_REVIEW],
 		    paths[OUT_XLF], paths[OUT_DRAFT], paths[OUT_TXT]);
 	}
 	fflush(stdout);

@@ -10,12 +10,12 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: tm reindex [--fold-traditional=on|off]\n"
+    N_("usage: tm reindex [--fold-traditional=on|off]\n"
     "\n"
     "Recompute every matching key and rebuild the n-gram index: after an\n"
     "upgrade of tm changed the key rules, or to turn the folding of\n"
     "Traditional into Simplified Chinese on or off (a zh-TW memory then\n"
-    "serves zh-CN queries).  The setting is kept in the database.\n";
+    "serves zh-CN queries).  The setting is kept in the database.\n");
 
 int
 cmd_reindex(int argc, char **argv, struct cli *cli)

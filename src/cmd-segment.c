@@ -11,7 +11,8 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: tm segment --lang LANG [--srx FILE [--srx-mode extend|replace]]\n"
+    N_("usage: tm segment --lang LANG [--srx FILE "
+    "[--srx-mode extend|replace]]\n"
     "                  [--encoding NAME] [--json] FILE|-\n"
     "\n"
     "Split a text into sentences, one a line (blank line between\n"
@@ -24,7 +25,7 @@ static const char usage_text[] =
     "                       built-in ones (default); replace: the file's only\n"
     "    --encoding NAME    the file's encoding (ICU name, e.g. GB18030)\n"
     "    --json             {\"lang\", \"segments\": [{\"text\", \"para\",\n"
-    "                       \"line\"}]}\n";
+    "                       \"line\"}]}\n");
 
 int
 cmd_segment(int argc, char **argv, struct cli *cli)

@@ -17,7 +17,7 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: tm serve [--listen ADDR:PORT] [--threads N] [--read-only]\n"
+    N_("usage: tm serve [--listen ADDR:PORT] [--threads N] [--read-only]\n"
     "                [--public-read] [--insecure] [--base-path PATH]\n"
     "                [--max-body SIZE] [--max-connections N] [--timeout S]\n"
     "                [--tls-cert FILE --tls-key FILE] [--mt PROVIDER]\n"
@@ -54,14 +54,14 @@ static const char usage_text[] =
     "Without a token in the memory, a server on 127.0.0.1 answers reads\n"
     "from anyone on this machine.\n"
     "\n"
-    "Routes:\n";
+    "Routes:\n");
 
 static void
 print_usage(void)
 {
 	const char *const *r;
 
-	fputs(usage_text, stdout);
+	fputs(_(usage_text), stdout);
 	for (r = tm_server_routes(); *r; r++)
 		printf("    %s\n", *r);
 }
@@ -255,8 +255,9 @@ cmd_serve(int argc, char **argv, struct cli *cli)
 		tm_global_cleanup();
 		return 1;
 	}
-	fprintf(stderr, "tm: serve: %s on http%s://%s%s%s:%u%s/ (database "
-	    "'%s')\n", so.flags & TM_SERVE_READ_ONLY ? "reading" : "serving",
+	fprintf(stderr, _("tm: serve: %s on http%s://%s%s%s:%u%s/ (database "
+	    "'%s')\n"), so.flags & TM_SERVE_READ_ONLY ? _("reading") :
+	    _("serving"),
 	    so.tls_cert ? "s" : "", "", "", "127.0.0.1", tm_server_port(srv),
 	    so.base_path ? so.base_path : "", so.db_path);
 	if (port_file) {
@@ -273,10 +274,10 @@ cmd_serve(int argc, char **argv, struct cli *cli)
 	fflush(stderr);
 	while (sigwait(&set, &sig) != 0)
 		;
-	fprintf(stderr, "tm: serve: %s: stopping\n", sig == SIGINT ?
+	fprintf(stderr, _("tm: serve: %s: stopping\n"), sig == SIGINT ?
 	    "SIGINT" : "SIGTERM");
 	tm_server_stop(srv, 5.0);
 	tm_global_cleanup();
-	fprintf(stderr, "tm: serve: stopped\n");
+	fprintf(stderr, _("tm: serve: stopped\n"));
 	return 0;
 }

@@ -9,10 +9,10 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: tm stats [--json]\n"
+    N_("usage: tm stats [--json]\n"
     "\n"
     "Show the units, the variants per language, the language pairs and\n"
-    "the imports of the memory.\n";
+    "the imports of the memory.\n");
 
 int
 cmd_stats(int argc, char **argv, struct cli *cli)
@@ -55,36 +55,36 @@ cmd_stats(int argc, char **argv, struct cli *cli)
 		tm_stats_free(st);
 		return 0;
 	}
-	printf("database   %s (schema %d)\n", st->path, st->schema_version);
-	printf("units      %llu\n", (unsigned long long)st->units);
-	printf("variants   %llu\n", (unsigned long long)st->variants);
+	printf(_("database   %s (schema %d)\n"), st->path, st->schema_version);
+	printf(_("units      %llu\n"), (unsigned long long)st->units);
+	printf(_("variants   %llu\n"), (unsigned long long)st->variants);
 	if (st->index_behind)
-		printf("index      %llu unit%s not yet indexed (run 'tm "
-		    "reindex')\n", (unsigned long long)st->index_behind,
+		printf(_("index      %llu unit%s not yet indexed (run 'tm "
+		    "reindex')\n"), (unsigned long long)st->index_behind,
 		    st->index_behind == 1 ? "" : "s");
 	else
-		printf("index      up to date\n");
+		printf(_("index      up to date\n"));
 	if (st->nlangs) {
-		printf("\nlanguages\n");
+		printf(_("\nlanguages\n"));
 		for (i = 0; i < st->nlangs; i++)
 			printf("  %-12s %10llu\n", st->langs[i].lang,
 			    (unsigned long long)st->langs[i].variants);
 	}
 	if (st->npairs) {
-		printf("\npairs\n");
+		printf(_("\npairs\n"));
 		for (i = 0; i < st->npairs; i++)
 			printf("  %-12s %-12s %10llu\n", st->pairs[i].a,
 			    st->pairs[i].b,
 			    (unsigned long long)st->pairs[i].units);
 	}
 	if (st->nimports) {
-		printf("\nimports\n");
+		printf(_("\nimports\n"));
 		for (i = 0; i < st->nimports; i++) {
 			const tm_stats_import *m = &st->imports[i];
 
-			printf("  #%lld %s %s: %llu read, %llu imported, "
+			printf(_("  #%lld %s %s: %llu read, %llu imported, "
 			    "%llu duplicates, %llu updated, %llu skipped, "
-			    "%.2f s\n", (long long)m->id, m->date, m->file,
+			    "%.2f s\n"), (long long)m->id, m->date, m->file,
 			    (unsigned long long)m->units_read,
 			    (unsigned long long)m->imported,
 			    (unsigned long long)m->duplicates,

@@ -13,14 +13,14 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: tm token add NAME --role read|write|admin\n"
+    N_("usage: tm token add NAME --role read|write|admin\n"
     "       tm token list [--json]\n"
     "       tm token revoke NAME\n"
     "\n"
     "Tokens let the clients of 'tm serve' read or write.  'add' prints\n"
     "the new token once, on standard output: keep it, the memory holds\n"
     "only its hash.  Roles: read (look up, search, export), write (also\n"
-    "add, correct, delete, import), admin (everything).\n";
+    "add, correct, delete, import), admin (everything).\n");
 
 static int
 print_list(struct cli *cli, bool json)
@@ -44,7 +44,8 @@ print_list(struct cli *cli, bool json)
 		    json_string_value(json_object_get(t, "role")),
 		    json_string_value(json_object_get(t, "created")));
 	if (!json_array_size(json_object_get(root, "tokens")))
-		printf("no token: 'tm token add NAME --role write' makes one\n");
+		printf(_("no token: 'tm token add NAME --role write' makes "
+		    "one\n"));
 	json_decref(root);
 	return 0;
 }

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,39 +22,41 @@ static int cmd_version(int argc, char **argv, struct cli *cli);
 
 static const struct cmd commands[] = {
 	{ "import", cmd_import, CMD_NEEDS_DB | CMD_WRITES,
-	    "import TMX files into the memory" },
+	    N_("import TMX files into the memory") },
 	{ "export", cmd_export, CMD_NEEDS_DB,
-	    "write the memory as TMX 1.4b" },
+	    N_("write the memory as TMX 1.4b") },
 	{ "stats", cmd_stats, CMD_NEEDS_DB,
-	    "show what the memory holds" },
+	    N_("show what the memory holds") },
 	{ "lookup", cmd_lookup, CMD_NEEDS_DB,
-	    "find exact and fuzzy matches for a sentence" },
+	    N_("find exact and fuzzy matches for a sentence") },
 	{ "concordance", cmd_concordance, CMD_NEEDS_DB,
-	    "find a term in context" },
+	    N_("find a term in context") },
 	{ "reindex", cmd_reindex, CMD_NEEDS_DB | CMD_WRITES,
-	    "recompute matching keys and the n-gram index" },
+	    N_("recompute matching keys and the n-gram index") },
 	{ "segment", cmd_segment, 0,
-	    "split a text into sentences" },
+	    N_("split a text into sentences") },
 	{ "align", cmd_align, 0,
-	    "align a text with its translation into TMX" },
+	    N_("align a text with its translation into TMX") },
 	{ "mt", cmd_mt, CMD_WRITES,
-	    "machine-translate text (with a cache)" },
+	    N_("machine-translate text (with a cache)") },
 	{ "glossary", cmd_glossary, 0,
-	    "import, look up and export terms" },
+	    N_("import, look up and export terms") },
 	{ "check", cmd_check, 0,
-	    "check numbers, dates, terms and more in an XLIFF file" },
+	    N_("check numbers, dates, terms and more in an XLIFF file") },
 	{ "import-xliff", cmd_import_xliff, CMD_NEEDS_DB | CMD_WRITES,
-	    "put reviewed XLIFF segments into the memory" },
+	    N_("put reviewed XLIFF segments into the memory") },
 	{ "history", cmd_history, CMD_NEEDS_DB,
-	    "show translations that a review replaced" },
+	    N_("show translations that a review replaced") },
 	{ "pretranslate", cmd_pretranslate, 0,
-	    "pre-translate documents: XLIFF, review page, draft, analysis" },
+	    N_("pre-translate documents: XLIFF, review page, draft, "
+	    "analysis") },
 	{ "serve", cmd_serve, 0,
-	    "serve the memory over HTTP: web page, JSON, tmserver, LibreTranslate" },
+	    N_("serve the memory over HTTP: web page, JSON, tmserver, "
+	    "LibreTranslate") },
 	{ "token", cmd_token, 0,
-	    "add, list and revoke the server's access tokens" },
-	{ "help", cmd_help, 0, "show the commands" },
-	{ "version", cmd_version, 0, "show the version" },
+	    N_("add, list and revoke the server's access tokens") },
+	{ "help", cmd_help, 0, N_("show the commands") },
+	{ "version", cmd_version, 0, N_("show the version") },
 };
 
 void
@@ -65,7 +68,7 @@ cli_error(const struct cli *cli, const char *fmt, ...)
 	if (cli && cli->cmd)
 		fprintf(stderr, "%s: ", cli->cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -74,10 +77,10 @@ int
 cli_tm_error(const struct cli *cli, const char *context)
 {
 	const tm_error *e = tm_error_last();
-	const char *msg = e ? e->message : "unknown error";
+	const char *msg = e ? e->message : _("unknown error");
 
 	if (context)
-		cli_error(cli, "%s: %s", context, msg);
+		cli_error(cli, "%s: %s", *context ? _(context) : context, msg);
 	else
 		cli_error(cli, "%s", msg);
 	tm_error_clear();
@@ -93,9 +96,10 @@ cli_usage_error(const struct cli *cli, const char *fmt, ...)
 	if (cli->cmd)
 		fprintf(stderr, "%s: ", cli->cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
-	fprintf(stderr, "\nsee 'tm %s%s--help'\n", cli->cmd ? cli->cmd : "",
+	fputc('\n', stderr);
+	fprintf(stderr, _("see 'tm %s%s--help'\n"), cli->cmd ? cli->cmd : "",
 	    cli->cmd ? " " : "");
 	return 2;
 }
@@ -104,7 +108,7 @@ int
 cli_other_option(struct cli *cli, int c, char **argv, const char *usage)
 {
 	if (c == 'h') {
-		fputs(usage, stdout);
+		fputs(_(usage), stdout);
 		return 0;
 	}
 	return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
@@ -154,12 +158,13 @@ cli_progress_update(uint64_t done, uint64_t total, void *payload)
 	if (t - p->last < 0.1 && done != total)
 		return;
 	p->last = t;
+	fputc('\r', stderr);
 	if (total > 0)
-		fprintf(stderr, "\r%s %3d%% (%.1f of %.1f MB)", p->label,
+		fprintf(stderr, _("%s %3d%% (%.1f of %.1f MB)"), p->label,
 		    (int)(done * 100 / (total ? total : 1)), (double)done / 1e6,
 		    (double)total / 1e6);
 	else
-		fprintf(stderr, "\r%s %.1f MB", p->label, (double)done / 1e6);
+		fprintf(stderr, _("%s %.1f MB"), p->label, (double)done / 1e6);
 	fflush(stderr);
 }
 
@@ -175,12 +180,13 @@ usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: tm [--db FILE] COMMAND [OPTIONS] [ARGS]\n\n"
+	fputs(_("usage: tm [--db FILE] COMMAND [OPTIONS] [ARGS]\n\n"
 	    "The database is --db FILE, else $TM_DB, else "
-	    "$XDG_DATA_HOME/tm/tm.db.\n\nCommands:\n");
+	    "$XDG_DATA_HOME/tm/tm.db.\n\nCommands:\n"), f);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "   %-12s %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "\nSee 'tm COMMAND --help' for a command's options.\n");
+		fprintf(f, "   %-12s %s\n", commands[i].name,
+		    _(commands[i].help));
+	fputs(_("\nSee 'tm COMMAND --help' for a command's options.\n"), f);
 }
 
 static int
@@ -197,7 +203,8 @@ cmd_help(int argc, char **argv, struct cli *cli)
 				cli->cmd = commands[i].name;
 				return commands[i].run(2, args, cli);
 			}
-		fprintf(stderr, "tm: '%s' is not a tm command; see 'tm help'\n",
+		fprintf(stderr,
+		    _("tm: '%s' is not a tm command; see 'tm help'\n"),
 		    argv[1]);
 		return 2;
 	}
@@ -286,6 +293,25 @@ main(int argc, char **argv)
 	size_t i;
 	int c, rc;
 
+	/*
+	 * Messages in the language LANGUAGE / LC_ALL / LC_MESSAGES choose.
+	 * Only LC_MESSAGES: numbers, dates and character classes stay the
+	 * C locale's, so that JSON, TMX, XLIFF and TSV come out the same in
+	 * every locale ("0.953", never "0,953").  Catalogues are read as
+	 * UTF-8, the program's only encoding, libc's too (strerror).
+	 */
+	setlocale(LC_MESSAGES, "");
+#ifdef ENABLE_NLS
+	{
+		const char *dir = getenv("TM_LOCALEDIR");
+
+		bindtextdomain(PACKAGE, dir && *dir ? dir : LOCALEDIR);
+		bind_textdomain_codeset(PACKAGE, "UTF-8");
+		bind_textdomain_codeset("libc", "UTF-8");
+		textdomain(PACKAGE);
+	}
+#endif
+
 	/* Global options stop at the command name ('+'). */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
@@ -300,7 +326,7 @@ main(int argc, char **argv)
 			printf("tm %s\n", tm_version());
 			return 0;
 		default:
-			fprintf(stderr, "tm: unknown option '%s'\n",
+			fprintf(stderr, _("tm: unknown option '%s'\n"),
 			    argv[optind - 1]);
 			usage(stderr);
 			return 2;
@@ -314,7 +340,8 @@ main(int argc, char **argv)
 		if (strcmp(commands[i].name, argv[optind]) == 0)
 			cmd = &commands[i];
 	if (!cmd) {
-		fprintf(stderr, "tm: '%s' is not a tm command; see 'tm help'\n",
+		fprintf(stderr,
+		    _("tm: '%s' is not a tm command; see 'tm help'\n"),
 		    argv[optind]);
 		return 2;
 	}

@@ -17,6 +17,7 @@
 #                "valgrind" test that prints valgrind's report
 #   TM_KEEP_TMP  1: keep the temporary directory (its path is printed)
 #
+# Tests run in the C.UTF-8 locale with English messages (LANGUAGE unset).
 # Each script runs in a fresh temporary directory, removed at exit.  The
 # user's memory is never touched: TM_DB is unset and HOME and
 # XDG_DATA_HOME point into the temporary directory.
@@ -59,9 +60,11 @@
 # absent: tests that need it skip), TMX14_DTD and TMX11_DTD (the TMX
 # DTDs, shipped in tests/data/dtd with their attribution).
 
+# English messages whatever the user's LANGUAGE (which gettext reads
+# before LC_ALL), and no catalogue from an earlier run.
 LC_ALL=C.UTF-8
 export LC_ALL
-unset TM_DB
+unset TM_DB LANGUAGE TM_LOCALEDIR
 
 if [ -z "${TM_SRCDIR:-}" ]; then
 	case $0 in

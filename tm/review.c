@@ -15,6 +15,7 @@
  * error colour rather than the glossary's.
  */
 #include "pretranslate.h"
+#include "i18n.h"
 
 static const char style[] =
     "*{box-sizing:border-box}"
@@ -113,8 +114,8 @@ add_text_div(struct tm__buf *b, const char *cls, const char *lang,
 		error = tm__pt_add_badges(b, text, 0, strlen(text), g->ttags,
 		    g->nttags, g->codes, &ti);
 	else
-		error = tm__buf_adds(b, "<span class=\"empty\">(no "
-		    "translation)</span>");
+		error = tm__buf_printf(b, "<span class=\"empty\">%s</span>",
+		    _("(no translation)"));
 	if (!error)
 		error = tm__buf_adds(b, "</div>\n");
 	return error;
@@ -173,19 +174,22 @@ segment(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 		return error;
 	switch (s->origin) {
 	case TM_ORIGIN_CONTEXT:
-		error = tm__buf_adds(b, "<span class=\"badge context\">101% "
-		    "context</span>");
+		error = tm__buf_printf(b, "<span class=\"badge context\">%s"
+		    "</span>", /* xgettext:no-c-format */ _("101% context"));
 		break;
 	case TM_ORIGIN_EXACT:
-		error = tm__buf_adds(b, "<span class=\"badge exact\">100% "
-		    "exact</span>");
+		error = tm__buf_printf(b, "<span class=\"badge exact\">%s"
+		    "</span>", /* xgettext:no-c-format */ _("100% exact"));
 		break;
 	case TM_ORIGIN_FUZZY:
-		error = tm__buf_printf(b, "<span class=\"badge fuzzy\">%d%% "
-		    "fuzzy</span>", s->score);
+		if (!(error = tm__buf_adds(b,
+		    "<span class=\"badge fuzzy\">")) &&
+		    !(error = tm__buf_printf(b, _("%d%% fuzzy"), s->score)))
+			error = tm__buf_adds(b, "</span>");
 		break;
 	case TM_ORIGIN_MT:
-		error = tm__buf_adds(b, "<span class=\"badge mt\">MT ");
+		error = tm__buf_printf(b, "<span class=\"badge mt\">%s ",
+		    _("MT"));
 		if (!error)
 			error = tm__pt_add_xml(b, p->mt_name ? p->mt_name : "",
 			    false);
@@ -193,28 +197,31 @@ segment(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 			error = tm__buf_adds(b, "</span>");
 		break;
 	default:
-		if (s->score)
-			error = tm__buf_printf(b, "<span class=\"badge none\">"
-			    "no match (best %d%%)</span>", s->score);
-		else
-			error = tm__buf_adds(b, "<span class=\"badge none\">"
-			    "no match</span>");
+		error = tm__buf_adds(b, "<span class=\"badge none\">");
+		if (!error && s->score)
+			error = tm__buf_printf(b, _("no match (best %d%%)"),
+			    s->score);
+		else if (!error)
+			error = tm__buf_adds(b, _("no match"));
+		if (!error)
+			error = tm__buf_adds(b, "</span>");
 		break;
 	}
 	if (!error && s->repetition_of)
-		error = tm__buf_printf(b, "<span class=\"badge rep\">repeats "
-		    "<a href=\"#s%zu\">%zu</a></span>", s->repetition_of,
-		    s->repetition_of);
+		error = tm__buf_printf(b, "<span class=\"badge rep\">%s "
+		    "<a href=\"#s%zu\">%zu</a></span>", _("repeats"),
+		    s->repetition_of, s->repetition_of);
 	if (!error)
-		error = tm__buf_printf(b, " <span class=\"line\">line %ld"
-		    "</span></div>\n", s->line);
+		if (!(error = tm__buf_adds(b, " <span class=\"line\">")) &&
+		    !(error = tm__buf_printf(b, _("line %ld"), s->line)))
+			error = tm__buf_adds(b, "</span></div>\n");
 	if (!error)
 		error = add_source(b, p, g);
 	if (!error)
 		error = add_text_div(b, "tgt", p->to, g);
 	if (!error && g->diff && s->origin == TM_ORIGIN_FUZZY) {
-		error = tm__buf_adds(b, "<div class=\"match\">Memory: "
-		    "<span class=\"diff\">");
+		error = tm__buf_printf(b, "<div class=\"match\">%s "
+		    "<span class=\"diff\">", _("Memory:"));
 		if (!error)
 			error = add_diff(b, g->diff);
 		if (!error)
@@ -237,7 +244,8 @@ segment(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 			if (!error)
 				error = tm__pt_add_xml(b, g->qa[j].kind, true);
 			if (!error)
-				error = tm__buf_adds(b, "\">Check: ");
+				error = tm__buf_printf(b, "\">%s ",
+				    _("Check:"));
 			if (!error)
 				error = tm__pt_add_xml(b, g->qa[j].message,
 				    false);
@@ -245,7 +253,8 @@ segment(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 				error = tm__buf_adds(b, "</li>");
 		}
 		if (!error && s->mt_error) {
-			error = tm__buf_adds(b, "<li class=\"qa mt\">MT failed: ");
+			error = tm__buf_printf(b, "<li class=\"qa mt\">%s ",
+			    _("MT failed:"));
 			if (!error)
 				error = tm__pt_add_xml(b, s->mt_error, false);
 			if (!error)
@@ -276,7 +285,9 @@ tm_pretranslation_write_review(const tm_pretranslation *p, const char *path)
 	if (!error)
 		error = tm__buf_adds(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
 		    "<meta name=\"viewport\" content=\"width=device-width, "
-		    "initial-scale=1\">\n<title>Review: ");
+		    "initial-scale=1\">\n<title>");
+	if (!error)
+		error = tm__buf_printf(&b, "%s ", _("Review:"));
 	if (!error)
 		error = tm__pt_add_xml(&b, p->name, false);
 	if (!error)
@@ -294,13 +305,18 @@ tm_pretranslation_write_review(const tm_pretranslation *p, const char *path)
 		error = tm__pt_add_xml(&b, p->to, false);
 	if (!error)
 		error = tm__buf_printf(&b, " &#183; <span id=\"count\">%zu"
-		    "</span> segments: %zu context, %zu exact, %zu fuzzy, %zu "
-		    "MT, %zu without translation</p></header>\n"
-		    "<p class=\"legend\">In a fuzzy match, "
-		    "<del>struck out</del> is only in the memory's source, "
-		    "<ins>underlined</ins> only in this segment.</p>\n<main>\n",
-		    p->nsegs, n[TM_ORIGIN_CONTEXT], n[TM_ORIGIN_EXACT],
+		    "</span>", p->nsegs);
+	/* The labels in the language of the locale at hand. */
+	if (!error)
+		error = tm__buf_printf(&b, _(" segments: %zu context, %zu "
+		    "exact, %zu fuzzy, %zu MT, %zu without translation"),
+		    n[TM_ORIGIN_CONTEXT], n[TM_ORIGIN_EXACT],
 		    n[TM_ORIGIN_FUZZY], n[TM_ORIGIN_MT], n[TM_ORIGIN_NONE]);
+	if (!error)
+		error = tm__buf_printf(&b, "</p></header>\n<p class=\"legend\">"
+		    "%s</p>\n<main>\n", _("In a fuzzy match, <del>struck "
+		    "out</del> is only in the memory's source, "
+		    "<ins>underlined</ins> only in this segment."));
 	for (i = 0; i < p->nsegs && !error; i++)
 		error = segment(&b, p, i);
 	if (!error)

@@ -330,7 +330,7 @@ tm_import_result_json(char **out, const char *file,
 		obj = NULL;
 	}
 	if (obj && error && json_object_set_new(obj, "error",
-	    json_string(error->message)) < 0) {
+	    json_string(tm__error_neutral(error))) < 0) {
 		json_decref(obj);
 		obj = NULL;
 	}

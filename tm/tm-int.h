@@ -38,6 +38,12 @@ int tm__error_prefix(const char *fmt, ...) TM__PRINTF(1, 2);
 /* Translate a SQLite failure on `db` into TM_EDB (or TM_ENOMEM). */
 int tm__error_sqlite(sqlite3 *db, const char *what);
 int tm__error_nomem(void);
+/*
+ * The English of error e when it is the thread's last error (its message
+ * is in the user's language), else e's message: for JSON answers, which
+ * stay the same in every locale.
+ */
+const char *tm__error_neutral(const tm_error *e);
 
 /*
  * mt.c: hold a reference to libcurl's global state from tm_global_init()

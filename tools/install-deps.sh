@@ -35,6 +35,10 @@ pkgs="$pkgs scdoc man-db"
 # DOCX and ODT: libzip reads and writes the packages; LibreOffice, headless,
 # writes the tests' documents and reads the drafts back.
 pkgs="$pkgs libzip-dev libreoffice-writer-nogui"
+# Languages: GNU gettext (xgettext, msgfmt) and autopoint, which copies
+# gettext's build files in; the zh_CN.UTF-8 locale for the test that
+# runs tm in Chinese.
+pkgs="$pkgs gettext autopoint locales"
 if [ "${1-}" = "--bench" ]; then
 	pkgs="$pkgs translate-toolkit python3-translate python3-cheroot wrk"
 	# bench-docx.sh: OmegaT (its console mode, with Java) on the same
@@ -47,10 +51,24 @@ for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
 		missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
 
 sudo=
 [ "$(id -u)" = 0 ] || sudo=sudo
-echo "installing:$missing" >&2
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+if [ -n "$missing" ]; then
+	echo "installing:$missing" >&2
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+	    $missing >/dev/null
+fi
+
+# The locales of tests/cli/t0091-i18n.sh, generated once: zh_CN.UTF-8
+# for the Chinese messages, de_DE.UTF-8 for a decimal comma that machine
+# output must not pick up.
+for loc in zh_CN de_DE; do
+	locale -a 2>/dev/null | grep -qix "$loc\\.utf-\\?8" && continue
+	echo "generating the $loc.UTF-8 locale" >&2
+	$sudo sed -i "s/^# *\\($loc\\.UTF-8 UTF-8\\)/\\1/" /etc/locale.gen
+	grep -q "^$loc\\.UTF-8 UTF-8" /etc/locale.gen ||
+		echo "$loc.UTF-8 UTF-8" | $sudo tee -a /etc/locale.gen >/dev/null
+	$sudo locale-gen >/dev/null
+done

@@ -70,7 +70,7 @@ run() {
 
 dist_tests="tests/unit/buf tests/unit/store tests/unit/tmx tests/unit/match
 	tests/cli/t0001-import-basic.sh tests/cli/t0002-roundtrip-fixtures.sh
-	tests/cli/t0009-help.sh tests/cli/t0090-man.sh"
+	tests/cli/t0009-help.sh tests/cli/t0090-man.sh tests/cli/t0091-i18n.sh"
 run plain ""
 if [ "$quick" != "--quick" ]; then
 	run sanitize "--enable-asan --enable-ubsan --enable-debug" check \

@@ -596,7 +596,8 @@ import_main(void *p)
 	if (j->error) {
 		const tm_error *e = tm_error_last();
 
-		j->msg = tm__strdup(e && e->message ? e->message : "failed");
+		j->msg = tm__strdup(e && e->message ? tm__error_neutral(e) :
+		    "failed");
 		j->err.code = j->error;
 		j->err.message = j->msg;
 	}
@@ -761,7 +762,8 @@ export_main(void *p)
 	if (j->error) {
 		const tm_error *e = tm_error_last();
 
-		j->msg = tm__strdup(e && e->message ? e->message : "failed");
+		j->msg = tm__strdup(e && e->message ? tm__error_neutral(e) :
+		    "failed");
 	}
 	tm_db_close(db);
 	tm_error_clear();
@@ -879,10 +881,10 @@ scrubbed_error(const char *dir)
 	const char *m, *hit;
 	int error;
 
-	if (!e || !e->message || !strstr(e->message, dir))
+	if (!e || !e->message || !strstr(tm__error_neutral(e), dir))
 		return e ? e->code : TM_ERROR;
-	for (m = e->message; (hit = strstr(m, dir)) != NULL; m = hit + dl +
-	    (hit[dl] == '/'))
+	for (m = tm__error_neutral(e); (hit = strstr(m, dir)) != NULL;
+	    m = hit + dl + (hit[dl] == '/'))
 		tm__buf_add(&b, m, (size_t)(hit - m));
 	tm__buf_adds(&b, m);
 	error = e->code;

@@ -625,7 +625,8 @@ int
 tm__serve_tm_error(struct tm__req *req)
 {
 	const tm_error *e = tm_error_last();
-	const char *msg = e && e->message ? e->message : "unknown error";
+	const char *msg = e && e->message ? tm__error_neutral(e) :
+	    "unknown error";
 	unsigned status = 500;
 	const char *code = "internal";
 	int c = e ? e->code : TM_ERROR;
