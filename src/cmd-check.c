@@ -65,7 +65,7 @@ check_file(struct cli *cli, const char *path, bool json, size_t *nfound)
 			const tm_finding *k = tm_findings_get(f, j);
 
 			printf("%s:%ld: trans-unit %s: %s: %s\n", path, u->line,
-			    u->id, k->kind, k->message);
+			    u->id, k->kind, k->text);
 			(*nfound)++;
 		}
 		tm_findings_free(f);

@@ -6,6 +6,7 @@
  * quotes).  Each finding says what was expected.
  */
 #include "tm-int.h"
+#include "i18n.h"
 #include "quantity.h"
 #include "titles.h"
 
@@ -31,6 +32,76 @@ ival(double v)
 	return v >= -1e9 && v <= 1e9 ? (int)v : -1;
 }
 
+/* A finding with its message in English and in the user's language. */
+static int
+add_texts(tm_findings *fs, const char *kind, size_t ss, size_t sl,
+    size_t ts, size_t tl, const char *expected, char *msg, char *text)
+{
+	tm_finding *f;
+
+	if (!msg || !text || (fs->n == fs->cap && tm__grow((void **)&fs->f,
+	    &fs->cap, fs->n, sizeof(*fs->f)) < 0)) {
+		free(msg);
+		free(text);
+		return tm__error_nomem();
+	}
+	f = &fs->f[fs->n];
+	memset(f, 0, sizeof(*f));
+	f->kind = kind;
+	f->message = msg;
+	f->text = text;
+	if (expected && !(f->expected = tm__strdup(expected))) {
+		free(msg);
+		free(text);
+		return tm__error_nomem();
+	}
+	f->src_start = ss;
+	f->src_len = sl;
+	f->tgt_start = ts;
+	f->tgt_len = tl;
+	fs->n++;
+	return 0;
+}
+
+static char *
+vformat(const char *fmt, va_list ap) TM__PRINTF(1, 0);
+
+static char *
+vformat(const char *fmt, va_list ap)
+{
+	struct tm__buf b = { 0 };
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0 || tm__buf_grow(&b, (size_t)n + 1) < 0)
+		return NULL;
+	vsnprintf(b.ptr, (size_t)n + 1, fmt, ap);
+	b.len = (size_t)n;
+	return tm__buf_detach(&b);
+}
+
+static char *
+format(const char *fmt, ...) TM__PRINTF(1, 2);
+
+static char *
+format(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = vformat(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/*
+ * A finding whose message is fmt: in English for the machine formats
+ * (JSON, XLIFF notes), in the user's language for people.
+ */
 static int
 add(tm_findings *fs, const char *kind, size_t ss, size_t sl, size_t ts,
     size_t tl, const char *expected, const char *fmt, ...)
@@ -40,41 +111,16 @@ static int
 add(tm_findings *fs, const char *kind, size_t ss, size_t sl, size_t ts,
     size_t tl, const char *expected, const char *fmt, ...)
 {
-	struct tm__buf b = { 0 };
-	tm_finding *f;
+	char *msg, *text;
 	va_list ap;
-	char *msg;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	msg = vformat(fmt, ap);
 	va_end(ap);
-	if (n < 0 || tm__buf_grow(&b, (size_t)n + 1) < 0)
-		return tm__error_nomem();
 	va_start(ap, fmt);
-	vsnprintf(b.ptr, (size_t)n + 1, fmt, ap);
+	text = vformat(_(fmt), ap);
 	va_end(ap);
-	b.len = (size_t)n;
-	msg = tm__buf_detach(&b);
-	if (fs->n == fs->cap && tm__grow((void **)&fs->f, &fs->cap, fs->n,
-	    sizeof(*fs->f)) < 0) {
-		free(msg);
-		return tm__error_nomem();
-	}
-	f = &fs->f[fs->n];
-	memset(f, 0, sizeof(*f));
-	f->kind = kind;
-	f->message = msg;
-	if (expected && !(f->expected = tm__strdup(expected))) {
-		free(msg);
-		return tm__error_nomem();
-	}
-	f->src_start = ss;
-	f->src_len = sl;
-	f->tgt_start = ts;
-	f->tgt_len = tl;
-	fs->n++;
-	return 0;
+	return add_texts(fs, kind, ss, sl, ts, tl, expected, msg, text);
 }
 
 /* 50000 as "50,000"; 1.5 as "1.5". */
@@ -301,7 +347,7 @@ check_tags(tm_findings *fs, const char *src, const size_t *ss, size_t ns,
 {
 	char (*a)[32] = NULL, (*b)[32] = NULL;
 	char **pa = NULL, **pb = NULL;
-	struct tm__buf why = { 0 };
+	struct tm__buf why = { 0 }, lwhy = { 0 };
 	size_t i;
 	int error = 0;
 	bool differ = ns != nt;
@@ -331,15 +377,27 @@ check_tags(tm_findings *fs, const char *src, const size_t *ss, size_t ns,
 		goto done;
 	if ((error = missing_tags(&why, "; not in the target: ", pa, ns, pb,
 	    nt)) < 0 || (error = missing_tags(&why, "; not in the source: ",
-	    pb, nt, pa, ns)) < 0) {
+	    pb, nt, pa, ns)) < 0 ||
+	    (error = missing_tags(&lwhy, _("; not in the target: "), pa, ns,
+	    pb, nt)) < 0 || (error = missing_tags(&lwhy,
+	    _("; not in the source: "), pb, nt, pa, ns)) < 0) {
 		error = tm__error_nomem();
 		goto done;
 	}
-	error = add(fs, "tags", 0, 0, 0, 0, NULL, "the source has %zu "
-	    "inline tag%s, the target %zu%s%s", ns, ns == 1 ? "" : "s", nt,
-	    ns == nt && !why.len ? " of other kinds" : "", tm__buf_str(&why));
+	error = add_texts(fs, "tags", 0, 0, 0, 0, NULL,
+	    format("the source has %zu inline tag%s, the target %zu%s%s", ns,
+	    ns == 1 ? "" : "s", nt, ns == nt && !why.len ? " of other kinds" :
+	    "", tm__buf_str(&why)),
+	    format(ns == nt && !why.len ?
+	    P_("the source has %zu inline tag, the target %zu of other "
+	    "kinds%s", "the source has %zu inline tags, the target %zu of "
+	    "other kinds%s", ns) :
+	    P_("the source has %zu inline tag, the target %zu%s",
+	    "the source has %zu inline tags, the target %zu%s", ns), ns, nt,
+	    tm__buf_str(&lwhy)));
 done:
 	tm__buf_release(&why);
+	tm__buf_release(&lwhy);
 	free(a);
 	free(b);
 	free(pa);
@@ -1055,12 +1113,15 @@ check_terms(tm_findings *fs, tm_db *db, const char *src, const char *tgt,
 				error = r;
 			/* "mask" deprecated inside a preferred "face mask". */
 			if (r > 0 && !found)
-				error = add(fs, "deprecated-term", x->start,
-				    x->len, st, sl, exp.len ?
-				    tm__buf_str(&exp) : NULL, "%.*s: '%s' is "
-				    "deprecated%s%s", (int)x->len,
-				    src + x->start, t->text, exp.len ?
-				    "; use " : "", tm__buf_str(&exp));
+				error = exp.len ? add(fs, "deprecated-term",
+				    x->start, x->len, st, sl,
+				    tm__buf_str(&exp), "%.*s: '%s' is "
+				    "deprecated; use %s", (int)x->len,
+				    src + x->start, t->text,
+				    tm__buf_str(&exp)) : add(fs,
+				    "deprecated-term", x->start, x->len, st,
+				    sl, NULL, "%.*s: '%s' is deprecated",
+				    (int)x->len, src + x->start, t->text);
 		}
 	}
 	tm__buf_release(&exp);
@@ -1546,13 +1607,18 @@ check_titles(tm_findings *fs, const char *src, const char *tgt)
 		if ((error = title_expected(&exp, o, tl, ntl)) < 0)
 			break;
 		if (o->state == 2)
-			error = add(fs, "title", o->qb, o->e - o->qb, o->tb,
-			    o->te - o->tb, tm__buf_str(&exp), "%.*s (%s) is "
-			    "rendered as '%.*s': a qualifier is %s",
-			    (int)(o->e - o->qb), src + o->qb,
+			error = o->q ? add(fs, "title", o->qb, o->e - o->qb,
+			    o->tb, o->te - o->tb, tm__buf_str(&exp),
+			    "%.*s (%s) is rendered as '%.*s': a qualifier is "
+			    "dropped or changed", (int)(o->e - o->qb),
+			    src + o->qb, tm__buf_str(&exp),
+			    (int)(o->te - o->tb), tgt + o->tb) : add(fs,
+			    "title", o->qb, o->e - o->qb, o->tb,
+			    o->te - o->tb, tm__buf_str(&exp),
+			    "%.*s (%s) is rendered as '%.*s': a qualifier is "
+			    "added", (int)(o->e - o->qb), src + o->qb,
 			    tm__buf_str(&exp), (int)(o->te - o->tb),
-			    tgt + o->tb, o->q ? "dropped or changed" :
-			    "added");
+			    tgt + o->tb);
 		else
 			error = add(fs, "title", o->qb, o->e - o->qb, 0, 0,
 			    tm__buf_str(&exp), "%.*s (%s) is not in the "
@@ -1752,6 +1818,7 @@ tm_findings_free(tm_findings *f)
 		return;
 	for (i = 0; i < f->n; i++) {
 		free((char *)f->f[i].message);
+		free((char *)f->f[i].text);
 		free((char *)f->f[i].expected);
 	}
 	free(f->f);

@@ -487,8 +487,10 @@ annotate(struct tm__pt_seg *g, tm_db *db, const tm_term_hits *hits,
 		struct tm__pt_qa *q = &g->qa[g->nqa];
 
 		if (!(q->kind = copy(k->kind)) ||
-		    !(q->message = copy(k->message))) {
+		    !(q->message = copy(k->message)) ||
+		    !(q->text = copy(k->text))) {
 			tm_free(q->kind);
+			tm_free(q->message);
 			error = tm__error_nomem();
 			goto done;
 		}
@@ -670,8 +672,10 @@ translate(tm_pretranslation *p, tm_db *db, const tm_pretranslate_options *o)
 		}
 		for (j = 0; j < f->nqa; j++, g->nqa++) {
 			if (!(g->qa[j].kind = copy(f->qa[j].kind)) ||
-			    !(g->qa[j].message = copy(f->qa[j].message))) {
+			    !(g->qa[j].message = copy(f->qa[j].message)) ||
+			    !(g->qa[j].text = copy(f->qa[j].text))) {
 				tm_free(g->qa[j].kind);
+				tm_free(g->qa[j].message);
 				error = tm__error_nomem();
 				goto done;
 			}
@@ -835,6 +839,7 @@ tm_pretranslation_free(tm_pretranslation *p)
 		for (j = 0; j < g->nqa; j++) {
 			tm_free(g->qa[j].kind);
 			tm_free(g->qa[j].message);
+			tm_free(g->qa[j].text);
 		}
 		tm_free(g->qa);
 		tm_free(g->source);

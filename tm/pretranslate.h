@@ -25,7 +25,8 @@ struct tm__pt_term {
 
 /* A QA finding of tm_check_segment on the draft's target. */
 struct tm__pt_qa {
-	char *kind, *message;
+	char *kind, *message;	/* message: English, for the XLIFF */
+	char *text;		/* the message for people (review page) */
 };
 
 /*

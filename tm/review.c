@@ -247,7 +247,7 @@ segment(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 				error = tm__buf_printf(b, "\">%s ",
 				    _("Check:"));
 			if (!error)
-				error = tm__pt_add_xml(b, g->qa[j].message,
+				error = tm__pt_add_xml(b, g->qa[j].text,
 				    false);
 			if (!error)
 				error = tm__buf_adds(b, "</li>");

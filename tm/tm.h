@@ -1008,10 +1008,13 @@ typedef struct tm_finding {
 				   "same-as-source", "tags", "spaces",
 				   "brackets", "quotes" */
 	const char *message;	/* names what was expected, e.g.
-				   "5万 (50,000) is not in the target" */
+				   "5万 (50,000) is not in the target";
+				   English, for machine formats */
 	const char *expected;	/* NULL or the expected form(s) */
 	size_t src_start, src_len;	/* span in the source, len 0: none */
 	size_t tgt_start, tgt_len;	/* span in the target, len 0: none */
+	const char *text;	/* the message in the language of
+				   LC_MESSAGES (for people) */
 } tm_finding;
 
 typedef struct tm_findings tm_findings;

@@ -129,6 +129,18 @@ tm_plain --db m.db pretranslate --from zh-CN --to en-US -o c "$BULLETIN" \
 like "$(cat c/bulletin-2020-02-06.review.html)" '>100% exact<' \
     "review page in C.UTF-8: in English"
 
+# tm check's findings: for people in Chinese, in JSON in English.
+CG=$TM_SRCDIR/tests/data/issue6
+run zh --db chk.db check --no-glossary "$CG/check-wrong.xlf"
+is "$RC" 1 "tm check in Chinese: exit 1 on planted errors"
+like "$(cat "$OUT")" 'trans-unit 2: number: 译文中没有 5万（50,000）' \
+    "tm check in Chinese: a missing number, in Chinese"
+like "$(cat "$OUT")" 'date: 译文中没有 1月28日（January 28 or 28 January）' \
+    "tm check in Chinese: a wrong date, in Chinese"
+run zh --db chk.db check --no-glossary --json "$CG/check-wrong.xlf"
+like "$(cat "$OUT")" '"5万 \(50,000\) is not in the target"' \
+    "tm check --json in Chinese: the findings in English"
+
 # Machine output is the same in every locale: scores with a decimal
 # point, dates, JSON field names and values.  zh_CN writes numbers as C
 # does; de_DE (a decimal comma), with Chinese messages, when installed.
