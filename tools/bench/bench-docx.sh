@@ -95,26 +95,7 @@ src_pages=$(pages "$w/$name.pdf")
 
 # The memory.
 if [ -z "$db" ]; then
-	db=$outdir/lookup-$units.db
-	if [ ! -f "$db" ]; then
-		tmx=$outdir/lookup-$units.tmx
-		[ -f "$tmx" ] || python3 "$here/gen-tmx.py" "$units" --seed 1 -o "$tmx"
-		python3 - "$shared/zh-en/wmt21-newstest" "$outdir/wmt21.tmx" <<'PY'
-import sys, html
-d, out = sys.argv[1], sys.argv[2]
-zh = open(d + "/newstest2021.zh-en.src.zh", encoding="utf-8").read().splitlines()
-en = open(d + "/newstest2021.zh-en.ref.A.en", encoding="utf-8").read().splitlines()
-with open(out, "w", encoding="utf-8") as f:
-    f.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="bench" creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" srclang="zh-CN" datatype="plaintext"/><body>\n')
-    for z, e in zip(zh, en):
-        f.write('<tu><tuv xml:lang="zh-CN"><seg>%s</seg></tuv><tuv xml:lang="en-US"><seg>%s</seg></tuv></tu>\n' % (html.escape(z, False), html.escape(e, False)))
-    f.write("</body></tmx>\n")
-PY
-		"$tm" --db "$db.tmp" import -q "$tmx" "$outdir/wmt21.tmx"
-		"$tm" --db "$db.tmp" reindex
-		mv "$db.tmp" "$db"
-		rm -f "$db.tmp-wal" "$db.tmp-shm"
-	fi
+	db=$("$here/lookup-memory.sh" "$tm" "$units" "$outdir" "$shared")
 fi
 nunits=$("$tm" --db "$db" stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["units"])')
 

@@ -39,30 +39,7 @@ mkdir -p "$outdir"
 shared=$repo/../shared/data
 [ -d "$shared" ] || shared=
 
-tmx=$outdir/lookup-$units.tmx
-db=$outdir/lookup-$units.db
-if [ ! -f "$db" ]; then
-	[ -f "$tmx" ] || python3 "$here/gen-tmx.py" "$units" --seed 1 -o "$tmx"
-	rm -f "$db" "$db-wal" "$db-shm"
-	"$tm" --db "$db" import -q "$tmx"
-	if [ -n "$shared" ]; then
-		# The WMT21 news pairs as units, so news queries have matches.
-		python3 - "$shared/zh-en/wmt21-newstest" "$outdir/wmt21.tmx" <<'PY'
-import sys, html
-d, out = sys.argv[1], sys.argv[2]
-zh = open(d + "/newstest2021.zh-en.src.zh", encoding="utf-8").read().splitlines()
-en = open(d + "/newstest2021.zh-en.ref.A.en", encoding="utf-8").read().splitlines()
-with open(out, "w", encoding="utf-8") as f:
-    f.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="bench" creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" srclang="zh-CN" datatype="plaintext"/><body>\n')
-    for z, e in zip(zh, en):
-        f.write('<tu><tuv xml:lang="zh-CN"><seg>%s</seg></tuv><tuv xml:lang="en-US"><seg>%s</seg></tuv></tu>\n' % (html.escape(z, False), html.escape(e, False)))
-    f.write("</body></tmx>\n")
-PY
-		"$tm" --db "$db" import -q "$outdir/wmt21.tmx"
-	fi
-	# Merge the index's runs into one, as after any large import.
-	"$tm" --db "$db" reindex
-fi
+db=$("$here/lookup-memory.sh" "$tm" "$units" "$outdir" "$shared")
 python3 "$here/make-queries.py" "$db" "$outdir/queries.tsv" ${shared:+--shared "$shared"}
 
 echo "### tm lookup on $units units ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
