@@ -11,6 +11,9 @@
 
 #include "cli.h"
 
+/* The memory's units read to learn a lexicon: enough, and bounded. */
+#define LEARN_UNITS 200000
+
 static const char usage_text[] =
     "usage: tm align --from LANG --to LANG [-o OUT.tmx] [--tsv FILE]\n"
     "                [--links FILE] [--json] [--import] [--dict FILE]\n"
@@ -43,14 +46,18 @@ static const char usage_text[] =
     "    --srx-mode MODE    extend (default) or replace the built-in rules\n"
     "    -q, --quiet        no summary on stderr\n";
 
-/* Open the memory for reading if there is one; no message if not. */
+/*
+ * Open the memory if there is one, no message if not: for writing when
+ * it may be written (the learned lexicon is kept in it), else for
+ * reading.
+ */
 static void
 open_quietly(struct cli *cli)
 {
 	if (!cli->db_path && tm_db_default_path(&cli->default_path) == 0)
 		cli->db_path = cli->default_path;
-	if (cli->db_path && tm_db_open(&cli->db, cli->db_path,
-	    TM_DB_READONLY) < 0)
+	if (cli->db_path && tm_db_open(&cli->db, cli->db_path, 0) < 0 &&
+	    tm_db_open(&cli->db, cli->db_path, TM_DB_READONLY) < 0)
 		cli->db = NULL;
 	tm_error_clear();
 }
@@ -130,7 +137,9 @@ cmd_align(int argc, char **argv, struct cli *cli)
 		open_quietly(cli);
 	if (cli->db && memory) {
 		if ((!d && tm_dict_new(&d) < 0) ||
-		    tm_dict_add_memory(d, cli->db, ao.from, ao.to, 8) < 0) {
+		    tm_dict_add_memory(d, cli->db, ao.from, ao.to, 8) < 0 ||
+		    tm_dict_learn_memory(d, cli->db, ao.from, ao.to,
+		    LEARN_UNITS, NULL) < 0) {
 			cli_tm_error(cli, "reading the memory");
 			goto done;
 		}

@@ -657,6 +657,29 @@ TM_EXTERN int tm_dict_new(tm_dict **out);
  */
 TM_EXTERN int tm_dict_add_memory(tm_dict *d, tm_db *db, const char *from,
     const char *to, size_t max_chars);
+/* What tm_dict_learn_memory() did. */
+typedef struct tm_dict_learn_stats {
+	size_t units;		/* sentence pairs read */
+	size_t entries;		/* headwords learned */
+	size_t pair_slots;	/* size of the co-occurrence table */
+	int cached;		/* 1: read back from the memory, not learned */
+} tm_dict_learn_stats;
+/*
+ * Learn a translation lexicon from the memory's units with a variant in
+ * `from` and one in `to`, one of them Chinese, Japanese or Korean: the
+ * CJK side cut into words (ICU's word breaker), the other into content
+ * words, and each CJK word given the few words of the other language
+ * that occur with it most consistently (Dice coefficient of the units
+ * they occur in).  At most max_units units are read (0: all); memory
+ * stays bounded whatever the count.  Nothing is learned (and 0
+ * returned) when neither or both languages are CJK.  The lexicon is
+ * kept in the memory (when it is open for writing) with the memory's
+ * state, and read back instead of learned while the memory has not
+ * changed.  `stats` may be NULL.  Returns 0, TM_EINVAL, TM_EDB or
+ * TM_ENOMEM.
+ */
+TM_EXTERN int tm_dict_learn_memory(tm_dict *d, tm_db *db, const char *from,
+    const char *to, size_t max_units, tm_dict_learn_stats *stats);
 TM_EXTERN size_t tm_dict_count(const tm_dict *d);
 TM_EXTERN void tm_dict_free(tm_dict *d);
 
