@@ -729,10 +729,11 @@ typedef struct tm_alignment tm_alignment;
  * line is a segment.
  *
  * Links are found by dynamic programming over 1-1, 1-2, 2-1, 2-2, 1-3,
- * 3-1, 1-0 and 0-1 links.  A link's cost adds a prior per link type, a
- * Gaussian cost on the log ratio of the two sides' lengths in code
- * points (the ratio is estimated per document, then again from the
- * first pass's 1-1 links), a fixed cost for an unmatched segment (lower
+ * 3-1, 2-3, 3-2, 3-3, 1-0 and 0-1 links.  A link's cost adds a prior per
+ * link type (lower for the larger links when opts->dict holds 2,000
+ * headwords or more), a Gaussian cost on the log ratio of the two
+ * sides' lengths in code points (the ratio is estimated per document,
+ * then again from the first pass's 1-1 links), a fixed cost for an unmatched segment (lower
  * for a Chinese byline such as 新华社…电 or （完）), and a reward or penalty
  * for the anchors the two sides share or do not (see tm_align_options).
  *
