@@ -72,6 +72,17 @@ print(c.execute("SELECT stamp, length(data) FROM align_lexicon").fetchall())
 PY
 like "$(cat lex2)" "'482:" "... from a lexicon learned again ($(cat lex2))"
 
+# A damaged kept lexicon is learned again, not believed.
+python3 - m.db <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("UPDATE align_lexicon SET data = x'e9a699e89589000501'")
+c.commit()
+PY
+run tm --db m.db align --from zh --to en --lines --links - a.zh a.en
+is "$RC" 0 "a damaged kept lexicon: exit 0"
+is "$(cat "$OUT")" "$gold" "... the lexicon is learned again"
+
 # --dict: a small CC-CEDICT file does what the memory did.
 D=$TM_SRCDIR/tests/data/align/lexicon.u8
 run tm align --from zh --to en --lines --no-memory --dict "$D" --links - a.zh a.en
