@@ -408,7 +408,7 @@ tm_dict_add_memory(tm_dict *d, tm_db *db, const char *from, const char *to,
  * LEX_BEST English words per Chinese word.  The pair counts live in a
  * table of at most PAIR_SLOTS slots: when it fills, the pairs seen once
  * are dropped (then twice, ...), so memory stays bounded whatever the
- * memory's size, at the price of missing a few rare pairs.
+ * memory's size, at the price of undercounting rare pairs.
  */
 #define MIN_COOC 2
 #define MIN_DICE 0.12
@@ -429,7 +429,6 @@ struct learner {
 	size_t nz, zcap, ne, ecap, nzcount, necount;
 	struct pair_slot *pairs;
 	size_t pcap, pused;
-	uint32_t floor;			/* pairs seen this often were dropped */
 	uint32_t *zs, *es;		/* one unit's word ids */
 	size_t nzs, zscap, nes, escap;
 	UBreakIterator *bi;
@@ -459,29 +458,35 @@ pair_put(struct pair_slot *p, size_t cap, uint64_t key, uint32_t n)
 	p[k].n = n;
 }
 
-/* Grow the pair table, or when it is at its bound, drop the rarest pairs. */
+/*
+ * Grow the pair table, or when it is at its bound, drop the rarest
+ * pairs: those seen once, or if that frees too little, twice, and so
+ * on.  Counts are never raised to make up for what was dropped, so a
+ * pair's count can only be low, never high: a pair that comes back
+ * after being dropped starts again at one.
+ */
 static int
 pairs_make_room(struct learner *l)
 {
 	struct pair_slot *old = l->pairs, *p;
 	size_t oldcap = l->pcap, cap = oldcap, i;
+	uint32_t drop = 0;
 
 	if (oldcap < PAIR_SLOTS)
 		cap = oldcap ? oldcap * 2 : 4096;
+	else
+		drop = 1;
 	for (;;) {
 		if (!(p = tm__calloc(cap, sizeof(*p))))
 			return tm__error_nomem();
 		l->pused = 0;
 		for (i = 0; i < oldcap; i++) {
-			if (!old[i].key || (cap == oldcap &&
-			    old[i].n <= l->floor + 1))
+			if (!old[i].key || old[i].n <= drop)
 				continue;
 			pair_put(p, cap, old[i].key, old[i].n);
 			l->pused++;
 		}
-		if (cap == oldcap)
-			l->floor++;
-		/* Dropping must free a quarter of the table at least. */
+		/* Dropping must leave the table half empty at least. */
 		if (cap > oldcap || l->pused * 2 <= cap) {
 			free(old);
 			l->pairs = p;
@@ -489,6 +494,7 @@ pairs_make_room(struct learner *l)
 			return 0;
 		}
 		free(p);
+		drop++;
 	}
 }
 
@@ -510,7 +516,7 @@ pair_count(struct learner *l, uint32_t z, uint32_t e)
 		}
 	}
 	l->pairs[k].key = key;
-	l->pairs[k].n = l->floor + 1;
+	l->pairs[k].n = 1;
 	l->pused++;
 	return 0;
 }
