@@ -3,8 +3,10 @@
  *
  * CC-CEDICT lines ("Trad Simp [pin1 yin1] /gloss/gloss/") give each
  * Simplified (and Traditional) headword of two or more characters the
- * content words of its glosses.  The headwords are kept sorted and
- * looked up by binary search, longest match first.
+ * content words of its glosses.  The memory adds its short units as
+ * entries, and a lexicon learned from its sentence pairs (below).  The
+ * headwords are kept sorted, one entry each, and looked up by binary
+ * search, longest match first.
  */
 #include "tm-int.h"
 #include "align.h"

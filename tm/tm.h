@@ -644,7 +644,8 @@ typedef struct tm_dict tm_dict;
  * Load a bilingual dictionary in CC-CEDICT form, one entry a line:
  * "Traditional Simplified [pin1 yin1] /gloss/gloss/"; lines starting
  * with '#' are comments.  Returns 0, TM_EIO, TM_EPARSE (a malformed
- * line: the message names file and line), TM_EUTF8 or TM_ENOMEM.
+ * line, one over 64 KiB or with a NUL byte: the message names file and
+ * line), TM_EUTF8 or TM_ENOMEM.
  */
 TM_EXTERN int tm_dict_load(tm_dict **out, const char *path);
 /* An empty dictionary, to fill with tm_dict_add_memory(). */
