@@ -11,6 +11,9 @@
 
 #include "cli.h"
 
+/* The memory's units read to learn a lexicon: enough, and bounded. */
+#define LEARN_UNITS 200000
+
 static const char usage_text[] =
     N_("usage: tm align --from LANG --to LANG [-o OUT.tmx] [--tsv FILE]\n"
     "                [--links FILE] [--json] [--import] [--dict FILE]\n"
@@ -18,10 +21,10 @@ static const char usage_text[] =
     "                [--srx-mode extend|replace]] SRC TGT\n"
     "\n"
     "Align a text with its translation: paragraphs, then sentences, by\n"
-    "dynamic programming over 1-1, 1-2, 2-1, 2-2, 1-3, 3-1, 2-3, 3-2, 1-0\n"
-    "and 0-1 links (length ratio estimated per document, numbers, dates,\n"
-    "Latin words and punctuation as anchors).  Without an output option\n"
-    "the links are printed as TSV.\n"
+    "dynamic programming over 1-1, 1-2, 2-1, 2-2, 1-3, 3-1, 2-3, 3-2, 3-3,\n"
+    "1-0 and 0-1 links (length ratio estimated per document, numbers,\n"
+    "dates, Latin words, punctuation and dictionary words as anchors).\n"
+    "Without an output option the links are printed as TSV.\n"
     "\n"
     "    --from LANG        the source text's language, e.g. zh-CN\n"
     "    --to LANG          the target text's language, e.g. en\n"
@@ -32,9 +35,10 @@ static const char usage_text[] =
     "    --json             print the links as JSON\n"
     "    --import           import the aligned units into the memory\n"
     "    --dict FILE        a bilingual dictionary (CC-CEDICT format)\n"
-    "    --no-memory        do not take the memory's short units (terms,\n"
-    "                       names) as anchors (by default they are, when\n"
-    "                       the memory exists)\n"
+    "    --no-memory        no lexical evidence from the memory (by default,\n"
+    "                       when it exists, its short units and a lexicon\n"
+    "                       learned from its sentence pairs are dictionary\n"
+    "                       entries)\n"
     "    --lines            each line is one segment (pre-segmented input;\n"
     "                       blank lines are skipped)\n"
     "    --encoding NAME    both files' encoding (default: UTF-8, else\n"
@@ -43,14 +47,18 @@ static const char usage_text[] =
     "    --srx-mode MODE    extend (default) or replace the built-in rules\n"
     "    -q, --quiet        no summary on stderr\n");
 
-/* Open the memory for reading if there is one; no message if not. */
+/*
+ * Open the memory if there is one, no message if not: for writing when
+ * it may be written (the learned lexicon is kept in it), else for
+ * reading.
+ */
 static void
 open_quietly(struct cli *cli)
 {
 	if (!cli->db_path && tm_db_default_path(&cli->default_path) == 0)
 		cli->db_path = cli->default_path;
-	if (cli->db_path && tm_db_open(&cli->db, cli->db_path,
-	    TM_DB_READONLY) < 0)
+	if (cli->db_path && tm_db_open(&cli->db, cli->db_path, 0) < 0 &&
+	    tm_db_open(&cli->db, cli->db_path, TM_DB_READONLY) < 0)
 		cli->db = NULL;
 	tm_error_clear();
 }
@@ -130,7 +138,9 @@ cmd_align(int argc, char **argv, struct cli *cli)
 		open_quietly(cli);
 	if (cli->db && memory) {
 		if ((!d && tm_dict_new(&d) < 0) ||
-		    tm_dict_add_memory(d, cli->db, ao.from, ao.to, 8) < 0) {
+		    tm_dict_add_memory(d, cli->db, ao.from, ao.to, 8) < 0 ||
+		    tm_dict_learn_memory(d, cli->db, ao.from, ao.to,
+		    LEARN_UNITS, NULL) < 0) {
 			cli_tm_error(cli, "reading the memory");
 			goto done;
 		}

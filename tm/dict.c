@@ -3,18 +3,24 @@
  *
  * CC-CEDICT lines ("Trad Simp [pin1 yin1] /gloss/gloss/") give each
  * Simplified (and Traditional) headword of two or more characters the
- * content words of its glosses.  The headwords are kept sorted and
- * looked up by binary search, longest match first.
+ * content words of its glosses.  The memory adds its short units as
+ * entries, and a lexicon learned from its sentence pairs (below).  The
+ * headwords are kept sorted, one entry each, and looked up by binary
+ * search, longest match first.
  */
 #include "tm-int.h"
 #include "align.h"
 
 #include <errno.h>
 
+#include <unicode/ubrk.h>
 #include <unicode/uchar.h>
+#include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
 #define MAX_HEAD 8	/* longest headword looked for, in characters */
+/* The longest line read: CC-CEDICT's longest is under 2 KB. */
+#define MAX_LINE 65536
 
 struct entry {
 	size_t head;		/* offset of the headword in the arena */
@@ -28,6 +34,7 @@ struct tm_dict {
 	size_t n, cap;
 	uint32_t *toks;
 	size_t ntoks, tcap;
+	size_t min_head;	/* shortest headword, in characters (1 or 2) */
 };
 
 static const char *const stop[] = {
@@ -122,6 +129,32 @@ to_cps(UChar32 **out, size_t *n, const char *s, size_t len)
 	return 0;
 }
 
+/* Start an entry for headword h[0..hl); its tokens follow in d->toks. */
+static int
+begin_entry(tm_dict *d, const char *h, size_t hl)
+{
+	int error;
+
+	if (d->n == d->cap && (error = tm__grow((void **)&d->e, &d->cap,
+	    d->n, sizeof(*d->e))) < 0)
+		return error;
+	d->e[d->n].head = d->arena.len;
+	d->e[d->n].t0 = d->ntoks;
+	if ((error = tm__buf_add(&d->arena, h, hl)) < 0 ||
+	    (error = tm__buf_addc(&d->arena, '\0')) < 0)
+		return error;
+	return 0;
+}
+
+/* Close the entry begun last: kept when it has tokens. */
+static void
+end_entry(tm_dict *d)
+{
+	d->e[d->n].nt = d->ntoks - d->e[d->n].t0;
+	if (d->e[d->n].nt)
+		d->n++;
+}
+
 /* Add the entry for headword h[0..hl) with glosses g[0..gl). */
 static int
 add_entry(tm_dict *d, const char *h, size_t hl, const char *g, size_t gl)
@@ -138,20 +171,12 @@ add_entry(tm_dict *d, const char *h, size_t hl, const char *g, size_t gl)
 	}
 	if (chars < 2 || chars > MAX_HEAD)
 		return 0;
-	if (d->n == d->cap && (error = tm__grow((void **)&d->e, &d->cap,
-	    d->n, sizeof(*d->e))) < 0)
-		return error;
-	d->e[d->n].head = d->arena.len;
-	d->e[d->n].t0 = d->ntoks;
-	if ((error = tm__buf_add(&d->arena, h, hl)) < 0 ||
-	    (error = tm__buf_addc(&d->arena, '\0')) < 0 ||
+	if ((error = begin_entry(d, h, hl)) < 0 ||
 	    (error = to_cps(&c, &n, g, gl)) < 0)
 		goto done;
 	if ((error = words(c, n, gloss_word, d)) < 0)
 		goto done;
-	d->e[d->n].nt = d->ntoks - d->e[d->n].t0;
-	if (d->e[d->n].nt)
-		d->n++;
+	end_entry(d);
 done:
 	free(c);
 	return error;
@@ -165,16 +190,51 @@ cmp_entry(const void *a, const void *b)
 	return strcmp(x->hp, y->hp);
 }
 
-/* Sort the headwords for find(), once the arena has stopped moving. */
-static void
+/*
+ * Sort the headwords for find(), once the arena has stopped moving, and
+ * make one entry of each headword that several sources (a dictionary's
+ * readings, the memory's terms, the learned lexicon) gave: its tokens
+ * are all of theirs, each once.
+ */
+static int
 finish(tm_dict *d)
 {
-	size_t i;
+	uint32_t *toks;
+	size_t i, j, k, n = 0, nt = 0, cap = d->ntoks ? d->ntoks : 1;
 
 	for (i = 0; i < d->n; i++)
 		d->e[i].hp = d->arena.ptr + d->e[i].head;
-	if (d->n > 1)
-		qsort(d->e, d->n, sizeof(*d->e), cmp_entry);
+	if (d->n < 2)
+		return 0;
+	qsort(d->e, d->n, sizeof(*d->e), cmp_entry);
+	if (!(toks = tm__malloc(cap * sizeof(*toks))))
+		return tm__error_nomem();
+	for (i = 0; i < d->n; i = j) {
+		size_t t0 = nt;
+
+		for (j = i; j < d->n && strcmp(d->e[j].hp, d->e[i].hp) == 0;
+		    j++) {
+			for (k = 0; k < d->e[j].nt; k++) {
+				uint32_t t = d->toks[d->e[j].t0 + k];
+				size_t x;
+
+				for (x = t0; x < nt && toks[x] != t; x++)
+					;
+				if (x == nt)
+					toks[nt++] = t;
+			}
+		}
+		d->e[n] = d->e[i];
+		d->e[n].t0 = t0;
+		d->e[n].nt = nt - t0;
+		n++;
+	}
+	free(d->toks);
+	d->toks = toks;
+	d->ntoks = nt;
+	d->tcap = cap;
+	d->n = n;
+	return 0;
 }
 
 static int
@@ -242,6 +302,16 @@ tm_dict_load(tm_dict **out, const char *path)
 		}
 		if (l == 0 || line[0] == '#')
 			continue;
+		if (l > MAX_LINE) {
+			error = tm__error(TM_EPARSE, "'%s': line %ld: longer "
+			    "than %d bytes", path, lineno, MAX_LINE);
+			goto done;
+		}
+		if (memchr(line, '\0', l)) {
+			error = tm__error(TM_EPARSE, "'%s': line %ld: a NUL "
+			    "byte", path, lineno);
+			goto done;
+		}
 		if (tm__utf8_valid(line, l) < l) {
 			error = tm__error(TM_EUTF8, "'%s': line %ld: invalid "
 			    "UTF-8", path, lineno);
@@ -263,7 +333,8 @@ tm_dict_load(tm_dict **out, const char *path)
 		    tm__strerror(errno));
 		goto done;
 	}
-	finish(d);
+	if ((error = finish(d)) < 0)
+		goto done;
 	*out = d;
 	d = NULL;
 done:
@@ -321,7 +392,623 @@ tm_dict_add_memory(tm_dict *d, tm_db *db, const char *from, const char *to,
 	if (error == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
 		error = tm__error_sqlite(db->sql, "reading the memory's terms");
 	sqlite3_finalize(st);
-	finish(d);
+	if (error == 0)
+		error = finish(d);
+	return error;
+}
+
+/*
+ * Learning a lexicon from the memory's sentence pairs.
+ *
+ * Each unit with a Chinese (or Japanese, Korean) side and a side in the
+ * other language is one observation: the CJK side cut into words by
+ * ICU's dictionary-based word breaker, the other side into the content
+ * words the aligner compares (three letters or more, no stop word).
+ * Words and word pairs that occur in the same unit are counted; a pair
+ * is kept when it occurs in MIN_COOC units or more and its Dice
+ * coefficient 2 c(z,e) / (c(z) + c(e)) is at least MIN_DICE, up to
+ * LEX_BEST English words per Chinese word.  The pair counts live in a
+ * table of at most PAIR_SLOTS slots: when it fills, the pairs seen once
+ * are dropped (then twice, ...), so memory stays bounded whatever the
+ * memory's size, at the price of undercounting rare pairs.
+ */
+#define MIN_COOC 2
+#define MIN_DICE 0.12
+#define LEX_BEST 4
+#define LEX_MAX_WORD 4		/* longest CJK word learned, in characters */
+#define PAIR_SLOTS (1u << 21)
+
+struct pair_slot {
+	uint64_t key;		/* zh id << 32 | en id, both + 1; 0: empty */
+	uint32_t n;
+};
+
+struct learner {
+	struct tm__idmap zmap, emap;	/* word -> id + 1 */
+	struct tm__buf zarena;		/* the CJK words, NUL-terminated */
+	size_t *zoff;			/* zh id -> its word in zarena */
+	uint32_t *zcount, *etok, *ecount;
+	size_t nz, zcap, ne, ecap, nzcount, necount;
+	struct pair_slot *pairs;
+	size_t pcap, pused;
+	uint32_t *zs, *es;		/* one unit's word ids */
+	size_t nzs, zscap, nes, escap;
+	UBreakIterator *bi;
+	UChar *u;
+	int32_t ucap;
+	UChar32 *cps;
+	size_t cpcap;
+	size_t units;
+};
+
+static size_t
+pair_home(const struct learner *l, uint64_t key)
+{
+	return (size_t)(key * UINT64_C(0x9e3779b97f4a7c15) >> 40) &
+	    (l->pcap - 1);
+}
+
+static void
+pair_put(struct pair_slot *p, size_t cap, uint64_t key, uint32_t n)
+{
+	size_t k = (size_t)(key * UINT64_C(0x9e3779b97f4a7c15) >> 40) &
+	    (cap - 1);
+
+	while (p[k].key)
+		k = (k + 1) & (cap - 1);
+	p[k].key = key;
+	p[k].n = n;
+}
+
+/*
+ * Grow the pair table, or when it is at its bound, drop the rarest
+ * pairs: those seen once, or if that frees too little, twice, and so
+ * on.  Counts are never raised to make up for what was dropped, so a
+ * pair's count can only be low, never high: a pair that comes back
+ * after being dropped starts again at one.
+ */
+static int
+pairs_make_room(struct learner *l)
+{
+	struct pair_slot *old = l->pairs, *p;
+	size_t oldcap = l->pcap, cap = oldcap, i;
+	uint32_t drop = 0;
+
+	if (oldcap < PAIR_SLOTS)
+		cap = oldcap ? oldcap * 2 : 4096;
+	else
+		drop = 1;
+	for (;;) {
+		if (!(p = tm__calloc(cap, sizeof(*p))))
+			return tm__error_nomem();
+		l->pused = 0;
+		for (i = 0; i < oldcap; i++) {
+			if (!old[i].key || old[i].n <= drop)
+				continue;
+			pair_put(p, cap, old[i].key, old[i].n);
+			l->pused++;
+		}
+		/* Dropping must leave the table half empty at least. */
+		if (cap > oldcap || l->pused * 2 <= cap) {
+			free(old);
+			l->pairs = p;
+			l->pcap = cap;
+			return 0;
+		}
+		free(p);
+		drop++;
+	}
+}
+
+static int
+pair_count(struct learner *l, uint32_t z, uint32_t e)
+{
+	uint64_t key = ((uint64_t)(z + 1) << 32) | (uint64_t)(e + 1);
+	size_t k;
+	int error;
+
+	if ((l->pused + 1) * 4 > l->pcap * 3 &&
+	    (error = pairs_make_room(l)) < 0)
+		return error;
+	for (k = pair_home(l, key); l->pairs[k].key;
+	    k = (k + 1) & (l->pcap - 1)) {
+		if (l->pairs[k].key == key) {
+			l->pairs[k].n++;
+			return 0;
+		}
+	}
+	l->pairs[k].key = key;
+	l->pairs[k].n = 1;
+	l->pused++;
+	return 0;
+}
+
+/* Add id to the unit's list ids[0..*n) unless it is there already. */
+static int
+unit_add(uint32_t **ids, size_t *n, size_t *cap, uint32_t id)
+{
+	size_t i;
+	int error;
+
+	for (i = 0; i < *n; i++)
+		if ((*ids)[i] == id)
+			return 0;
+	if (*n == *cap && (error = tm__grow((void **)ids, cap, *n,
+	    sizeof(**ids))) < 0)
+		return error;
+	(*ids)[(*n)++] = id;
+	return 0;
+}
+
+static int
+learn_en_word(void *payload, const UChar32 *w, size_t len)
+{
+	struct learner *l = payload;
+	uint32_t tok = tm__word_token(w, len, TM__ANCHOR_DICT);
+	size_t pos;
+	int64_t id = tm__idmap_find(&l->emap, tok, 0, &pos);
+	int error;
+
+	if (!id) {
+		if (l->ne == l->ecap && (error = tm__grow((void **)&l->etok,
+		    &l->ecap, l->ne, sizeof(*l->etok))) < 0)
+			return error;
+		if ((error = tm__idmap_add(&l->emap, tok, 0,
+		    (int64_t)l->ne + 1)) < 0)
+			return error;
+		l->etok[l->ne] = tok;
+		id = (int64_t)++l->ne;
+	}
+	return unit_add(&l->es, &l->nes, &l->escap, (uint32_t)(id - 1));
+}
+
+static bool
+han(UChar32 c)
+{
+	return u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC);
+}
+
+/* The CJK words of text s[0..len). */
+static int
+learn_zh(struct learner *l, const char *s, size_t len)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	int32_t un = 0, b, e;
+	int error;
+
+	if (len > INT32_MAX / 2)
+		return 0;
+	if ((int32_t)len + 1 > l->ucap) {
+		UChar *p = tm__realloc(l->u, (len + 1) * sizeof(*p));
+
+		if (!p)
+			return TM_ENOMEM;
+		l->u = p;
+		l->ucap = (int32_t)len + 1;
+	}
+	u_strFromUTF8Lenient(l->u, l->ucap, &un, s, (int32_t)len, &st);
+	if (U_FAILURE(st))
+		return 0;
+	ubrk_setText(l->bi, l->u, un, &st);
+	if (U_FAILURE(st))
+		return 0;
+	for (b = ubrk_first(l->bi), e = ubrk_next(l->bi); e != UBRK_DONE;
+	    b = e, e = ubrk_next(l->bi)) {
+		char w[LEX_MAX_WORD * 4 + 1];
+		int32_t i = b, chars = 0, wl = 0;
+		UBool bad = false;
+		uint64_t h1, h2;
+		int64_t id;
+		size_t pos;
+
+		while (i < e && chars <= LEX_MAX_WORD) {
+			UChar32 c;
+
+			U16_NEXT(l->u, i, e, c);
+			if (!han(c))
+				break;
+			U8_APPEND((uint8_t *)w, wl, (int32_t)sizeof(w) - 1, c, bad);
+			chars++;
+		}
+		if (i < e || bad || chars == 0 || chars > LEX_MAX_WORD)
+			continue;
+		w[wl] = 0;
+		h1 = tm__hash(TM__HASH_INIT, w, (size_t)wl);
+		h2 = tm__hash(TM__HASH_INIT2, w, (size_t)wl);
+		if (!(id = tm__idmap_find(&l->zmap, h1, h2, &pos))) {
+			if (l->nz == l->zcap && (error = tm__grow(
+			    (void **)&l->zoff, &l->zcap, l->nz,
+			    sizeof(*l->zoff))) < 0)
+				return error;
+			if ((error = tm__idmap_add(&l->zmap, h1, h2,
+			    (int64_t)l->nz + 1)) < 0)
+				return error;
+			l->zoff[l->nz] = l->zarena.len;
+			if ((error = tm__buf_add(&l->zarena, w, (size_t)wl +
+			    1)) < 0)
+				return error;
+			id = (int64_t)++l->nz;
+		}
+		if ((error = unit_add(&l->zs, &l->nzs, &l->zscap,
+		    (uint32_t)(id - 1))) < 0)
+			return error;
+	}
+	return 0;
+}
+
+/* Count one unit: CJK text z, the other language's text x. */
+static int
+learn_unit(struct learner *l, const char *z, const char *x)
+{
+	size_t lx = strlen(x), n, i, j;
+	int error;
+
+	l->nzs = l->nes = 0;
+	if ((error = learn_zh(l, z, strlen(z))) < 0)
+		return error;
+	if (lx + 1 > l->cpcap) {
+		UChar32 *p = tm__realloc(l->cps, (lx + 1) * sizeof(*p));
+
+		if (!p)
+			return TM_ENOMEM;
+		l->cps = p;
+		l->cpcap = lx + 1;
+	}
+	for (i = n = 0; i < lx; ) {
+		UChar32 c;
+
+		U8_NEXT(x, i, lx, c);
+		l->cps[n++] = c < 0 ? 0xfffd : c;
+	}
+	if ((error = words(l->cps, n, learn_en_word, l)) < 0)
+		return error;
+	if (!l->nzs || !l->nes)
+		return 0;
+	l->units++;
+	/* Word counts: grown with the vocabularies. */
+	if (l->nzcount < l->nz) {
+		uint32_t *p = tm__realloc(l->zcount, l->zcap * sizeof(*p));
+
+		if (!p)
+			return TM_ENOMEM;
+		memset(p + l->nzcount, 0, (l->zcap - l->nzcount) * sizeof(*p));
+		l->zcount = p;
+		l->nzcount = l->zcap;
+	}
+	if (l->necount < l->ne) {
+		uint32_t *p = tm__realloc(l->ecount, l->ecap * sizeof(*p));
+
+		if (!p)
+			return TM_ENOMEM;
+		memset(p + l->necount, 0, (l->ecap - l->necount) * sizeof(*p));
+		l->ecount = p;
+		l->necount = l->ecap;
+	}
+	for (i = 0; i < l->nzs; i++)
+		l->zcount[l->zs[i]]++;
+	for (j = 0; j < l->nes; j++)
+		l->ecount[l->es[j]]++;
+	for (i = 0; i < l->nzs; i++)
+		for (j = 0; j < l->nes; j++)
+			if ((error = pair_count(l, l->zs[i], l->es[j])) < 0)
+				return error;
+	return 0;
+}
+
+struct cand {
+	float dice;
+	uint32_t e;
+};
+
+/* Turn the counts into entries: each CJK word's best English words. */
+static int
+learn_entries(tm_dict *d, struct learner *l, size_t *added)
+{
+	struct cand *best = NULL;
+	size_t i, k, z;
+	int error = 0;
+
+	*added = 0;
+	if (!l->nz)
+		return 0;
+	if (!(best = tm__calloc(l->nz * LEX_BEST, sizeof(*best))))
+		return tm__error_nomem();
+	for (i = 0; i < l->pcap; i++) {
+		uint32_t zi, ei, c = l->pairs[i].n;
+		struct cand *b;
+		float dice;
+
+		if (!l->pairs[i].key || c < MIN_COOC)
+			continue;
+		zi = (uint32_t)(l->pairs[i].key >> 32) - 1;
+		ei = (uint32_t)(l->pairs[i].key & 0xffffffffu) - 1;
+		dice = (float)(2.0 * c / ((double)l->zcount[zi] +
+		    (double)l->ecount[ei]));
+		if (dice < (float)MIN_DICE)
+			continue;
+		/* Insert into the word's best few, highest first. */
+		b = best + (size_t)zi * LEX_BEST;
+		for (k = LEX_BEST; k > 0 && b[k - 1].dice < dice; k--)
+			if (k < LEX_BEST)
+				b[k] = b[k - 1];
+		if (k < LEX_BEST) {
+			b[k].dice = dice;
+			b[k].e = ei;
+		}
+	}
+	for (z = 0; z < l->nz && error == 0; z++) {
+		const char *w = l->zarena.ptr + l->zoff[z];
+		struct cand *b = best + z * LEX_BEST;
+
+		if (b[0].dice == 0)
+			continue;
+		if ((error = begin_entry(d, w, strlen(w))) < 0)
+			break;
+		for (k = 0; k < LEX_BEST && b[k].dice > 0 && error == 0; k++)
+			error = add_tok(d, l->etok[b[k].e]);
+		if (error == 0) {
+			end_entry(d);
+			(*added)++;
+			if (strlen(w) <= 4)	/* one character */
+				d->min_head = 1;
+		}
+	}
+	free(best);
+	return error < 0 ? tm__error_nomem() : 0;
+}
+
+static void
+learner_release(struct learner *l)
+{
+	tm__idmap_release(&l->zmap);
+	tm__idmap_release(&l->emap);
+	tm__buf_release(&l->zarena);
+	free(l->zoff);
+	free(l->zcount);
+	free(l->etok);
+	free(l->ecount);
+	free(l->pairs);
+	free(l->zs);
+	free(l->es);
+	if (l->bi)
+		ubrk_close(l->bi);
+	free(l->u);
+	free(l->cps);
+}
+
+/*
+ * The learned lexicon is kept in the memory, in table align_lexicon, one
+ * row per pair of languages (and bound on the units read), with the
+ * memory's state when it was learned: the count and largest id of its
+ * variants and the last import's id.  While these are unchanged the
+ * lexicon is read back (milliseconds) instead of learned again
+ * (seconds for a large memory).  The row is written only when the
+ * memory is open for writing; failing to write it costs nothing but
+ * time next run.  Its data: for each entry the headword, a NUL, a count
+ * byte, then that many 32-bit little-endian tokens.
+ */
+static int
+memory_stamp(tm_db *db, char *out, size_t size)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+
+	if ((error = tm__prepare(db, &st, "SELECT (SELECT count(*) FROM tuv), "
+	    "(SELECT coalesce(max(id), 0) FROM tuv), "
+	    "(SELECT coalesce(max(id), 0) FROM import)")) < 0)
+		return error;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		error = tm__error_sqlite(db->sql, "reading the memory's state");
+	} else {
+		snprintf(out, size, "%lld:%lld:%lld",
+		    (long long)sqlite3_column_int64(st, 0),
+		    (long long)sqlite3_column_int64(st, 1),
+		    (long long)sqlite3_column_int64(st, 2));
+	}
+	sqlite3_finalize(st);
+	return error;
+}
+
+/* Entries from a cached lexicon; 1 when the data is not well formed. */
+static int
+cache_read(tm_dict *d, const unsigned char *p, size_t len, size_t *added)
+{
+	size_t i = 0, k;
+	int error;
+
+	*added = 0;
+	while (i < len) {
+		const unsigned char *z = memchr(p + i, 0, len - i);
+		size_t hl, nt;
+
+		if (!z || z == p + i || (size_t)(z - p) + 2 > len)
+			return 1;
+		hl = (size_t)(z - (p + i));
+		nt = z[1];
+		if ((size_t)(z - p) + 2 + 4 * nt > len)
+			return 1;
+		if ((error = begin_entry(d, (const char *)p + i, hl)) < 0)
+			return error;
+		for (k = 0; k < nt; k++) {
+			const unsigned char *t = z + 2 + 4 * k;
+
+			if ((error = add_tok(d, (uint32_t)t[0] |
+			    (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 |
+			    (uint32_t)t[3] << 24)) < 0)
+				return error;
+		}
+		end_entry(d);
+		if (hl <= 4)
+			d->min_head = 1;
+		(*added)++;
+		i = (size_t)(z - p) + 2 + 4 * nt;
+	}
+	return 0;
+}
+
+/* Look for a fresh cached lexicon: 1 found and read, 0 not, < 0 error. */
+static int
+cache_load(tm_dict *d, tm_db *db, const char *key, const char *stamp,
+    size_t *added)
+{
+	sqlite3_stmt *st = NULL;
+	int error = 0, r;
+
+	/* No table: nothing cached yet. */
+	if (sqlite3_prepare_v2(db->sql, "SELECT data FROM align_lexicon "
+	    "WHERE langs = ?1 AND stamp = ?2", -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return 0;
+	}
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, stamp, -1, SQLITE_STATIC);
+	if ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t n0 = d->n, nt0 = d->ntoks;
+
+		error = cache_read(d, sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0), added);
+		if (error == 1) {
+			/* Damaged: forget what was read, learn again. */
+			d->n = n0;
+			d->ntoks = nt0;
+			*added = 0;
+			error = 0;
+		} else if (error == 0) {
+			error = 1;
+		}
+	} else if (r != SQLITE_DONE) {
+		error = tm__error_sqlite(db->sql, "reading the cached lexicon");
+	}
+	sqlite3_finalize(st);
+	return error < 0 ? tm__error_nomem() : error;
+}
+
+/* Keep entries [first, d->n) as the lexicon for key; errors ignored. */
+static void
+cache_store(tm_dict *d, tm_db *db, const char *key, const char *stamp,
+    size_t first)
+{
+	struct tm__buf b = { 0 };
+	sqlite3_stmt *st = NULL;
+	size_t i, k;
+	int error = 0;
+
+	if (sqlite3_db_readonly(db->sql, "main") != 0)
+		return;
+	for (i = first; i < d->n && error == 0; i++) {
+		const struct entry *e = &d->e[i];
+		size_t nt = e->nt > 255 ? 255 : e->nt;
+
+		error = tm__buf_adds(&b, d->arena.ptr + e->head);
+		if (!error)
+			error = tm__buf_addc(&b, '\0');
+		if (!error)
+			error = tm__buf_addc(&b, (char)nt);
+		for (k = 0; k < nt && error == 0; k++) {
+			uint32_t t = d->toks[e->t0 + k];
+			char le[4] = { (char)(t & 0xff), (char)(t >> 8 & 0xff),
+			    (char)(t >> 16 & 0xff), (char)(t >> 24) };
+
+			error = tm__buf_add(&b, le, 4);
+		}
+	}
+	if (error == 0 && sqlite3_exec(db->sql, "CREATE TABLE IF NOT EXISTS "
+	    "align_lexicon (\n\tlangs TEXT PRIMARY KEY,\n\tstamp TEXT NOT "
+	    "NULL,\n\tdata BLOB NOT NULL\n)", NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db->sql, "INSERT OR REPLACE INTO align_lexicon "
+	    "VALUES (?1, ?2, ?3)", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, stamp, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 3, b.ptr ? b.ptr : "", (int)b.len,
+		    SQLITE_STATIC);
+		(void)sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	tm__buf_release(&b);
+	tm_error_clear();
+}
+
+int
+tm_dict_learn_memory(tm_dict *d, tm_db *db, const char *from,
+    const char *to, size_t max_units, tm_dict_learn_stats *stats)
+{
+	struct learner l;
+	sqlite3_stmt *st = NULL;
+	UErrorCode ust = U_ZERO_ERROR;
+	bool zfrom;
+	size_t added = 0, first;
+	char key[200], stamp[80];
+	int error = 0, rc = SQLITE_DONE;
+
+	if (!d || !db || !from || !to)
+		return tm__error(TM_EINVAL, "dict: bad arguments");
+	if (stats)
+		memset(stats, 0, sizeof(*stats));
+	/* The CJK side is the headwords' side; nothing to learn without. */
+	zfrom = tm__lang_cjk(from);
+	if (zfrom == tm__lang_cjk(to))
+		return 0;
+	snprintf(key, sizeof(key), "%s\t%s\t%zu", from, to, max_units);
+	if ((error = memory_stamp(db, stamp, sizeof(stamp))) < 0)
+		return error;
+	if ((error = cache_load(d, db, key, stamp, &added)) < 0)
+		return error;
+	if (error == 1) {
+		if (stats) {
+			stats->entries = added;
+			stats->cached = 1;
+		}
+		return finish(d);
+	}
+	first = d->n;
+	memset(&l, 0, sizeof(l));
+	l.bi = ubrk_open(UBRK_WORD, "zh", NULL, 0, &ust);
+	if (U_FAILURE(ust)) {
+		l.bi = NULL;
+		return tm__error(TM_EINVAL, "dict: no word breaker: %s",
+		    u_errorName(ust));
+	}
+	if ((error = tm__prepare(db, &st, "SELECT s.lang, coalesce(s.text, "
+	    "s.seg), t.lang, coalesce(t.text, t.seg) FROM tuv s JOIN tuv t "
+	    "ON t.tu_id = s.tu_id AND t.id <> s.id WHERE "
+	    "length(coalesce(s.text, s.seg)) BETWEEN 2 AND 400 AND "
+	    "length(coalesce(t.text, t.seg)) BETWEEN 2 AND 1600")) < 0)
+		goto done;
+	while ((max_units == 0 || l.units < max_units) &&
+	    (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *sl = (const char *)sqlite3_column_text(st, 0);
+		const char *sx = (const char *)sqlite3_column_text(st, 1);
+		const char *tl = (const char *)sqlite3_column_text(st, 2);
+		const char *tx = (const char *)sqlite3_column_text(st, 3);
+
+		if (!sl || !sx || !tl || !tx || !tm_lang_match(from, sl) ||
+		    !tm_lang_match(to, tl))
+			continue;
+		if ((error = learn_unit(&l, zfrom ? sx : tx,
+		    zfrom ? tx : sx)) < 0) {
+			error = tm__error_nomem();
+			goto done;
+		}
+	}
+	if (max_units && l.units >= max_units)
+		rc = SQLITE_DONE;
+	if (rc != SQLITE_DONE) {
+		error = tm__error_sqlite(db->sql, "reading the memory's units");
+		goto done;
+	}
+	if ((error = learn_entries(d, &l, &added)) < 0)
+		goto done;
+	cache_store(d, db, key, stamp, first);
+	if ((error = finish(d)) < 0)
+		goto done;
+	if (stats) {
+		stats->units = l.units;
+		stats->entries = added;
+		stats->pair_slots = l.pcap;
+	}
+done:
+	sqlite3_finalize(st);
+	learner_release(&l);
 	return error;
 }
 
@@ -379,7 +1066,7 @@ tm__dict_scan(const tm_dict *d, struct tm__anchors *a, const UChar32 *c,
     size_t n, bool cjk_side)
 {
 	char key[MAX_HEAD * 4 + 1];
-	size_t i = 0, l, k, pos;
+	size_t i = 0, l, k, pos, minl = d->min_head ? d->min_head : 2;
 	int error;
 
 	if (!cjk_side)
@@ -387,7 +1074,7 @@ tm__dict_scan(const tm_dict *d, struct tm__anchors *a, const UChar32 *c,
 	while (i < n) {
 		const struct entry *e = NULL;
 
-		for (l = n - i < MAX_HEAD ? n - i : MAX_HEAD; l >= 2; l--) {
+		for (l = n - i < MAX_HEAD ? n - i : MAX_HEAD; l >= minl; l--) {
 			UBool bad = false;
 
 			pos = 0;

