@@ -5,6 +5,7 @@
  * write the draft in the document's format, and count the analysis.
  */
 #include "pretranslate.h"
+#include "i18n.h"
 
 #include <ctype.h>
 
@@ -1116,8 +1117,9 @@ static const char *const band_names[NBANDS] = {
 };
 
 static const char *const band_labels[NBANDS] = {
-	"Context match (101%)", "100%", "95-99%", "85-94%", "75-84%",
-	"50-74%", "No match", "Repetitions", "Machine translation", "Total"
+	N_("Context match (101%)"), "100%", "95-99%", "85-94%", "75-84%",
+	"50-74%", N_("No match"), N_("Repetitions"),
+	N_("Machine translation"), N_("Total")
 };
 
 struct count {
@@ -1265,22 +1267,25 @@ tm_pretranslation_analysis(char **out, const tm_pretranslation *p,
 	count_bands(c, p);
 	if (format == TM_ANALYSIS_CSV)
 		error = tm__buf_adds(&b, "band,segments,characters,words\r\n");
-	else
-		error = tm__buf_printf(&b, "Analysis of %s (%s to %s)\n\n"
-		    "%-22s %9s %11s %9s\n", p->name, p->from, p->to, "Band",
-		    "Segments", "Characters", "Words");
+	else if (!(error = tm__buf_printf(&b, _("Analysis of %s (%s to "
+	    "%s)\n\n"), p->name, p->from, p->to)) &&
+	    !(error = tm__buf_add_padded(&b, _("Band"), 22, false)) &&
+	    !(error = tm__buf_add_padded(&b, _("Segments"), 10, true)) &&
+	    !(error = tm__buf_add_padded(&b, _("Characters"), 12, true)) &&
+	    !(error = tm__buf_add_padded(&b, _("Words"), 10, true)))
+		error = tm__buf_add(&b, "\n", 1);
 	for (i = 0; i < NBANDS && !error; i++) {
 		if (format == TM_ANALYSIS_CSV)
 			error = tm__buf_printf(&b, "%s,%zu,%zu,%zu\r\n",
 			    band_names[i], c[i].segments, c[i].chars,
 			    c[i].words);
-		else
-			error = tm__buf_printf(&b, "%-22s %9zu %11zu %9zu\n",
-			    band_labels[i], c[i].segments, c[i].chars,
-			    c[i].words);
+		else if (!(error = tm__buf_add_padded(&b, _(band_labels[i]),
+		    22, false)))
+			error = tm__buf_printf(&b, " %9zu %11zu %9zu\n",
+			    c[i].segments, c[i].chars, c[i].words);
 	}
 	if (!error && p->note && format == TM_ANALYSIS_TEXT)
-		error = tm__buf_printf(&b, "\nNote: %s\n", p->note);
+		error = tm__buf_printf(&b, _("\nNote: %s\n"), p->note);
 	if (error < 0) {
 		tm__buf_release(&b);
 		return tm__error_nomem();

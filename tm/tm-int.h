@@ -142,6 +142,13 @@ void tm__idmap_release(struct tm__idmap *m);
 /* utf8.c */
 /* Length of the valid UTF-8 prefix of s[0..len); == len when all valid. */
 size_t tm__utf8_valid(const char *s, size_t len);
+/*
+ * Appends s to b padded with spaces to `cols` terminal columns (wide and
+ * full-width characters take two), after it or, with `right`, before
+ * it, so that text in any script lines up in a table.  0 or TM_ENOMEM.
+ */
+int tm__buf_add_padded(struct tm__buf *b, const char *s, size_t cols,
+    bool right);
 
 /*
  * norm.c: the matching key (NFKC + case folding, Chinese punctuation as

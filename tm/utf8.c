@@ -3,6 +3,9 @@
  */
 #include "tm-int.h"
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 size_t
 tm__utf8_valid(const char *s, size_t len)
 {
@@ -36,4 +39,31 @@ tm__utf8_valid(const char *s, size_t len)
 		i += n + 1;
 	}
 	return i;
+}
+
+int
+tm__buf_add_padded(struct tm__buf *b, const char *s, size_t cols,
+    bool right)
+{
+	int32_t i = 0, n = (int32_t)strlen(s);
+	size_t used = 0;
+	UChar32 c;
+
+	while (i < n) {
+		int w;
+
+		U8_NEXT(s, i, n, c);
+		w = c < 0 ? 1 : u_getIntPropertyValue(c,
+		    UCHAR_EAST_ASIAN_WIDTH);
+		used += c >= 0 && (w == U_EA_WIDE || w == U_EA_FULLWIDTH) ?
+		    2 : 1;
+	}
+	if (!right && tm__buf_adds(b, s) < 0)
+		return TM_ENOMEM;
+	for (; used < cols; used++)
+		if (tm__buf_add(b, " ", 1) < 0)
+			return TM_ENOMEM;
+	if (right && tm__buf_adds(b, s) < 0)
+		return TM_ENOMEM;
+	return 0;
 }

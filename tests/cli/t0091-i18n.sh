@@ -124,6 +124,16 @@ like "$page" '<title>审校： ' "review page: the title in Chinese"
 like "$page" '>100% 完全匹配<' "review page: the exact badge in Chinese"
 like "$page" '>[0-9]+% 模糊匹配<' "review page: the fuzzy badge in Chinese"
 like "$page" '个语段：上下文匹配 [0-9]+ 个' "review page: the counts in Chinese"
+an=$(cat zh/bulletin-2020-02-06.analysis.txt)
+like "$an" '^bulletin-2020-02-06.txt 的分析（zh-CN 译为 en-US）' \
+    "the analysis report: its title in Chinese"
+like "$an" '无匹配 +[0-9]+ +[0-9]+ +[0-9]+' "the analysis report: the bands in Chinese"
+# Columns line up by display width: the counts end where the English's do.
+is "$(sed -n 's/^合计 *//p' zh/bulletin-2020-02-06.analysis.txt | wc -c)" \
+    "$(tm_plain --db m.db pretranslate --from zh-CN --to en-US -o c0 \
+    "$BULLETIN" >/dev/null && sed -n 's/^Total *//p' \
+    c0/bulletin-2020-02-06.analysis.txt | wc -c)" \
+    "the analysis report: the columns line up in Chinese as in English"
 tm_plain --db m.db pretranslate --from zh-CN --to en-US -o c "$BULLETIN" \
     >/dev/null
 like "$(cat c/bulletin-2020-02-06.review.html)" '>100% exact<' \
