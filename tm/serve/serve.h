@@ -8,6 +8,7 @@
 #define TM_SERVE_H
 
 #include "tm-int.h"
+#include "i18n.h"
 
 #include <pthread.h>
 
@@ -49,7 +50,13 @@ struct tm__route {
 	int (*handler)(struct tm__req *req);
 	int access;		/* enum route_access */
 	int body;		/* enum route_body */
-	const char *help;
+	const char *help;	/* for --help, translated when shown */
+	/*
+	 * Reads wait for one of the workers' turns (server.c) unless
+	 * they may wait on machine translation: a turn is not held
+	 * across a network round trip.
+	 */
+	bool no_turn;
 };
 
 /* A query-string or form parameter, decoded. */

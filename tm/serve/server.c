@@ -164,12 +164,13 @@ io_threads(unsigned workers)
  * A route's handler; reads take a turn at the gate.  Writes are
  * serialised by their own lock and streams (import, export) do their
  * work outside their handler: neither takes a turn, so that a reader
- * never waits behind an import.
+ * never waits behind an import; nor do the routes that may wait on
+ * machine translation.
  */
 static int
 run_handler(struct tm__req *req)
 {
-	int gated = req->route->body != BODY_STREAM &&
+	int gated = req->route->body != BODY_STREAM && !req->route->no_turn &&
 	    (req->route->access == ROUTE_READ ||
 	    req->route->access == ROUTE_READ_KEY_IN_BODY);
 	struct gate *g = &req->srv->gate;
@@ -1465,7 +1466,7 @@ make_route_lines(void)
 	    i++) {
 		snprintf(route_buf[i], sizeof(route_buf[i]), "%-6s /%-30s %s",
 		    tm__routes[i].method, tm__routes[i].path,
-		    tm__routes[i].help);
+		    _(tm__routes[i].help));
 		route_lines[i] = route_buf[i];
 	}
 	route_lines[i] = NULL;
