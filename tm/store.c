@@ -460,7 +460,7 @@ migrate_9(tm_db *db)
 {
 	struct tm__buf q = { 0 }, sql = { 0 }, cols = { 0 };
 	sqlite3_stmt *st = NULL;
-	const char *was, *key_def = "\tkey TEXT NOT NULL\n", *p;
+	const char *was, *key_def = "\tkey TEXT NOT NULL\n", *p, *open;
 	int error = 0, rc;
 
 	if ((error = tm__prepare(db, &st, "SELECT sql FROM sqlite_schema "
@@ -472,13 +472,14 @@ migrate_9(tm_db *db)
 		goto done;	/* a memory set back to an older version */
 	if (sqlite3_reset(st), sqlite3_step(st) != SQLITE_ROW ||
 	    !(was = (const char *)sqlite3_column_text(st, 0)) ||
-	    !(p = strstr(was, key_def)) ||
-	    strncmp(was, "CREATE TABLE tuv (", 18) != 0) {
+	    !(p = strstr(was, key_def)) || !(open = strchr(was, '(')) ||
+	    open > p) {
 		error = tm__error(TM_EDB, "unexpected schema of table tuv");
 		goto done;
 	}
-	if ((error = tm__buf_adds(&sql, "CREATE TABLE tuv_new (")) < 0 ||
-	    (error = tm__buf_add(&sql, was + 18, (size_t)(p - was) - 18)) < 0 ||
+	/* The columns as they are, but for the key's NOT NULL. */
+	if ((error = tm__buf_adds(&sql, "CREATE TABLE tuv_new ")) < 0 ||
+	    (error = tm__buf_add(&sql, open, (size_t)(p - open))) < 0 ||
 	    (error = tm__buf_adds(&sql, "\tkey TEXT\n")) < 0 ||
 	    (error = tm__buf_adds(&sql, p + strlen(key_def))) < 0)
 		goto done;
@@ -931,25 +932,37 @@ tm__side_abort(tm_db *db)
 	db->side = NULL;
 }
 
+/*
+ * Copy the main database of `sql` to the new file `to`, read through
+ * SQLite's own file handle: opening and closing the file here would
+ * drop SQLite's locks on it (POSIX locks belong to the process).
+ */
 static int
-copy_file(const char *from, const char *to)
+copy_file(sqlite3 *sql, const char *to)
 {
 	char buf[1 << 16];
-	ssize_t n = 0;
-	int in, out, error = 0;
+	sqlite3_file *f = NULL;
+	sqlite3_int64 size = 0, off;
+	int out, error = 0;
 
-	if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0)
-		return tm__error(TM_EIO, "cannot read '%s': %s", from,
-		    tm__strerror(errno));
+	if (sqlite3_file_control(sql, "main", SQLITE_FCNTL_FILE_POINTER, &f) !=
+	    SQLITE_OK || !f || !f->pMethods ||
+	    f->pMethods->xFileSize(f, &size) != SQLITE_OK)
+		return tm__error_sqlite(sql, "cannot read the memory");
 	if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) <
-	    0) {
-		close(in);
+	    0)
 		return tm__error(TM_EIO, "cannot create '%s': %s", to,
 		    tm__strerror(errno));
-	}
-	while (!error && (n = read(in, buf, sizeof(buf))) > 0) {
+	for (off = 0; off < size && !error; ) {
+		int n = size - off < (sqlite3_int64)sizeof(buf) ?
+		    (int)(size - off) : (int)sizeof(buf);
 		char *p = buf;
 
+		if (f->pMethods->xRead(f, buf, n, off) != SQLITE_OK) {
+			error = tm__error(TM_EIO, "cannot read the memory");
+			break;
+		}
+		off += n;
 		while (n > 0) {
 			ssize_t w = write(out, p, (size_t)n);
 
@@ -961,13 +974,9 @@ copy_file(const char *from, const char *to)
 				break;
 			}
 			p += w;
-			n -= w;
+			n -= (int)w;
 		}
 	}
-	if (!error && n < 0)
-		error = tm__error(TM_EIO, "cannot read '%s': %s", from,
-		    tm__strerror(errno));
-	close(in);
 	if (close(out) < 0 && !error)
 		error = tm__error(TM_EIO, "cannot write '%s': %s", to,
 		    tm__strerror(errno));
@@ -1028,7 +1037,7 @@ tm__side_begin(tm_db *db)
 	 * The memory is out of WAL mode and locked, with nothing written:
 	 * its file is the whole of it, copied byte for byte.
 	 */
-	if ((error = copy_file(db->path, db->side)) < 0)
+	if ((error = copy_file(db->sql, db->side)) < 0)
 		goto fail;
 	if ((rc = sqlite3_open_v2(db->side, &side, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL)) != SQLITE_OK) {
