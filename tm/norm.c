@@ -434,51 +434,83 @@ done:
  * format: changing what it gives for some text needs a migration that
  * stores the keys it no longer makes.
  */
+/* Append ASCII c to key[0..*k) as the key's rules write it. */
+static inline void
+quick_ascii(char *key, size_t *k, bool *space, unsigned char c)
+{
+	if (*space && *k > 0)
+		key[(*k)++] = ' ';
+	*space = false;
+	if (c >= 'A' && c <= 'Z')
+		c += 32;
+	else if ((c == '.' || c == '-') && collapses(key, *k, (char)c))
+		return;
+	key[(*k)++] = (char)c;
+}
+
 int
 tm__quick_key(struct tm__buf *out, const char *text, size_t len)
 {
-	size_t k = 0, start = out->len;
-	int32_t i = 0, n = (int32_t)len;
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0, k = 0, start = out->len;
 	bool space = false;
 	int error;
 	char *key;
 
-	if (len > INT32_MAX / 2)
-		return 0;
 	/* Each character gives at most as many bytes as it takes. */
 	if ((error = tm__buf_grow(out, len + 3)) < 0)
 		return error;
 	key = out->ptr + start;
-	while (i < n) {
+	while (i < len) {
+		unsigned char c = s[i];
 		const char *to;
-		UChar32 c;
+		uint32_t cp;
 
-		U8_NEXT(text, i, n, c);
-		if (c < 0)
-			goto not_quick;
-		if (c == 0x3000 || (c < 0x80 && is_space_ascii((unsigned char)c))) {
-			space = true;
+		if (c < 0x80) {
+			i++;
+			if (c == ' ' || (c >= '\t' && c <= '\r')) {
+				space = true;
+				continue;
+			}
+			if (c < 0x20 || c == 0x7f)
+				goto not_quick;	/* 0x1c-0x1f are white space to ICU */
+			quick_ascii(key, &k, &space, c);
 			continue;
 		}
-		if (c < 0x20 || c == 0x7f)
-			goto not_quick;	/* 0x1c-0x1f are white space to ICU */
-		if (space && k > 0)
-			key[k++] = ' ';
-		space = false;
-		if (c >= 0xff01 && c <= 0xff5e)
-			c -= 0xfee0;	/* full-width ASCII, as NFKC makes it */
-		if (c < 0x80) {
-			if (c >= 'A' && c <= 'Z')
-				c += 32;
-			if (!collapses(key, k, (char)c))
-				key[k++] = (char)c;
-		} else if ((to = punct_fold(c)) != NULL) {
+		/* The characters handled here take two or three bytes. */
+		if (c >= 0xc2 && c < 0xe0 && i + 1 < len &&
+		    (s[i + 1] & 0xc0) == 0x80) {
+			cp = (uint32_t)(c & 0x1f) << 6 | (s[i + 1] & 0x3f);
+			i += 2;
+		} else if (c >= 0xe0 && c < 0xf0 && i + 2 < len &&
+		    (s[i + 1] & 0xc0) == 0x80 && (s[i + 2] & 0xc0) == 0x80) {
+			cp = (uint32_t)(c & 0x0f) << 12 |
+			    (uint32_t)(s[i + 1] & 0x3f) << 6 | (s[i + 2] & 0x3f);
+			i += 3;
+			if (cp >= 0x4e00 && cp <= 0x9fff) {
+				/* CJK ideographs: NFKC and folding keep them. */
+				if (space && k > 0)
+					key[k++] = ' ';
+				space = false;
+				memcpy(key + k, s + i - 3, 3);
+				k += 3;
+				continue;
+			}
+		} else {
+			goto not_quick;
+		}
+		if (cp == 0x3000) {
+			space = true;
+		} else if (cp >= 0xff01 && cp <= 0xff5e) {
+			/* Full-width ASCII, as NFKC makes it. */
+			quick_ascii(key, &k, &space, (unsigned char)(cp - 0xfee0));
+		} else if ((to = punct_fold((UChar32)cp)) != NULL) {
+			if (space && k > 0)
+				key[k++] = ' ';
+			space = false;
 			for (; *to; to++)
 				if (!collapses(key, k, *to))
 					key[k++] = *to;
-		} else if (c >= 0x4e00 && c <= 0x9fff) {
-			/* CJK ideographs: NFKC and case folding keep them. */
-			U8_APPEND_UNSAFE((uint8_t *)key, k, c);
 		} else {
 			goto not_quick;
 		}
