@@ -21,8 +21,8 @@
 #include <errno.h>
 #include <unistd.h>
 
-/* Pairs buffered before a run is written: 2M pairs, 16 MB (+16 to sort). */
-#define PAIRS_MAX (1u << 21)
+/* Pairs buffered before a run is written: 1M pairs, 8 MB (+8 to sort). */
+#define PAIRS_MAX (1u << 20)
 
 static size_t
 pairs_max(void)
