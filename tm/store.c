@@ -911,6 +911,18 @@ query_int(sqlite3 *sql, const char *q, int64_t *out)
 	return 0;
 }
 
+void
+tm__side_clean(tm_db *db)
+{
+	char *side;
+
+	if ((db->flags & TM_DB_READONLY) || strcmp(db->path, ":memory:") == 0 ||
+	    !(side = side_path(db)))
+		return;
+	side_unlink(side);
+	free(side);
+}
+
 /* Back from the side file onto the memory, which is as it was. */
 void
 tm__side_abort(tm_db *db)

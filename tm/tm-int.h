@@ -266,6 +266,12 @@ struct tm_db {
 int tm__side_begin(tm_db *db);
 int tm__side_commit(tm_db *db);
 void tm__side_abort(tm_db *db);
+/*
+ * Remove what a side-file import killed before its rename left beside
+ * the memory.  Only with the memory's write lock held: no side-file
+ * import can be under way then.
+ */
+void tm__side_clean(tm_db *db);
 void tm__matcher_free(struct tm__matcher *m);
 /* Prepare `sql` on db, translating errors. */
 int tm__prepare(tm_db *db, sqlite3_stmt **out, const char *sql);

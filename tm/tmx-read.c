@@ -1364,6 +1364,8 @@ import_tmx(tm_import_result *out, tm_db *db, const char *path, int fd,
 	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
 		goto done;
 	in_tx = true;
+	if (!side)
+		tm__side_clean(db);
 	if (!(r.b = tm__calloc(1, sizeof(*r.b)))) {
 		error = tm__error_nomem();
 		goto done;

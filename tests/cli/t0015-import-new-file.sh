@@ -208,6 +208,12 @@ ok "and removes the stray side file" test ! -e kill.db-import
 is "$(sq kill.db 'PRAGMA journal_mode')" wal "the memory is in WAL mode"
 tm_plain --db kill.db stats --json >kill.json
 is "$(json kill.json 'd["units"]')" 3 "with the units of the import that finished"
+# A stray side file beside a memory with units: the next import (the
+# ordinary path) removes it too.
+echo stray >kill.db-import
+run tm --db kill.db import "$DATA/tmx11-lang.tmx"
+is "$RC" 0 "an import into the memory with units exits 0"
+ok "and removes a stray side file as well" test ! -e kill.db-import
 
 # ---- a reader during the import -----------------------------------------
 tm_plain --db r.db import -q header.tmx
