@@ -14,10 +14,10 @@
 #define QUEUE_MAX 3
 /*
  * The keys of the units being added are kept in memory up to this many
- * (20 MB), then merged into tu_dup in key order, so that memory stays
+ * (8 MB), then merged into tu_dup in key order, so that memory stays
  * flat however large the file.
  */
-#define ADDED_MAX 786432
+#define ADDED_MAX 262144
 
 static size_t
 added_max(void)

@@ -21,8 +21,8 @@
 #include <errno.h>
 #include <unistd.h>
 
-/* Pairs buffered before a run is written: 2M pairs, 16 MB (+16 to sort). */
-#define PAIRS_MAX (1u << 21)
+/* Pairs buffered before a run is written: 1M pairs, 8 MB (+8 to sort). */
+#define PAIRS_MAX (1u << 20)
 
 static size_t
 pairs_max(void)
@@ -995,16 +995,18 @@ index_from(tm_db *db, int64_t from)
 	struct builder b;
 	struct tm__tokens toks = { 0 };
 	struct tm__u32v grams = { 0 };
-	struct tm__buf langs = { 0 }, prev = { 0 };
+	struct tm__buf langs = { 0 }, prev = { 0 }, kb = { 0 };
 	sqlite3_stmt *sel = NULL, *st = NULL;
 	int64_t last = from, runs = 0;
+	unsigned flags;
 	int rc, error;
 	size_t i;
 
 	memset(&b, 0, sizeof(b));
 	b.db = db;
 	b.sk_block = -1;
-	if ((error = meta_int(db, "index_runs", &runs)) < 0)
+	if ((error = meta_int(db, "index_runs", &runs)) < 0 ||
+	    (error = tm__key_flags(db, &flags)) < 0)
 		return error;
 	/* The languages indexed so far, kept for concordance. */
 	if (from > 0 && (error = tm__prepare(db, &st, "SELECT value FROM meta "
@@ -1031,16 +1033,19 @@ index_from(tm_db *db, int64_t from)
 	    "WHERE block = ?")) < 0 ||
 	    (error = tm__prepare(db, &b.sk_put, "INSERT OR REPLACE INTO "
 	    "sketch (block, v) VALUES (?, ?)")) < 0 ||
-	    (error = tm__prepare(db, &sel, "SELECT id, lang_key, key FROM tuv "
-	    "WHERE id > ? ORDER BY id")) < 0)
+	    (error = tm__prepare(db, &sel, "SELECT id, lang_key, key, "
+	    "coalesce(text, seg) FROM tuv WHERE id > ? ORDER BY id")) < 0)
 		goto done;
 	sqlite3_bind_int64(sel, 1, from);
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(sel, 0);
 		const char *lang = (const char *)sqlite3_column_text(sel, 1);
-		const char *key = (const char *)sqlite3_column_text(sel, 2);
-		size_t klen = (size_t)sqlite3_column_bytes(sel, 2);
+		const char *key;
+		size_t klen;
 
+		if ((error = tm__key_column(&kb, sel, 2, 3, flags, &key,
+		    &klen)) < 0)
+			goto done;
 		toks.n = 0;
 		grams.n = 0;
 		if (lang && (prev.len == 0 || strcmp(prev.ptr, lang) != 0)) {
@@ -1080,6 +1085,7 @@ index_from(tm_db *db, int64_t from)
 done:
 	tm__buf_release(&langs);
 	tm__buf_release(&prev);
+	tm__buf_release(&kb);
 	sqlite3_finalize(sel);
 	sqlite3_finalize(b.ins);
 	sqlite3_finalize(b.sk_get);

@@ -70,6 +70,7 @@ struct tm__matcher {
 	size_t nsk;
 	int64_t sk_upto;
 	struct tm__i64v touched;	/* ids whose count is not zero */
+	struct tm__buf ckey;	/* a candidate's key, made from its text */
 	/* As of the last prepare_lookup: the highest variant id, indexed. */
 	int64_t max, indexed;
 };
@@ -79,6 +80,7 @@ tm__matcher_free(struct tm__matcher *m)
 {
 	if (!m)
 		return;
+	tm__buf_release(&m->ckey);
 	sqlite3_finalize(m->tuv);
 	sqlite3_finalize(m->unit);
 	sqlite3_finalize(m->others);
@@ -1515,13 +1517,15 @@ consider(struct lookup *lk, int64_t id)
 		goto done;	/* deleted since it was indexed */
 	tu_id = sqlite3_column_int64(st, 0);
 	lang = (const char *)sqlite3_column_text(st, 1);
-	ckey = (const char *)sqlite3_column_text(st, 2);
 	seg = (const char *)sqlite3_column_text(st, 3);
 	ctext = (const char *)sqlite3_column_text(st, 4);
 	for (k = 0; k < lk->nseen; k++)
 		if (lk->seen_tu[k] == tu_id)
 			goto done;
-	if (!lang || !ckey || !lang_ok(o->from, lang, m->key_flags))
+	if (!lang || !ctext || !lang_ok(o->from, lang, m->key_flags))
+		goto done;
+	if ((error = tm__key_column(&m->ckey, st, 2, 4, m->key_flags, &ckey,
+	    &k)) < 0)
 		goto done;
 	lk->ct.n = 0;
 	if ((error = tm__tokenize(&lk->ct, ckey, strlen(ckey))) < 0 ||
@@ -1939,7 +1943,7 @@ check_hit(tm_hits *h, struct tm__matcher *m, const tm_concordance_options *o,
 	const char *lang, *key, *hit;
 	char *text = NULL, *lg = NULL;
 	int64_t tu_id;
-	size_t start, len;
+	size_t start, len, klen;
 	int error = 0;
 
 	sqlite3_bind_int64(st, 1, id);
@@ -1949,9 +1953,8 @@ check_hit(tm_hits *h, struct tm__matcher *m, const tm_concordance_options *o,
 	}
 	tu_id = sqlite3_column_int64(st, 0);
 	lang = (const char *)sqlite3_column_text(st, 1);
-	key = (const char *)sqlite3_column_text(st, 2);
-	if (!lang || !key || !side_wanted(o, lang) ||
-	    !(hit = strstr(key, tkey))) {
+	if (!lang || !side_wanted(o, lang) || tm__key_column(&m->ckey, st, 2,
+	    4, m->key_flags, &key, &klen) < 0 || !(hit = strstr(key, tkey))) {
 		sqlite3_reset(st);
 		return 0;
 	}
@@ -2000,17 +2003,25 @@ scan_for(tm_hits *h, tm_db *db, struct tm__matcher *m,
     const tm_concordance_options *o, const char *tkey, size_t tklen)
 {
 	sqlite3_stmt *st = NULL;
+	struct tm__buf kb = { 0 };
+	const char *key;
+	size_t klen;
 	int rc, error;
 
-	if ((error = tm__prepare(db, &st, "SELECT id FROM tuv WHERE "
-	    "instr(key, ?) > 0 ORDER BY id DESC")) < 0)
+	/* Keys not stored are made from the text (tm__key_column). */
+	if ((error = tm__prepare(db, &st, "SELECT id, key, coalesce(text, "
+	    "seg) FROM tuv ORDER BY id DESC")) < 0)
 		return error;
-	sqlite3_bind_text(st, 1, tkey, (int)tklen, SQLITE_STATIC);
-	while (h->n < o->limit && (rc = sqlite3_step(st)) == SQLITE_ROW &&
-	    !error)
+	while (!error && h->n < o->limit &&
+	    (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((error = tm__key_column(&kb, st, 1, 2, m->key_flags, &key,
+		    &klen)) < 0 || !strstr(key, tkey))
+			continue;
 		error = check_hit(h, m, o, sqlite3_column_int64(st, 0), tkey,
 		    tklen);
+	}
 	sqlite3_finalize(st);
+	tm__buf_release(&kb);
 	return error;
 }
 
@@ -2173,30 +2184,57 @@ int
 tm__rekey(tm_db *db, unsigned flags, int64_t *changed)
 {
 	sqlite3_stmt *sel = NULL, *upd = NULL;
-	struct tm__buf key = { 0 };
+	struct tm__buf key = { 0 }, old = { 0 }, q = { 0 };
+	bool sparse = false;
 	int rc, error;
 
 	*changed = 0;
-	if ((error = tm__prepare(db, &sel, "SELECT id, coalesce(text, seg) "
-	    "FROM tuv")) < 0 ||
+	/* Before schema 9 every key is stored (the column is NOT NULL). */
+	if ((error = tm__prepare(db, &sel, "SELECT \"notnull\" FROM "
+	    "pragma_table_info('tuv') WHERE name = 'key'")) < 0)
+		goto done;
+	sparse = sqlite3_step(sel) == SQLITE_ROW &&
+	    sqlite3_column_int(sel, 0) == 0;
+	sqlite3_finalize(sel);
+	sel = NULL;
+	if ((error = tm__prepare(db, &sel, "SELECT id, key, coalesce(text, "
+	    "seg) FROM tuv")) < 0 ||
 	    (error = tm__prepare(db, &upd, "UPDATE tuv SET key = ? WHERE "
 	    "id = ? AND key IS NOT ?1")) < 0)
 		goto done;
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(sel, 2);
+		size_t tlen = (size_t)sqlite3_column_bytes(sel, 2);
+		const char *was;
+		size_t wlen;
+		int store = 1;
+
 		tm__buf_reset(&key);
-		if ((error = tm__text_key(&key, (const char *)
-		    sqlite3_column_text(sel, 1), (size_t)sqlite3_column_bytes(
-		    sel, 1), flags)) < 0)
+		if ((error = tm__text_key(&key, text ? text : "", tlen,
+		    flags)) < 0 ||
+		    (error = tm__buf_addc(&key, '\0')) < 0)
 			goto done;
-		sqlite3_bind_text(upd, 1, tm__buf_str(&key), (int)key.len,
-		    SQLITE_STATIC);
+		key.len--;
+		if ((error = tm__key_column(&old, sel, 1, 2, flags, &was,
+		    &wlen)) < 0 ||
+		    (sparse && (store = tm__key_to_store(&q, text ? text : "",
+		    tlen, key.ptr, key.len)) < 0)) {
+			error = error < 0 ? error : store;
+			goto done;
+		}
+		if (wlen != key.len || memcmp(was, key.ptr, wlen) != 0)
+			++*changed;
+		if (store)
+			sqlite3_bind_text(upd, 1, key.ptr, (int)key.len,
+			    SQLITE_STATIC);
+		else
+			sqlite3_bind_null(upd, 1);
 		sqlite3_bind_int64(upd, 2, sqlite3_column_int64(sel, 0));
 		if (sqlite3_step(upd) != SQLITE_DONE) {
 			sqlite3_reset(upd);
 			error = tm__error_sqlite(db->sql, "cannot update keys");
 			goto done;
 		}
-		*changed += sqlite3_changes(db->sql);
 		sqlite3_reset(upd);
 	}
 	if (rc != SQLITE_DONE) {
@@ -2209,6 +2247,8 @@ done:
 	sqlite3_finalize(sel);
 	sqlite3_finalize(upd);
 	tm__buf_release(&key);
+	tm__buf_release(&old);
+	tm__buf_release(&q);
 	return error;
 }
 

@@ -18,6 +18,7 @@
 #include "tm-int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -422,6 +423,109 @@ migrate_8(tm_db *db)
 	return tm__keys_migrate(db);
 }
 
+/* tm_stored_key(key, text): key, or NULL where it is text's quick key. */
+static void
+stored_key_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct tm__buf *q = sqlite3_user_data(ctx);
+	const char *key = (const char *)sqlite3_value_text(argv[0]);
+	int klen = sqlite3_value_bytes(argv[0]);
+	const char *text = (const char *)sqlite3_value_text(argv[1]);
+	int tlen = sqlite3_value_bytes(argv[1]);
+	int r;
+
+	(void)argc;
+	if (!key || !text) {
+		sqlite3_result_value(ctx, argv[0]);
+		return;
+	}
+	r = tm__key_to_store(q, text, (size_t)tlen, key, (size_t)klen);
+	if (r < 0)
+		sqlite3_result_error_nomem(ctx);
+	else if (r)
+		sqlite3_result_text(ctx, key, klen, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_null(ctx);
+}
+
+/*
+ * Schema version 9: a variant's key is stored only where readers cannot
+ * make it from the text with tm__quick_key() (norm.c): most keys are
+ * their text lowered, with Chinese punctuation made Western, and were
+ * nearly half of the memory.  SQLite cannot drop a NOT NULL constraint,
+ * so the table is copied, with the same ids (the index refers to them).
+ */
+static int
+migrate_9(tm_db *db)
+{
+	struct tm__buf q = { 0 }, sql = { 0 }, cols = { 0 };
+	sqlite3_stmt *st = NULL;
+	const char *was, *key_def = "\tkey TEXT NOT NULL\n", *p, *open;
+	int error = 0, rc;
+
+	if ((error = tm__prepare(db, &st, "SELECT sql FROM sqlite_schema "
+	    "WHERE type = 'table' AND name = 'tuv'")) < 0)
+		return error;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (was = (const char *)sqlite3_column_text(st, 0)) &&
+	    strstr(was, "\tkey TEXT\n"))
+		goto done;	/* a memory set back to an older version */
+	if (sqlite3_reset(st), sqlite3_step(st) != SQLITE_ROW ||
+	    !(was = (const char *)sqlite3_column_text(st, 0)) ||
+	    !(p = strstr(was, key_def)) || !(open = strchr(was, '(')) ||
+	    open > p) {
+		error = tm__error(TM_EDB, "unexpected schema of table tuv");
+		goto done;
+	}
+	/* The columns as they are, but for the key's NOT NULL. */
+	if ((error = tm__buf_adds(&sql, "CREATE TABLE tuv_new ")) < 0 ||
+	    (error = tm__buf_add(&sql, open, (size_t)(p - open))) < 0 ||
+	    (error = tm__buf_adds(&sql, "\tkey TEXT\n")) < 0 ||
+	    (error = tm__buf_adds(&sql, p + strlen(key_def))) < 0)
+		goto done;
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((error = tm__exec(db, sql.ptr)) < 0 ||
+	    (error = tm__prepare(db, &st, "SELECT name FROM "
+	    "pragma_table_info('tuv') ORDER BY cid")) < 0)
+		goto done;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !error) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+
+		if (cols.len && (error = tm__buf_adds(&cols, ", ")) < 0)
+			break;
+		error = strcmp(name, "key") == 0 ? tm__buf_adds(&cols,
+		    "tm_stored_key(key, coalesce(text, seg))") :
+		    tm__buf_printf(&cols, "\"%s\"", name);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (error)
+		goto done;
+	if (sqlite3_create_function_v2(db->sql, "tm_stored_key", 2,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, &q, stored_key_fn, NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		error = tm__error_sqlite(db->sql, "cannot migrate keys");
+		goto done;
+	}
+	tm__buf_reset(&sql);
+	if ((error = tm__buf_printf(&sql, "INSERT INTO tuv_new SELECT %s "
+	    "FROM tuv ORDER BY id;\n"
+	    "DROP TABLE tuv;\n"
+	    "ALTER TABLE tuv_new RENAME TO tuv;\n"
+	    "CREATE UNIQUE INDEX tuv_tu ON tuv(tu_id, ord);\n",
+	    cols.ptr)) == 0)
+		error = tm__exec(db, sql.ptr);
+	sqlite3_create_function_v2(db->sql, "tm_stored_key", 2, SQLITE_UTF8,
+	    NULL, NULL, NULL, NULL, NULL);
+done:
+	sqlite3_finalize(st);
+	tm__buf_release(&q);
+	tm__buf_release(&sql);
+	tm__buf_release(&cols);
+	return error;
+}
+
 static int (*const migrations[])(tm_db *) = {
 	migrate_1,
 	migrate_2,
@@ -431,6 +535,7 @@ static int (*const migrations[])(tm_db *) = {
 	migrate_6,
 	migrate_7,
 	migrate_8,
+	migrate_9,
 };
 #define SCHEMA_VERSION ((int)TM__ARRAY_SIZE(migrations))
 
@@ -628,12 +733,66 @@ open_failed(tm_db *db, const char *path, int code)
 	    sqlite3_errmsg(db->sql));
 }
 
+/*
+ * Open db->path into db->sql with the settings every connection has,
+ * and bring its schema up to date.
+ *
+ * An import into an empty memory may replace the file while this waits
+ * for it (tm__side_commit): a connection that was let in only after the
+ * rename holds the old, unlinked file, so it is closed and the path
+ * opened again.
+ */
+static int
+connect(tm_db *db)
+{
+	const char *path = db->path;
+	unsigned flags = db->flags;
+	bool memory = strcmp(path, ":memory:") == 0;
+	int error = 0, oflags, rc, moved, tries = 0;
+
+again:
+	oflags = SQLITE_OPEN_NOMUTEX | ((flags & TM_DB_READONLY) ?
+	    SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	if ((rc = sqlite3_open_v2(path, &db->sql, oflags, NULL)) != SQLITE_OK)
+		return open_failed(db, path, TM_EIO);
+	sqlite3_extended_result_codes(db->sql, 1);
+	/* Before any statement: other connections may be opening it too. */
+	sqlite3_busy_timeout(db->sql, OPEN_WAIT_MS);
+	/* Reading the schema is where a file that is not SQLite says so. */
+	if (exec_retry(db, "SELECT count(*) FROM sqlite_schema") < 0)
+		return open_failed(db, path, TM_EDB);
+	moved = 0;
+	if (!memory && sqlite3_file_control(db->sql, "main",
+	    SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved &&
+	    tries++ < 5) {
+		sqlite3_close_v2(db->sql);
+		db->sql = NULL;
+		goto again;
+	}
+	/* Takes effect only when the file is new: 16 KiB pages make bulk
+	 * imports write far fewer WAL frames than the default 4 KiB. */
+	if (!(flags & TM_DB_READONLY) &&
+	    (error = exec_retry(db, "PRAGMA page_size = 16384")) < 0)
+		return error;
+	/* Before anything writes: is this a memory, or can it become one? */
+	if ((error = probe(db)) < 0)
+		return error;
+	if ((error = tm__exec(db, "PRAGMA foreign_keys = ON;"
+	    "PRAGMA cache_size = -16384")) < 0)
+		return error;
+	if (!(flags & TM_DB_READONLY) && !memory &&
+	    ((error = exec_retry(db, "PRAGMA journal_mode = WAL")) < 0 ||
+	    (error = tm__exec(db, "PRAGMA synchronous = NORMAL")) < 0))
+		return error;
+	return migrate(db);
+}
+
 int
 tm_db_open(tm_db **out, const char *path, unsigned flags)
 {
 	tm_db *db = NULL;
 	struct stat st;
-	int error = 0, oflags, rc;
+	int error = 0;
 	bool memory;
 
 	if (!out || !path || !*path)
@@ -658,37 +817,7 @@ tm_db_open(tm_db **out, const char *path, unsigned flags)
 		goto done;
 	}
 	db->flags = flags;
-	oflags = SQLITE_OPEN_NOMUTEX | ((flags & TM_DB_READONLY) ?
-	    SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-	if ((rc = sqlite3_open_v2(path, &db->sql, oflags, NULL)) != SQLITE_OK) {
-		error = open_failed(db, path, TM_EIO);
-		goto done;
-	}
-	sqlite3_extended_result_codes(db->sql, 1);
-	/* Before any statement: other connections may be opening it too. */
-	sqlite3_busy_timeout(db->sql, OPEN_WAIT_MS);
-	/* Reading the schema is where a file that is not SQLite says so. */
-	if (exec_retry(db, "SELECT count(*) FROM sqlite_schema") < 0) {
-		error = open_failed(db, path, TM_EDB);
-		goto done;
-	}
-	/* Takes effect only when the file is new: 16 KiB pages make bulk
-	 * imports write far fewer WAL frames than the default 4 KiB. */
-	if (!(flags & TM_DB_READONLY) &&
-	    (error = exec_retry(db, "PRAGMA page_size = 16384")) < 0)
-		goto done;
-	/* Before anything writes: is this a memory, or can it become one? */
-	if ((error = probe(db)) < 0)
-		goto done;
-	if ((error = tm__exec(db, "PRAGMA foreign_keys = ON;"
-	    "PRAGMA cache_size = -16384")) < 0)
-		goto done;
-	if (!(flags & TM_DB_READONLY) && !memory &&
-	    ((error = exec_retry(db, "PRAGMA journal_mode = WAL")) < 0 ||
-	    (error = tm__exec(db, "PRAGMA synchronous = NORMAL")) < 0))
-		goto done;
-	if ((error = migrate(db)) < 0)
-		goto done;
+	error = connect(db);
 done:
 	if (error < 0) {
 		tm_db_close(db);
@@ -704,9 +833,330 @@ tm_db_close(tm_db *db)
 	if (!db)
 		return;
 	tm__matcher_free(db->matcher);
+	if (db->side)
+		tm__side_abort(db);
+	/* The new file's connection first: when it is the last one, its
+	 * -wal and -shm go before the old file lets anyone in. */
 	sqlite3_close_v2(db->sql);
+	sqlite3_close_v2(db->held);
 	free(db->path);
 	free(db);
+}
+
+/*
+ * Writing a new memory beside the old one
+ * =======================================
+ *
+ * In WAL mode SQLite writes every page twice, once to the WAL and once
+ * at the checkpoint.  An import into a memory that holds no units
+ * instead copies the memory (its schema, settings, glossary, tokens) to
+ * a side file, PATH-import, writes the import and its index there
+ * without a journal, syncs it and renames it over PATH.  Until the
+ * rename the memory is the old file, whole: a process killed meanwhile
+ * leaves it as it was, and the stray side file is removed by the next
+ * import.
+ *
+ * SQLite names a database's -wal and -shm files after its path, not its
+ * inode, so a connection left on the old file after the rename would
+ * share them with connections to the new one.  So the side file is used
+ * only when no other connection has the memory open: switching it out
+ * of WAL mode needs an exclusive lock, which SQLite cannot take while
+ * another connection has the file.  The old file then stays locked
+ * (EXCLUSIVE: no reader, no writer) until the import's handle is closed;
+ * a process that opens the memory meanwhile waits up to OPEN_WAIT_MS
+ * for it, and one let in after the rename finds the old file moved and
+ * opens the path again (connect()).
+ */
+
+static char *
+side_path(const tm_db *db)
+{
+	struct tm__buf b = { 0 };
+
+	if (tm__buf_printf(&b, "%s-import", db->path) < 0) {
+		tm__buf_release(&b);
+		return NULL;
+	}
+	return tm__buf_detach(&b);
+}
+
+/* Remove a side file and what SQLite may have left beside it. */
+static void
+side_unlink(const char *side)
+{
+	static const char *const suffix[] = { "", "-journal", "-wal", "-shm" };
+	char name[4096];
+	size_t i;
+
+	for (i = 0; i < TM__ARRAY_SIZE(suffix); i++)
+		if (snprintf(name, sizeof(name), "%s%s", side, suffix[i]) <
+		    (int)sizeof(name))
+			unlink(name);
+}
+
+static int
+query_int(sqlite3 *sql, const char *q, int64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(sql, q, -1, &st, NULL) != SQLITE_OK)
+		return tm__error_sqlite(sql, "database");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return tm__error_sqlite(sql, "database");
+	return 0;
+}
+
+void
+tm__side_clean(tm_db *db)
+{
+	char *side;
+
+	if ((db->flags & TM_DB_READONLY) || strcmp(db->path, ":memory:") == 0 ||
+	    !(side = side_path(db)))
+		return;
+	side_unlink(side);
+	free(side);
+}
+
+/* Back from the side file onto the memory, which is as it was. */
+void
+tm__side_abort(tm_db *db)
+{
+	if (!db->side)
+		return;
+	tm__matcher_free(db->matcher);
+	db->matcher = NULL;
+	if (db->held) {
+		sqlite3_close_v2(db->sql);
+		db->sql = db->held;
+		db->held = NULL;
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_exec(db->sql, "PRAGMA journal_mode = WAL", NULL, NULL,
+		    NULL);
+	}
+	side_unlink(db->side);
+	free(db->side);
+	db->side = NULL;
+}
+
+/*
+ * Copy the main database of `sql` to the new file `to`, read through
+ * SQLite's own file handle: opening and closing the file here would
+ * drop SQLite's locks on it (POSIX locks belong to the process).
+ */
+static int
+copy_file(sqlite3 *sql, const char *to)
+{
+	char buf[1 << 16];
+	sqlite3_file *f = NULL;
+	sqlite3_int64 size = 0, off;
+	int out, error = 0;
+
+	if (sqlite3_file_control(sql, "main", SQLITE_FCNTL_FILE_POINTER, &f) !=
+	    SQLITE_OK || !f || !f->pMethods ||
+	    f->pMethods->xFileSize(f, &size) != SQLITE_OK)
+		return tm__error_sqlite(sql, "cannot read the memory");
+	if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) <
+	    0)
+		return tm__error(TM_EIO, "cannot create '%s': %s", to,
+		    tm__strerror(errno));
+	for (off = 0; off < size && !error; ) {
+		int n = size - off < (sqlite3_int64)sizeof(buf) ?
+		    (int)(size - off) : (int)sizeof(buf);
+		char *p = buf;
+
+		if (f->pMethods->xRead(f, buf, n, off) != SQLITE_OK) {
+			error = tm__error(TM_EIO, "cannot read the memory");
+			break;
+		}
+		off += n;
+		while (n > 0) {
+			ssize_t w = write(out, p, (size_t)n);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				error = tm__error(TM_EIO, "cannot write '%s': %s",
+				    to, tm__strerror(errno));
+				break;
+			}
+			p += w;
+			n -= (int)w;
+		}
+	}
+	if (close(out) < 0 && !error)
+		error = tm__error(TM_EIO, "cannot write '%s': %s", to,
+		    tm__strerror(errno));
+	return error;
+}
+
+int
+tm__side_begin(tm_db *db)
+{
+	sqlite3 *side = NULL;
+	const char *mode;
+	sqlite3_stmt *st = NULL;
+	int64_t units = 1;
+	bool alone = false;
+	int error = 0, rc;
+
+	if ((db->flags & TM_DB_READONLY) || db->held || db->side ||
+	    strcmp(db->path, ":memory:") == 0 || !sqlite3_get_autocommit(
+	    db->sql))
+		return 0;
+	if ((error = query_int(db->sql, "SELECT EXISTS (SELECT 1 FROM tu)",
+	    &units)) < 0 || units)
+		return error;
+	/*
+	 * Out of WAL mode only when no other connection has the file (see
+	 * above); at once, without waiting: a busy memory takes the
+	 * ordinary path.
+	 */
+	sqlite3_busy_timeout(db->sql, 0);
+	if (sqlite3_prepare_v2(db->sql, "PRAGMA journal_mode = DELETE", -1,
+	    &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+	    (mode = (const char *)sqlite3_column_text(st, 0)) &&
+	    strcmp(mode, "delete") == 0)
+		alone = true;
+	sqlite3_finalize(st);
+	if (alone && sqlite3_exec(db->sql, "BEGIN EXCLUSIVE", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		alone = false;
+	sqlite3_busy_timeout(db->sql, OPEN_WAIT_MS);
+	if (!alone) {
+		tm_error_clear();
+		return tm__exec(db, "PRAGMA journal_mode = WAL");
+	}
+	/* Another import may have come first. */
+	if ((error = query_int(db->sql, "SELECT EXISTS (SELECT 1 FROM tu)",
+	    &units)) < 0 || units) {
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_exec(db->sql, "PRAGMA journal_mode = WAL", NULL, NULL,
+		    NULL);
+		return error;
+	}
+	if (!(db->side = side_path(db))) {
+		error = tm__error_nomem();
+		goto fail;
+	}
+	side_unlink(db->side);
+	/*
+	 * The memory is out of WAL mode and locked, with nothing written:
+	 * its file is the whole of it, copied byte for byte.
+	 */
+	if ((error = copy_file(db->sql, db->side)) < 0)
+		goto fail;
+	if ((rc = sqlite3_open_v2(db->side, &side, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL)) != SQLITE_OK) {
+		error = side ? tm__error_sqlite(side, "cannot open the new "
+		    "memory") : tm__error_nomem();
+		goto fail;
+	}
+	sqlite3_extended_result_codes(side, 1);
+	/*
+	 * No journal, no syncs: until the rename nobody else knows the
+	 * file, and a failure throws it away.  tm__side_commit() syncs it.
+	 */
+	if (sqlite3_exec(side, "PRAGMA journal_mode = OFF;"
+	    "PRAGMA synchronous = OFF;PRAGMA foreign_keys = ON;"
+	    "PRAGMA cache_size = -16384", NULL, NULL, NULL) != SQLITE_OK) {
+		error = tm__error_sqlite(side, "cannot set up the new memory");
+		goto fail;
+	}
+	tm__matcher_free(db->matcher);
+	db->matcher = NULL;
+	db->held = db->sql;
+	db->sql = side;
+	return 1;
+fail:
+	sqlite3_close_v2(side);
+	if (db->side)
+		side_unlink(db->side);
+	free(db->side);
+	db->side = NULL;
+	sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(db->sql, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+	return error;
+}
+
+/* fsync a file or folder by name. */
+static int
+sync_path(const char *path, int oflags)
+{
+	int fd = open(path, oflags | O_CLOEXEC), error = 0;
+
+	if (fd < 0)
+		return tm__error(TM_EIO, "cannot open '%s': %s", path,
+		    tm__strerror(errno));
+	if (fsync(fd) < 0)
+		error = tm__error(TM_EIO, "cannot sync '%s': %s", path,
+		    tm__strerror(errno));
+	close(fd);
+	return error;
+}
+
+int
+tm__side_commit(tm_db *db)
+{
+	struct stat st;
+	char *dir = NULL, *slash;
+	sqlite3 *old;
+	int error;
+
+	if (!db->side)
+		return 0;
+	tm__matcher_free(db->matcher);
+	db->matcher = NULL;
+	if (sqlite3_close(db->sql) != SQLITE_OK) {
+		error = tm__error_sqlite(db->sql, "cannot close the new memory");
+		return error;
+	}
+	db->sql = NULL;
+	/* The new file takes the old one's permissions and owner. */
+	if (stat(db->path, &st) == 0) {
+		chmod(db->side, st.st_mode & 07777);
+		if (chown(db->side, st.st_uid, st.st_gid) < 0)
+			(void)0;	/* not ours to give: keep our own */
+	}
+	if ((error = sync_path(db->side, O_RDONLY)) < 0)
+		goto fail;
+	if (rename(db->side, db->path) < 0) {
+		error = tm__error(TM_EIO, "cannot rename '%s' to '%s': %s",
+		    db->side, db->path, tm__strerror(errno));
+		goto fail;
+	}
+	free(db->side);
+	db->side = NULL;
+	if ((dir = tm__strdup(db->path)) != NULL) {
+		if ((slash = strrchr(dir, '/')) != NULL)
+			slash[slash == dir] = '\0';
+		sync_path(slash ? dir : ".", O_RDONLY | O_DIRECTORY);
+		tm_error_clear();
+		free(dir);
+	}
+	/*
+	 * The new file, in WAL mode like every memory.  The old one stays
+	 * open and locked in db->held until tm_db_close().
+	 */
+	old = db->held;
+	db->held = NULL;
+	if ((error = connect(db)) < 0) {
+		sqlite3_close_v2(db->sql);
+		db->sql = old;
+		sqlite3_exec(old, "ROLLBACK", NULL, NULL, NULL);
+		return error;
+	}
+	db->held = old;
+	return 0;
+fail:
+	/* Back on the old file, which nothing touched. */
+	tm__side_abort(db);
+	return error;
 }
 
 int

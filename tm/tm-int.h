@@ -163,6 +163,25 @@ enum tm__key_flags {
 int tm__text_key(struct tm__buf *out, const char *text, size_t len,
     unsigned flags);
 /*
+ * The key of text[0..len) when it is simple (ASCII, full-width forms,
+ * CJK ideographs, Chinese punctuation), without ICU: appends it and
+ * returns 1, else returns 0 and leaves *out as it was (norm.c).
+ */
+int tm__quick_key(struct tm__buf *out, const char *text, size_t len);
+/*
+ * Whether a variant's key must be stored: 0 when the quick key of its
+ * text is the key (the column is then NULL), 1 when not.
+ */
+int tm__key_to_store(struct tm__buf *scratch, const char *text, size_t tlen,
+    const char *key, size_t klen);
+/*
+ * The key of the row `st` is on: column kcol, else made from the text in
+ * column tcol (into *scratch).  *key stays valid until the statement
+ * moves or *scratch changes.
+ */
+int tm__key_column(struct tm__buf *scratch, sqlite3_stmt *st, int kcol,
+    int tcol, unsigned flags, const char **key, size_t *klen);
+/*
  * The version of the key rules.  The store records it beside the keys;
  * any change that gives some text a different key must raise it, so
  * that keys made under the old rules are rebuilt.  1: NFKC_Casefold and
@@ -242,7 +261,30 @@ struct tm_db {
 	char *path;
 	unsigned flags;
 	struct tm__matcher *matcher;	/* lookup statements, made on use */
+	/*
+	 * While an import writes a new memory beside an empty one
+	 * (tm__side_begin): the side file's path, and the memory's own
+	 * connection, kept locked until tm_db_close().
+	 */
+	char *side;
+	sqlite3 *held;
 };
+/*
+ * An import into a memory without units that no other connection has
+ * open: db->sql is moved onto a copy, PATH-import, written without a
+ * journal.  1 when it was, 0 when the memory is not such a one.
+ * tm__side_commit() syncs the copy, renames it over the memory and
+ * opens it (WAL mode); tm__side_abort() drops it.
+ */
+int tm__side_begin(tm_db *db);
+int tm__side_commit(tm_db *db);
+void tm__side_abort(tm_db *db);
+/*
+ * Remove what a side-file import killed before its rename left beside
+ * the memory.  Only with the memory's write lock held: no side-file
+ * import can be under way then.
+ */
+void tm__side_clean(tm_db *db);
 void tm__matcher_free(struct tm__matcher *m);
 /* Prepare `sql` on db, translating errors. */
 int tm__prepare(tm_db *db, sqlite3_stmt **out, const char *sql);

@@ -69,6 +69,7 @@ struct reader {
 	int sub_depth;		/* of which sub */
 	bool tag_open;		/* "<x attrs" written, ">" not yet */
 	struct tm__buf seg, text, tbuf;
+	struct tm__buf qkey;	/* the quick key, to compare */
 	char inline_stack[256];	/* 'c' code, 's' sub, 'h' hi, 'u' unknown */
 
 	/*
@@ -487,7 +488,15 @@ end_seg(struct reader *r)
 	v->key.off = keyoff;
 	v->key.len = b->arena.len - keyoff;
 	v->key.set = true;
-	error = tm__buf_addc(&b->arena, '\0');
+	/* Kept only where readers cannot make it from the text quickly. */
+	if ((error = tm__key_to_store(&r->qkey, tm__buf_str(&r->text),
+	    r->text.len, b->arena.ptr + keyoff, v->key.len)) == 0) {
+		v->key.set = false;
+		b->arena.len = keyoff;
+		b->arena.ptr[keyoff] = '\0';
+	} else if (error > 0) {
+		error = tm__buf_addc(&b->arena, '\0');
+	}
 done:
 	if (error)
 		fail(r, error);
@@ -1295,7 +1304,7 @@ import_tmx(tm_import_result *out, tm_db *db, const char *path, int fd,
 	struct timespec t0;
 	struct tm__xml_errors quiet = { 0 };
 	bool in_tx = false;
-	int error = 0;
+	int error = 0, side = 0;
 
 	memset(&res, 0, sizeof(res));
 	memset(&r, 0, sizeof(r));
@@ -1347,9 +1356,16 @@ import_tmx(tm_import_result *out, tm_db *db, const char *path, int fd,
 	r.ctxt->sax->externalSubset = on_external_subset;
 	r.ctxt->loadsubset = 0;
 	r.ctxt->validate = 0;
+	/* Into a memory without units: write a new file beside it. */
+	if ((side = tm__side_begin(db)) < 0) {
+		error = side;
+		goto done;
+	}
 	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
 		goto done;
 	in_tx = true;
+	if (!side)
+		tm__side_clean(db);
 	if (!(r.b = tm__calloc(1, sizeof(*r.b)))) {
 		error = tm__error_nomem();
 		goto done;
@@ -1403,12 +1419,19 @@ import_tmx(tm_import_result *out, tm_db *db, const char *path, int fd,
 		}
 		res.index_seconds = tm__elapsed(&t1);
 	}
+	if (side && (error = tm__side_commit(db)) < 0) {
+		res.import_id = 0;
+		goto done;
+	}
+	side = 0;
 	if (opts->progress)
 		opts->progress(r.total, r.total, opts->payload);
 done:
 	tm__sink_close(r.sink, NULL, true);
 	if (in_tx)
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	if (side)
+		tm__side_abort(db);
 	if (r.ctxt) {
 		if (r.ctxt->myDoc)
 			xmlFreeDoc(r.ctxt->myDoc);
@@ -1419,6 +1442,7 @@ done:
 	tm__buf_release(&r.seg);
 	tm__buf_release(&r.text);
 	tm__buf_release(&r.tbuf);
+	tm__buf_release(&r.qkey);
 	tm__buf_release(&r.problem);
 	tm__buf_release(&r.scratch);
 	tm__batch_free(r.b);

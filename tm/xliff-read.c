@@ -749,7 +749,20 @@ bind_text(tm_db *db, sqlite3_stmt *st, int col, const char *text,
 		sqlite3_bind_null(st, col + 1);
 	else
 		sqlite3_bind_text(st, col + 1, text, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, col + 2, key->ptr, -1, SQLITE_STATIC);
+	/* Stored only where it is not the quick key of the text. */
+	{
+		struct tm__buf q = { 0 };
+
+		error = tm__key_to_store(&q, text, strlen(text), key->ptr,
+		    key->len);
+		tm__buf_release(&q);
+	}
+	if (error < 0)
+		return error;
+	if (error)
+		sqlite3_bind_text(st, col + 2, key->ptr, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, col + 2);
 	return 0;
 }
 

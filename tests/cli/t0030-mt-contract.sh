@@ -185,7 +185,7 @@ python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("DR
 run tm --db old.db mt --provider google --from en --to fr "a"
 is "$RC.$(cat "$OUT")" "0.[fr] a" "tm mt on a schema 3 memory migrates it"
 is "$(python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(c.execute("PRAGMA user_version").fetchone()[0], c.execute("select count(*) from mt_cache").fetchone()[0])' old.db)" \
-    "8 1" "to schema 8, with the translation cached"
+    "9 1" "to schema 9, with the translation cached"
 
 # tm mt --list: names, types, URLs, whether the key is set; never the key.
 run tm mt --list

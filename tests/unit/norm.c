@@ -162,6 +162,62 @@ test_trad_to_simp(void)
 	tm__buf_release(&b);
 }
 
+/*
+ * The quick key (tm__quick_key), where it makes one, is the key: over
+ * the table, and over text it must decline (ICU folds it otherwise).
+ */
+static void
+test_quick_key(void)
+{
+	static const char *const decline[] = {
+		"他说\xe2\x80\xa6",	/* the ellipsis: NFKC makes "..." */
+		"Stra\xc3\x9f" "e",	/* case folding makes "ss" */
+		"caf\xc3\xa9",	/* a Latin letter beyond ASCII */
+		"a\x1c" "b",		/* white space to ICU only */
+		"\xea\xb0\x80",	/* Hangul */
+		"bad \xff byte",
+	};
+	struct tm__buf q = { 0 }, key = { 0 };
+	size_t i, agree = 0, made = 0;
+
+	for (i = 0; i < TM__ARRAY_SIZE(cases); i++) {
+		const char *in = cases[i].in;
+		int r;
+
+		tm__buf_reset(&q);
+		tm__buf_reset(&key);
+		if ((r = tm__quick_key(&q, in, strlen(in))) != 1)
+			continue;
+		made++;
+		if (tm__text_key(&key, in, strlen(in), TM__KEY_TRAD_TO_SIMP) ==
+		    0 && strcmp(tm__buf_str(&key), tm__buf_str(&q)) == 0)
+			agree++;
+		else
+			printf("# quick key of '%s': '%s', key '%s'\n", in,
+			    tm__buf_str(&q), tm__buf_str(&key));
+	}
+	ok(made > TM__ARRAY_SIZE(cases) / 2 && agree == made,
+	    "the quick key, where it is made (%zu of %zu), is the key", made,
+	    TM__ARRAY_SIZE(cases));
+	for (i = 0; i < TM__ARRAY_SIZE(decline); i++) {
+		tm__buf_reset(&q);
+		ok(tm__quick_key(&q, decline[i], strlen(decline[i])) == 0 &&
+		    q.len == 0, "no quick key for '%s'", decline[i]);
+	}
+	/* Traditional Chinese: the quick key keeps it, the key folds it. */
+	tm__buf_reset(&key);
+	ok(tm__text_key(&key, "會議", strlen("會議"), TM__KEY_TRAD_TO_SIMP) ==
+	    0 && tm__key_to_store(&q, "會議", strlen("會議"), key.ptr,
+	    key.len) == 1, "a key folded to Simplified is stored");
+	tm__buf_reset(&key);
+	ok(tm__text_key(&key, "Hello，World。", strlen("Hello，World。"),
+	    TM__KEY_TRAD_TO_SIMP) == 0 && tm__key_to_store(&q,
+	    "Hello，World。", strlen("Hello，World。"), key.ptr, key.len) == 0,
+	    "a key the quick key makes is not");
+	tm__buf_release(&q);
+	tm__buf_release(&key);
+}
+
 int
 main(void)
 {
@@ -184,6 +240,7 @@ main(void)
 		ok(keys_equal(same[i].a, same[i].b), "'%s' keys as '%s'",
 		    same[i].a, same[i].b);
 	test_trad_to_simp();
+	test_quick_key();
 	ok(tm_text_key(&k, "bad \xff byte", 10) == TM_EUTF8 && !k,
 	    "invalid UTF-8 is refused with TM_EUTF8");
 	tm_error_clear();

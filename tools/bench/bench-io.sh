@@ -196,7 +196,7 @@ json_field() {
 	sed -n "s/.*\"$2\": *\([0-9.]*\).*/\1/p" "$1" | head -n1
 }
 
-rm_db() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal"; }
+rm_db() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal" "$1-import"; }
 db_bytes() {
 	local s=0 f
 	for f in "$1" "$1-wal"; do
