@@ -1457,7 +1457,7 @@ typedef struct tm_serve_options {
 	 * 0 picks a free one (tm_server_port() tells which).
 	 */
 	const char *listen;
-	unsigned threads;	/* lookups at once; 0: one a processor */
+	unsigned threads;	/* worker threads; 0: one a processor */
 	unsigned flags;		/* enum tm_serve_flags */
 	const char *base_path;	/* a prefix such as "/tm", or NULL */
 	uint64_t max_body;	/* bytes of a request body; 0: 1 GiB */

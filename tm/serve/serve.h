@@ -51,12 +51,6 @@ struct tm__route {
 	int access;		/* enum route_access */
 	int body;		/* enum route_body */
 	const char *help;	/* for --help, translated when shown */
-	/*
-	 * Reads wait for one of the workers' turns (server.c) unless
-	 * they may wait on machine translation: a turn is not held
-	 * across a network round trip.
-	 */
-	bool no_turn;
 };
 
 /* A query-string or form parameter, decoded. */

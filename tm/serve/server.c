@@ -1,16 +1,9 @@
 /*
  * server.c: the core of tm serve, on libmicrohttpd.
  *
- * A pool of threads (epoll) takes the connections; each thread opens
- * its own database handle on first use and keeps it, as tm.h asks.
- * There are several times more of these threads than lookups allowed
- * to run at once (the workers, --threads): a read request waits for a
- * turn at a first-come, first-served gate with as many turns as
- * workers, and runs on the turn's own handle.  A connection stays with the thread that accepted it, so
- * without the gate a thread with more busy connections than another
- * would queue its requests while the other idled; with it, every
- * request waits in one queue, and no more lookups run than the
- * processors can take.  A request goes through: the raw URI (kept as received: paths
+ * A pool of worker threads (epoll) takes the connections; each thread
+ * opens its own database handle on first use and keeps it, as tm.h
+ * asks.  A request goes through: the raw URI (kept as received: paths
  * and queries are decoded here, not by libmicrohttpd, so that an
  * encoded '/' in a tmserver text stays inside its segment), routing by
  * the table in routes.c, access control (tokens), body limits, the
@@ -43,24 +36,8 @@ struct worker {
 	int mt_error;
 };
 
-/*
- * The workers' turns: granted in the order asked for, `n` at once.  A
- * turn comes with a database handle of its own (opened on first use),
- * so that only `n` handles hold a lookup's in-memory index however many
- * threads take connections.
- */
-struct gate {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	unsigned long next, admitted;	/* tickets given, tickets admitted */
-	unsigned running, n;
-	tm_db **db;		/* n handles, NULL until first used */
-	bool *busy;		/* n flags: the turn is taken */
-};
-
 struct tm__srv {
 	tm_serve_options opts;
-	struct gate gate;
 	char *db_path, *base, *mt_config, *mt_provider;
 	struct MHD_Daemon *d;
 	unsigned port;
@@ -117,81 +94,6 @@ worker_get(struct tm__srv *srv)
 		w = NULL;
 	}
 	return w;
-}
-
-/* Waits for a turn; returns its number. */
-static unsigned
-gate_enter(struct gate *g)
-{
-	unsigned long t;
-	unsigned k;
-
-	pthread_mutex_lock(&g->mu);
-	t = g->next++;
-	while (t != g->admitted || g->running >= g->n)
-		pthread_cond_wait(&g->cv, &g->mu);
-	g->admitted++;
-	g->running++;
-	for (k = 0; g->busy[k]; k++)
-		;	/* running < n: one is free */
-	g->busy[k] = true;
-	pthread_cond_broadcast(&g->cv);	/* the next ticket may go too */
-	pthread_mutex_unlock(&g->mu);
-	return k;
-}
-
-static void
-gate_leave(struct gate *g, unsigned k)
-{
-	pthread_mutex_lock(&g->mu);
-	g->busy[k] = false;
-	g->running--;
-	pthread_cond_broadcast(&g->cv);
-	pthread_mutex_unlock(&g->mu);
-}
-
-/*
- * The threads that take connections: enough that the queue of reads is
- * the gate's, not one thread's, without a handle for every connection.
- */
-static unsigned
-io_threads(unsigned workers)
-{
-	return workers > 64 ? 256 : workers * 4;
-}
-
-/*
- * A route's handler; reads take a turn at the gate.  Writes are
- * serialised by their own lock and streams (import, export) do their
- * work outside their handler: neither takes a turn, so that a reader
- * never waits behind an import; nor do the routes that may wait on
- * machine translation.
- */
-static int
-run_handler(struct tm__req *req)
-{
-	int gated = req->route->body != BODY_STREAM && !req->route->no_turn &&
-	    (req->route->access == ROUTE_READ ||
-	    req->route->access == ROUTE_READ_KEY_IN_BODY);
-	struct gate *g = &req->srv->gate;
-	tm_db *own = req->db;
-	unsigned k = 0;
-	int error = 0;
-
-	if (gated) {
-		k = gate_enter(g);
-		/* The turn's handle: only this thread uses it until left. */
-		if (!g->db[k])
-			error = tm__srv_open(req->srv, &g->db[k], true);
-		req->db = g->db[k];
-	}
-	if (!error)
-		error = req->route->handler(req);
-	if (gated) {
-		req->db = own;
-		gate_leave(g, k);
-	}
-	return error;
 }
 
 int
@@ -1073,7 +975,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		if (req->answered)
 			return error < 0 && !req->status ? MHD_NO : MHD_YES;
 		if (!error && req->route->body == BODY_NONE) {
-			if (run_handler(req) < 0 && !req->answered)
+			if (req->route->handler(req) < 0 && !req->answered)
 				tm__serve_tm_error(req);
 			return req->answered ? MHD_YES : MHD_NO;
 		}
@@ -1110,7 +1012,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			return MHD_YES;
 	}
 	if (!error)
-		error = run_handler(req);
+		error = req->route->handler(req);
 	if (error < 0 && !req->answered)
 		tm__serve_tm_error(req);
 	return req->answered ? MHD_YES : MHD_NO;
@@ -1205,8 +1107,6 @@ parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len,
 static void
 srv_free(struct tm__srv *srv)
 {
-	unsigned k;
-
 	if (!srv)
 		return;
 	json_decref(srv->langs);
@@ -1228,12 +1128,6 @@ srv_free(struct tm__srv *srv)
 	pthread_mutex_destroy(&srv->lock);
 	pthread_cond_destroy(&srv->idle);
 	pthread_cond_destroy(&srv->poke);
-	for (k = 0; srv->gate.db && k < srv->gate.n; k++)
-		tm_db_close(srv->gate.db[k]);
-	free(srv->gate.db);
-	free(srv->gate.busy);
-	pthread_mutex_destroy(&srv->gate.mu);
-	pthread_cond_destroy(&srv->gate.cv);
 	pthread_key_delete(srv->key);
 	free(srv);
 }
@@ -1279,8 +1173,6 @@ tm_server_start(tm_server **out, const tm_serve_options *opts)
 	srv->opts = *opts;
 	pthread_mutex_init(&srv->wlock, NULL);
 	pthread_mutex_init(&srv->lock, NULL);
-	pthread_mutex_init(&srv->gate.mu, NULL);
-	pthread_cond_init(&srv->gate.cv, NULL);
 	pthread_cond_init(&srv->idle, NULL);
 	pthread_cond_init(&srv->poke, NULL);
 	if (pthread_key_create(&srv->key, worker_free) != 0) {
@@ -1317,12 +1209,6 @@ tm_server_start(tm_server **out, const tm_serve_options *opts)
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 		srv->opts.threads = n > 0 && n < 256 ? (unsigned)n : 2;
-	}
-	srv->gate.n = srv->opts.threads;
-	if (!(srv->gate.db = tm__calloc(srv->gate.n, sizeof(tm_db *))) ||
-	    !(srv->gate.busy = tm__calloc(srv->gate.n, sizeof(bool)))) {
-		error = tm__error_nomem();
-		goto done;
 	}
 	if ((error = parse_listen(opts->listen ? opts->listen :
 	    "127.0.0.1:8765", &ss, &sslen, &srv->loopback)) < 0)
@@ -1381,7 +1267,7 @@ tm_server_start(tm_server **out, const tm_serve_options *opts)
 		srv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request,
 		    srv,
 		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		    MHD_OPTION_THREAD_POOL_SIZE, io_threads(srv->opts.threads),
+		    MHD_OPTION_THREAD_POOL_SIZE, srv->opts.threads,
 		    MHD_OPTION_CONNECTION_LIMIT, srv->opts.max_connections,
 		    MHD_OPTION_CONNECTION_TIMEOUT, srv->opts.timeout,
 		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,

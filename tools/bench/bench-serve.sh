@@ -216,12 +216,12 @@ PY
 
 # wrk_run CONNS: one wrk run on the server; prints a table row and sets
 # wrk_rps, wrk_p99 (ms).
-# One wrk thread at every level: at a few hundred requests a second one
-# thread is far from its limit, and a second would only take processor
-# time from the server on this 2-processor machine.  The requests are
-# formatted once, when the script starts.
+# Two wrk threads from 2 connections up: with one, whenever that thread
+# waits for a processor no new request goes out and the server idles.
+# The requests are formatted once, when the script starts.
 wrk_run() {
-	local c=$1 t=1 out
+	local c=$1 t=2 out
+	[ "$c" -ge 2 ] || t=1
 	out=$(timeout $((dur + 30)) wrk -t "$t" -c "$c" -d "${dur}s" \
 	    --timeout 10s --latency -s "$outdir/serve.lua" \
 	    "http://127.0.0.1:$srv_port" 2>&1) || die "wrk failed: $out"
