@@ -24,6 +24,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/news-sets.sh"
 repo=$(cd "$here/../.." && pwd)
 
 die() { echo "bench-align-free: $*" >&2; exit 1; }
@@ -82,14 +83,7 @@ python3 "$here/gen-align-free.py" --out "$sets" --docs 40 --seed 11 \
 	--memory "$data/flores200/zho_Hans.devtest:$data/flores200/eng_Latn.devtest" \
 	--memory "$data/wmt22-generaltest/generaltest2022.zh-en.src.zh:$data/wmt22-generaltest/generaltest2022.zh-en.ref.A.en" \
 	--memory "$data/tatoeba/cmn-eng_manythings.txt"
-python3 "$evaldir/build_set.py" --ordered --seed 7 --docs dev:20 \
-	"$D/newstest2017.zh-en.zh:$D/newstest2017.zh-en.en" \
-	"$D/newstest2018.zh-en.zh:$D/newstest2018.zh-en.en" -o "$sets" >&2
-python3 "$evaldir/build_set.py" --docs test:50 \
-	"$D/newstest2019.zh-en.zh:$D/newstest2019.zh-en.en" \
-	"$D/newstest2020.zh-en.zh:$D/newstest2020.zh-en.en" \
-	"$W/newstest2021.zh-en.src.zh:$W/newstest2021.zh-en.ref.A.en" \
-	-o "$sets" >&2
+news_sets "$evaldir" "$data" "$sets"
 mem=$outdir/memory.db
 rm -f "$mem"
 "$tm" --db "$mem" import -q "$sets/memory.tmx"

@@ -17,6 +17,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/news-sets.sh"
 repo=$(cd "$here/../.." && pwd)
 
 die() { echo "bench-align: $*" >&2; exit 1; }
@@ -59,14 +60,7 @@ mkdir -p "$outdir"
 sets=$outdir/sets
 rm -rf "$sets"
 say "building the sets into $sets"
-python3 "$evaldir/build_set.py" --ordered --seed 7 --docs dev:20 \
-	"$D/newstest2017.zh-en.zh:$D/newstest2017.zh-en.en" \
-	"$D/newstest2018.zh-en.zh:$D/newstest2018.zh-en.en" -o "$sets" >&2
-python3 "$evaldir/build_set.py" --docs test:50 \
-	"$D/newstest2019.zh-en.zh:$D/newstest2019.zh-en.en" \
-	"$D/newstest2020.zh-en.zh:$D/newstest2020.zh-en.en" \
-	"$W/newstest2021.zh-en.src.zh:$W/newstest2021.zh-en.ref.A.en" \
-	-o "$sets" >&2
+news_sets "$evaldir" "$data" "$sets"
 
 # align SPLIT OUT: every document of the split, links into OUT.
 align() {
