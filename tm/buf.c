@@ -62,23 +62,33 @@ tm__buf_addc(struct tm__buf *b, char c)
 }
 
 int
-tm__buf_printf(struct tm__buf *b, const char *fmt, ...)
+tm__buf_vprintf(struct tm__buf *b, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list aq;
 	int n, error;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
 	if (n < 0)
 		return tm__error(TM_ERROR, "cannot format text");
 	if ((error = tm__buf_grow(b, (size_t)n)) < 0)
 		return error;
-	va_start(ap, fmt);
 	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	b->len += (size_t)n;
 	return 0;
+}
+
+int
+tm__buf_printf(struct tm__buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int error;
+
+	va_start(ap, fmt);
+	error = tm__buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return error;
 }
 
 /* Bytes that XML text (1) or attribute values (2) must escape. */

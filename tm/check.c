@@ -70,16 +70,11 @@ static char *
 vformat(const char *fmt, va_list ap)
 {
 	struct tm__buf b = { 0 };
-	va_list aq;
-	int n;
 
-	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	if (n < 0 || tm__buf_grow(&b, (size_t)n + 1) < 0)
+	if (tm__buf_vprintf(&b, fmt, ap) < 0) {
+		tm__buf_release(&b);
 		return NULL;
-	vsnprintf(b.ptr, (size_t)n + 1, fmt, ap);
-	b.len = (size_t)n;
+	}
 	return tm__buf_detach(&b);
 }
 

@@ -78,6 +78,8 @@ int tm__buf_add(struct tm__buf *b, const void *data, size_t len);
 int tm__buf_adds(struct tm__buf *b, const char *s);
 int tm__buf_addc(struct tm__buf *b, char c);
 int tm__buf_printf(struct tm__buf *b, const char *fmt, ...) TM__PRINTF(2, 3);
+int tm__buf_vprintf(struct tm__buf *b, const char *fmt, va_list ap)
+    TM__PRINTF(2, 0);
 /* Append `len` bytes escaped for XML text (quote: also '"' for attributes). */
 int tm__buf_add_xml(struct tm__buf *b, const char *s, size_t len, bool quote);
 /*
