@@ -154,11 +154,16 @@ one_file(struct cli *cli, const char *file, const char *dir,
 			cli_error(cli, "out of memory");
 			goto done;
 		}
+	/*
+	 * The draft first: a Word package can still be refused while its
+	 * draft is made (a hostile comments part), and then nothing at
+	 * all is written.
+	 */
 	if (tm_pretranslate_file(&p, cli->db, file, po) < 0 ||
 	    tm_pretranslation_analysis(&an, p, TM_ANALYSIS_TEXT) < 0 ||
+	    tm_pretranslation_write_draft(p, paths[OUT_DRAFT]) < 0 ||
 	    tm_pretranslation_write_xliff(p, paths[OUT_XLF]) < 0 ||
 	    tm_pretranslation_write_review(p, paths[OUT_REVIEW]) < 0 ||
-	    tm_pretranslation_write_draft(p, paths[OUT_DRAFT]) < 0 ||
 	    tm_pretranslation_write_analysis(p, paths[OUT_TXT],
 	    TM_ANALYSIS_TEXT) < 0 ||
 	    tm_pretranslation_write_analysis(p, paths[OUT_JSON],

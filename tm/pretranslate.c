@@ -1049,8 +1049,13 @@ tm_pretranslation_write_draft(const tm_pretranslation *p, const char *path)
 
 	if (!p)
 		return tm__error(TM_EINVAL, "no pre-translation");
-	if (p->office)
-		return tm__pt_office_write(p, path);
+	if (p->office) {
+		/* A package refused only now (its comments part) is named. */
+		if ((error = tm__pt_office_write(p, path)) < 0 &&
+		    error != TM_ENOMEM)
+			tm__error_prefix("%s", p->name);
+		return error;
+	}
 	if (p->format == TM_FORMAT_HTML) {
 		struct html_draft d = { p, 0 };
 		xmlDocPtr doc = xmlCopyDoc(p->html, 1);

@@ -170,4 +170,38 @@ like "$F" '请核对姓名。' "... and the reviewer's"
 office pdf --outdir pdf $R
 ok "LibreOffice converts the draft to PDF" test -s pdf/reviewed.draft.pdf
 
+# Hostile comments: a relationship that leaves the package, and a
+# comments part that is something else.  Refused; nothing written.
+python3 - reviewed.docx <<'PY'
+import re, sys, zipfile
+src = zipfile.ZipFile(sys.argv[1])
+def copy(out, change):
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for i in src.infolist():
+            z.writestr(i.filename, change(i.filename, src.read(i.filename)))
+def rels(name, data):
+    if name != "word/_rels/document.xml.rels":
+        return data
+    s, n = re.subn(rb'Target="[^"]*comments\.xml"', b'Target="../../evil.xml"', data)
+    assert n == 1
+    return s
+def root(name, data):
+    if name != "word/comments.xml":
+        return data
+    return (b'<?xml version="1.0" encoding="UTF-8"?>'
+            b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>')
+copy("evilrel.docx", rels)
+copy("badroot.docx", root)
+PY
+for f in evilrel badroot; do
+	run tm --db $DB pretranslate --from zh-CN --to en-US --mark=comment -o "out-$f" $f.docx
+	is "$RC" 1 "$f.docx: exit 1"
+	is "$(ls "out-$f" 2>/dev/null)" "" "$f.docx: nothing written"
+	eval "err_$f=\$(cat \"\$ERR\")"
+done
+like "$err_evilrel" "^tm: pretranslate: evilrel.docx: 'word/_rels/document.xml.rels': the comments part 'word/../../evil.xml' points outside the package: refused" \
+    "a comments relationship leaving the package: refused, named"
+like "$err_badroot" "^tm: pretranslate: badroot.docx: 'word/comments.xml': not a comments part \\(its root is <document>\\)" \
+    "a comments part that is not one: refused, its root named"
+
 done_testing
