@@ -19,6 +19,7 @@
 #include "index.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <unistd.h>
 
 /* Pairs buffered before a run is written: 1M pairs, 8 MB (+8 to sort). */
@@ -987,26 +988,302 @@ tm__sketches_load(tm_db *db, uint64_t **arr, size_t *n)
 }
 
 /*
+ * Grams on a second thread
+ * ========================
+ *
+ * Making a variant's grams (its key, when not stored, then tokens, grams
+ * and sketch) is about half of an index update's work; reading the rows,
+ * sorting the pairs and writing the lists is the other half, and needs
+ * the database handle.  A long update therefore reads rows into a batch
+ * on the caller's thread and hands it to a gram thread, which makes the
+ * grams of one batch while the caller files those of the one before:
+ * two batches in turn, one with each thread.  The gram thread touches
+ * only its batch; the handle stays with the caller.  A short update (one
+ * batch) makes its grams on the caller's thread, without a thread.
+ */
+
+/* Rows a batch holds, and the text bytes after which it is full. */
+#define GBATCH_ROWS 2048
+#define GBATCH_BYTES (1u << 20)
+
+static size_t
+gbatch_rows(void)
+{
+#ifdef TM_DEBUG
+	/* Debug builds let tests take small files through the thread. */
+	const char *env = getenv("TM_DEBUG_GBATCH_ROWS");
+
+	if (env && *env && strtoul(env, NULL, 10) >= 1 &&
+	    strtoul(env, NULL, 10) <= GBATCH_ROWS)
+		return (size_t)strtoul(env, NULL, 10);
+#endif
+	return GBATCH_ROWS;
+}
+
+struct gbatch {
+	size_t n;
+	int64_t id[GBATCH_ROWS];
+	uint32_t salt[GBATCH_ROWS];
+	size_t off[GBATCH_ROWS], len[GBATCH_ROWS];
+	bool keyed[GBATCH_ROWS];	/* the text is the stored key */
+	struct tm__buf text;
+	/* Made of them: each row's sketch and grams[gend[i-1]..gend[i]). */
+	uint64_t sketch[GBATCH_ROWS];
+	size_t gend[GBATCH_ROWS];
+	struct tm__u32v grams;
+	int error;		/* the first failure, and its message */
+	char *errmsg;
+};
+
+struct gworker {
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct gbatch *job;	/* handed over and not yet done */
+	bool quit;
+	unsigned flags;
+	struct tm__tokens toks;
+	struct tm__buf kb;
+};
+
+static void
+gbatch_free(struct gbatch *g)
+{
+	if (!g)
+		return;
+	tm__buf_release(&g->text);
+	tm__u32v_release(&g->grams);
+	free(g->errmsg);
+	free(g);
+}
+
+static void
+gbatch_fail(struct gbatch *g, int error)
+{
+	const tm_error *e = tm_error_last();
+
+	g->error = error;
+	g->errmsg = tm__strdup(e && e->message ? e->message :
+	    "cannot index a variant");
+}
+
+/* The grams and sketch of every row of g. */
+static void
+gbatch_grams(struct gbatch *g, struct gworker *w)
+{
+	size_t i;
+	int error = 0;
+
+	g->grams.n = 0;
+	for (i = 0; i < g->n && !error; i++) {
+		const char *text = g->text.ptr + g->off[i], *key = text;
+		size_t klen = g->len[i], from;
+
+		if (!g->keyed[i] && (error = tm__key_of(&w->kb, text,
+		    g->len[i], w->flags, &key, &klen)) < 0)
+			break;
+		w->toks.n = 0;
+		from = g->grams.n;
+		if ((error = tm__tokenize(&w->toks, key, klen)) < 0 ||
+		    (error = tm__grams(&g->grams, g->salt[i], &w->toks,
+		    false)) < 0)
+			break;
+		g->sketch[i] = tm__sketch(&w->toks, &g->grams, from);
+		if ((error = tm__whole_grams(&g->grams, g->salt[i],
+		    &w->toks)) < 0)
+			break;
+		g->gend[i] = g->grams.n;
+	}
+	if (error)
+		gbatch_fail(g, error);
+}
+
+static void *
+gworker_main(void *arg)
+{
+	struct gworker *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->job && !w->quit)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->job)
+			break;
+		pthread_mutex_unlock(&w->mu);
+		gbatch_grams(w->job, w);
+		pthread_mutex_lock(&w->mu);
+		w->job = NULL;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	tm__tokens_release(&w->toks);
+	tm__buf_release(&w->kb);
+	return NULL;
+}
+
+static void
+gworker_submit(struct gworker *w, struct gbatch *g)
+{
+	pthread_mutex_lock(&w->mu);
+	w->job = g;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void
+gworker_wait(struct gworker *w)
+{
+	pthread_mutex_lock(&w->mu);
+	while (w->job)
+		pthread_cond_wait(&w->cv, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void
+gworker_stop(struct gworker *w)
+{
+	gworker_wait(w);
+	pthread_mutex_lock(&w->mu);
+	w->quit = true;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->tid, NULL);
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+}
+
+/* 0: the thread runs; < 0: it could not start, and w is as before. */
+static int
+gworker_start(struct gworker *w)
+{
+	if (pthread_mutex_init(&w->mu, NULL) != 0)
+		return -1;
+	if (pthread_cond_init(&w->cv, NULL) != 0) {
+		pthread_mutex_destroy(&w->mu);
+		return -1;
+	}
+	if (pthread_create(&w->tid, NULL, gworker_main, w) != 0) {
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The state of an update's reading: the previous row's language (its
+ * salt computed once a run of rows) and the set of languages seen.
+ */
+struct greader {
+	sqlite3_stmt *sel;
+	int rc;			/* the statement's last step */
+	struct tm__buf prev, *langs;
+	uint32_t salt;
+	bool have_prev;
+	size_t rows;		/* rows a batch takes */
+};
+
+/* Fill g with the next rows; g->n is 0 at the end. */
+static int
+gbatch_fill(struct gbatch *g, struct greader *rd)
+{
+	int error;
+
+	g->n = 0;
+	g->error = 0;
+	tm__buf_reset(&g->text);
+	/* Not again once done: a statement stepped after that starts over. */
+	while (rd->rc != SQLITE_DONE && g->n < rd->rows &&
+	    g->text.len < GBATCH_BYTES &&
+	    (rd->rc = sqlite3_step(rd->sel)) == SQLITE_ROW) {
+		const char *lang = (const char *)sqlite3_column_text(rd->sel, 1);
+		bool keyed = sqlite3_column_type(rd->sel, 2) != SQLITE_NULL;
+		int col = keyed ? 2 : 3;
+		const char *text = (const char *)sqlite3_column_text(rd->sel,
+		    col);
+		size_t len = (size_t)sqlite3_column_bytes(rd->sel, col);
+
+		if (!rd->have_prev || strcmp(tm__buf_str(&rd->prev),
+		    lang ? lang : "") != 0) {
+			tm__buf_reset(&rd->prev);
+			if ((error = tm__buf_adds(&rd->prev, lang ? lang :
+			    "")) < 0 || (lang && (error = add_lang(rd->langs,
+			    lang)) < 0))
+				return error;
+			rd->salt = tm__lang_salt(lang ? lang : "");
+			rd->have_prev = true;
+		}
+		g->id[g->n] = sqlite3_column_int64(rd->sel, 0);
+		g->salt[g->n] = rd->salt;
+		g->keyed[g->n] = keyed;
+		g->off[g->n] = g->text.len;
+		g->len[g->n] = len;
+		if ((error = tm__buf_add(&g->text, text ? text : "", len)) < 0 ||
+		    (error = tm__buf_addc(&g->text, '\0')) < 0)
+			return error;
+		g->n++;
+	}
+	if (rd->rc != SQLITE_ROW && rd->rc != SQLITE_DONE && rd->rc != 0)
+		return tm__error_sqlite(sqlite3_db_handle(rd->sel),
+		    "cannot read variants");
+	return 0;
+}
+
+/* File the grams of g's rows: sketches, and pairs into the buffer. */
+static int
+gbatch_file(struct builder *b, struct gbatch *g, int64_t *last)
+{
+	size_t i, k, from = 0;
+	int error;
+
+	if (g->error)
+		return tm__error(g->error, "%s", g->errmsg);
+	for (i = 0; i < g->n; i++) {
+		int64_t id = g->id[i];
+		size_t count = g->gend[i] - from;
+
+		if ((error = sketch_put(b, id, g->sketch[i])) < 0)
+			return error;
+		if (b->n && (b->n + count > b->max ||
+		    id - b->base > (int64_t)0xffffffff) &&
+		    (error = spill_run(b)) < 0)
+			return error;
+		if (!b->n)
+			b->base = id;
+		for (k = from; k < g->gend[i] && b->n < b->max; k++)
+			b->pairs[b->n++] = (uint64_t)g->grams.v[k] << 32 |
+			    (uint64_t)(id - b->base);
+		from = g->gend[i];
+		*last = id;
+	}
+	return 0;
+}
+
+/*
  * Index the variants with id > from; the caller holds a transaction.
  */
 static int
 index_from(tm_db *db, int64_t from)
 {
 	struct builder b;
-	struct tm__tokens toks = { 0 };
-	struct tm__u32v grams = { 0 };
-	struct tm__buf langs = { 0 }, prev = { 0 }, kb = { 0 };
-	sqlite3_stmt *sel = NULL, *st = NULL;
+	struct gworker w;
+	struct gbatch *gb[2] = { NULL, NULL }, *pending = NULL;
+	struct greader rd;
+	struct tm__buf langs = { 0 };
+	sqlite3_stmt *st = NULL;
 	int64_t last = from, runs = 0;
-	unsigned flags;
-	int rc, error;
-	size_t i;
+	bool threaded = false;
+	int error, cur = 0;
 
 	memset(&b, 0, sizeof(b));
+	memset(&w, 0, sizeof(w));
+	memset(&rd, 0, sizeof(rd));
 	b.db = db;
 	b.sk_block = -1;
+	rd.langs = &langs;
+	rd.rows = gbatch_rows();
 	if ((error = meta_int(db, "index_runs", &runs)) < 0 ||
-	    (error = tm__key_flags(db, &flags)) < 0)
+	    (error = tm__key_flags(db, &w.flags)) < 0)
 		return error;
 	/* The languages indexed so far, kept for concordance. */
 	if (from > 0 && (error = tm__prepare(db, &st, "SELECT value FROM meta "
@@ -1023,7 +1300,9 @@ index_from(tm_db *db, int64_t from)
 	b.max = pairs_max();
 	if (!(b.pairs = tm__malloc(b.max * sizeof(*b.pairs))) ||
 	    !(b.tmp = tm__malloc(b.max * sizeof(*b.tmp))) ||
-	    !(b.count = tm__malloc(65536 * sizeof(*b.count)))) {
+	    !(b.count = tm__malloc(65536 * sizeof(*b.count))) ||
+	    !(gb[0] = tm__calloc(1, sizeof(*gb[0]))) ||
+	    !(gb[1] = tm__calloc(1, sizeof(*gb[1])))) {
 		error = tm__error_nomem();
 		goto done;
 	}
@@ -1033,50 +1312,41 @@ index_from(tm_db *db, int64_t from)
 	    "WHERE block = ?")) < 0 ||
 	    (error = tm__prepare(db, &b.sk_put, "INSERT OR REPLACE INTO "
 	    "sketch (block, v) VALUES (?, ?)")) < 0 ||
-	    (error = tm__prepare(db, &sel, "SELECT id, lang_key, key, "
+	    (error = tm__prepare(db, &rd.sel, "SELECT id, lang_key, key, "
 	    "coalesce(text, seg) FROM tuv WHERE id > ? ORDER BY id")) < 0)
 		goto done;
-	sqlite3_bind_int64(sel, 1, from);
-	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(sel, 0);
-		const char *lang = (const char *)sqlite3_column_text(sel, 1);
-		const char *key;
-		size_t klen;
+	sqlite3_bind_int64(rd.sel, 1, from);
+	for (;;) {
+		struct gbatch *g = gb[cur], *ready = NULL;
 
-		if ((error = tm__key_column(&kb, sel, 2, 3, flags, &key,
-		    &klen)) < 0)
-			goto done;
-		toks.n = 0;
-		grams.n = 0;
-		if (lang && (prev.len == 0 || strcmp(prev.ptr, lang) != 0)) {
-			tm__buf_reset(&prev);
-			if ((error = tm__buf_adds(&prev, lang)) < 0 ||
-			    (error = add_lang(&langs, lang)) < 0)
-				goto done;
+		if ((error = gbatch_fill(g, &rd)) < 0)
+			break;
+		/* More rows to come after a full batch: worth a thread. */
+		if (!threaded && !pending && rd.rc == SQLITE_ROW &&
+		    gworker_start(&w) == 0)
+			threaded = true;
+		if (pending) {
+			gworker_wait(&w);
+			ready = pending;
+			pending = NULL;
 		}
-		if ((error = tm__tokenize(&toks, key ? key : "", klen)) < 0 ||
-		    (error = tm__grams(&grams, tm__lang_salt(lang ? lang : ""),
-		    &toks, false)) < 0 ||
-		    (error = sketch_put(&b, id, tm__sketch(&toks, &grams,
-		    0))) < 0 ||
-		    (error = tm__whole_grams(&grams, tm__lang_salt(lang ?
-		    lang : ""), &toks)) < 0)
-			goto done;
-		if (b.n && (b.n + grams.n > b.max ||
-		    id - b.base > (int64_t)0xffffffff) &&
-		    (error = spill_run(&b)) < 0)
-			goto done;
-		if (!b.n)
-			b.base = id;
-		for (i = 0; i < grams.n && b.n < b.max; i++)
-			b.pairs[b.n++] = (uint64_t)grams.v[i] << 32 |
-			    (uint64_t)(id - b.base);
-		last = id;
+		if (g->n && threaded) {
+			gworker_submit(&w, g);
+			pending = g;
+			cur ^= 1;
+		} else if (g->n) {
+			gbatch_grams(g, &w);
+			ready = g;
+		}
+		if (ready && (error = gbatch_file(&b, ready, &last)) < 0)
+			break;
+		if (!g->n && !pending)
+			break;
 	}
-	if (rc != SQLITE_DONE) {
-		error = tm__error_sqlite(db->sql, "cannot read variants");
+	if (threaded)
+		gworker_stop(&w);	/* waits for a batch still pending */
+	if (error)
 		goto done;
-	}
 	if ((error = finish_run(&b)) < 0 || (error = sketch_flush(&b)) < 0 ||
 	    (error = set_meta_int(db, "index_tuv", last)) < 0 ||
 	    (error = set_meta_int(db, "index_runs", b.run)) < 0 ||
@@ -1084,9 +1354,14 @@ index_from(tm_db *db, int64_t from)
 		goto done;
 done:
 	tm__buf_release(&langs);
-	tm__buf_release(&prev);
-	tm__buf_release(&kb);
-	sqlite3_finalize(sel);
+	tm__buf_release(&rd.prev);
+	if (!threaded) {
+		tm__tokens_release(&w.toks);
+		tm__buf_release(&w.kb);
+	}
+	gbatch_free(gb[0]);
+	gbatch_free(gb[1]);
+	sqlite3_finalize(rd.sel);
 	sqlite3_finalize(b.ins);
 	sqlite3_finalize(b.sk_get);
 	sqlite3_finalize(b.sk_put);
@@ -1099,8 +1374,6 @@ done:
 	free(b.spill_ends);
 	if (b.spill_fd >= 0)
 		close(b.spill_fd);
-	tm__tokens_release(&toks);
-	tm__u32v_release(&grams);
 	return error;
 }
 

@@ -537,20 +537,11 @@ tm__key_to_store(struct tm__buf *scratch, const char *text, size_t tlen,
 }
 
 int
-tm__key_column(struct tm__buf *scratch, sqlite3_stmt *st, int kcol,
-    int tcol, unsigned flags, const char **key, size_t *klen)
+tm__key_of(struct tm__buf *scratch, const char *text, size_t tlen,
+    unsigned flags, const char **key, size_t *klen)
 {
-	const char *text;
-	size_t tlen;
 	int r;
 
-	if (sqlite3_column_type(st, kcol) != SQLITE_NULL) {
-		*key = (const char *)sqlite3_column_text(st, kcol);
-		*klen = (size_t)sqlite3_column_bytes(st, kcol);
-		return *key ? 0 : tm__error_nomem();
-	}
-	text = (const char *)sqlite3_column_text(st, tcol);
-	tlen = (size_t)sqlite3_column_bytes(st, tcol);
 	tm__buf_reset(scratch);
 	if ((r = tm__quick_key(scratch, text ? text : "", tlen)) == 0)
 		r = tm__text_key(scratch, text ? text : "", tlen, flags);
@@ -562,6 +553,19 @@ tm__key_column(struct tm__buf *scratch, sqlite3_stmt *st, int kcol,
 	*key = scratch->ptr;
 	*klen = scratch->len;
 	return 0;
+}
+
+int
+tm__key_column(struct tm__buf *scratch, sqlite3_stmt *st, int kcol,
+    int tcol, unsigned flags, const char **key, size_t *klen)
+{
+	if (sqlite3_column_type(st, kcol) != SQLITE_NULL) {
+		*key = (const char *)sqlite3_column_text(st, kcol);
+		*klen = (size_t)sqlite3_column_bytes(st, kcol);
+		return *key ? 0 : tm__error_nomem();
+	}
+	return tm__key_of(scratch, (const char *)sqlite3_column_text(st, tcol),
+	    (size_t)sqlite3_column_bytes(st, tcol), flags, key, klen);
 }
 
 int

@@ -177,6 +177,12 @@ int tm__quick_key(struct tm__buf *out, const char *text, size_t len);
 int tm__key_to_store(struct tm__buf *scratch, const char *text, size_t tlen,
     const char *key, size_t klen);
 /*
+ * The key of a variant whose key is not stored: made from its text
+ * into *scratch (NUL-terminated), as the import would have made it.
+ */
+int tm__key_of(struct tm__buf *scratch, const char *text, size_t tlen,
+    unsigned flags, const char **key, size_t *klen);
+/*
  * The key of the row `st` is on: column kcol, else made from the text in
  * column tcol (into *scratch).  *key stays valid until the statement
  * moves or *scratch changes.

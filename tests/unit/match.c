@@ -629,6 +629,8 @@ main(void)
 	tm_db_close(db);
 	setenv("TM_DEBUG_PAIRS_MAX", "64", 1);
 	setenv("TM_DEBUG_SPILL_READ", "16", 1);
+	/* Small batches, so the grams are made on the index's thread. */
+	setenv("TM_DEBUG_GBATCH_ROWS", "7", 1);
 	tm_db_open(&db, ":memory:", TM_DB_CREATE);
 	ok(tm_import_tmx(NULL, db, file, NULL) == 0, "import in small runs");
 	ok(runs(db) == 1, "the spilled runs are merged into one");
@@ -640,6 +642,7 @@ main(void)
 	    "the read buffer too)");
 	free(dump2);
 	unsetenv("TM_DEBUG_SPILL_READ");
+	unsetenv("TM_DEBUG_GBATCH_ROWS");
 	tm_db_close(db);
 	{
 		/*

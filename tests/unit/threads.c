@@ -24,6 +24,7 @@
 #define UNIQUE 10	/* units of one file of its own */
 #define SHARED 3	/* units every file holds */
 #define OPEN_ROUNDS 5
+#define BIG 1500	/* units of the file indexed on two threads */
 
 static char dir[] = "/tmp/tm-unit-threads-XXXXXX";
 static char shared_db[300];
@@ -374,6 +375,38 @@ main(void)
 					bad++;
 			}
 	is_int(bad, 0, "every imported unit is found at 100 afterwards");
+	tm_db_close(db);
+	db = NULL;
+
+	/*
+	 * A file of more variants than one batch of the index: its grams
+	 * are made on the index's own thread, beside the caller's.
+	 */
+	snprintf(base, sizeof(base), "%s/big.tmx", dir);
+	if ((f = fopen(base, "w"))) {
+		fputs("<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header/>"
+		    "<body>\n", f);
+		for (k = 0; k < BIG; k++) {
+			unique_zh(zh, sizeof(zh), NTHREADS, 0, k);
+			unique_en(en, sizeof(en), NTHREADS, 0, k);
+			fprintf(f, "<tu><tuv xml:lang=\"zh-CN\"><seg>%s</seg>"
+			    "</tuv><tuv xml:lang=\"en-US\"><seg>%s</seg></tuv>"
+			    "</tu>\n", zh, en);
+		}
+		fputs("</body></tmx>\n", f);
+		fclose(f);
+	}
+	snprintf(got, sizeof(got), "%s/big.db", dir);
+	ok(tm_db_open(&db, got, TM_DB_CREATE) == 0 &&
+	    tm_import_tmx(&res, db, base, NULL) == 0 && res.imported == BIG &&
+	    !res.index_stale, "%d units, indexed on two threads", BIG);
+	for (k = 0, bad = 0; db && k < BIG; k += 97) {
+		unique_zh(zh, sizeof(zh), NTHREADS, 0, k);
+		unique_en(en, sizeof(en), NTHREADS, 0, k);
+		if (best(db, zh, got, sizeof(got)) != 100 || strcmp(got, en))
+			bad++;
+	}
+	is_int(bad, 0, "... and found at 100 through the index");
 	tm_db_close(db);
 
 	tm_segmenter_free(seg_en);
