@@ -128,6 +128,33 @@ tm__buf_add_xml(struct tm__buf *b, const char *s, size_t len, bool quote)
 	return tm__buf_add(b, s + start, len - start);
 }
 
+/* XML 1.0 holds no control character but tab, LF and CR. */
+int
+tm__buf_xmln(struct tm__buf *b, const char *s, size_t len, bool quote)
+{
+	size_t i = 0, start = 0;
+	int error;
+
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
+			continue;
+		if ((error = tm__buf_add_xml(b, s + start, i - start,
+		    quote)) < 0 ||
+		    (error = tm__buf_adds(b, "\xef\xbf\xbd")) < 0)
+			return error;
+		start = i + 1;
+	}
+	return tm__buf_add_xml(b, s + start, len - start, quote);
+}
+
+int
+tm__buf_xml(struct tm__buf *b, const char *s, bool quote)
+{
+	return tm__buf_xmln(b, s, strlen(s), quote);
+}
+
 void
 tm__buf_reset(struct tm__buf *b)
 {

@@ -54,42 +54,6 @@ add_literal(tm_pretranslation *p, const char *s, size_t len)
 	return 0;
 }
 
-int
-tm__pt_segment_block(tm_pretranslation *p, const tm_segmenter *sg,
-    struct tm__pt_block *b, const char *text, size_t len, long line)
-{
-	tm_segments *ss = NULL;
-	size_t i;
-	int error;
-
-	if ((error = tm_segment_text(&ss, sg, text, len)) < 0)
-		return tm__error_prefix("line %ld", line);
-	for (i = 0; i < tm_segments_count(ss); i++) {
-		const tm_segment *s = tm_segments_get(ss, i);
-		struct tm__pt_seg *g;
-
-		if (!*s->text)
-			continue;
-		if (tm__grow((void **)&p->segs, &p->capsegs, p->nsegs,
-		    sizeof(*p->segs)) < 0) {
-			error = TM_ENOMEM;
-			break;
-		}
-		g = &p->segs[p->nsegs];
-		memset(g, 0, sizeof(*g));
-		if (!(g->source = tm__strdup(s->text))) {
-			error = tm__error_nomem();
-			break;
-		}
-		g->para = s->para;
-		g->pub.line = line + s->line - 1;
-		p->nsegs++;
-		b->n++;
-	}
-	tm_segments_free(ss);
-	return error;
-}
-
 /* The Markdown marker that starts a block ("# ", "- ", "1. ", "> "). */
 static size_t
 md_prefix(const char *s, size_t len)

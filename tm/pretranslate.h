@@ -50,9 +50,25 @@ struct tm__pt_md {
  * element, a script with its text), from which the draft rebuilds it.
  * Markdown: `node` is NULL and `md` its markup.
  */
+struct tm__pt_code;
+
+/*
+ * What a format's reader says of its own codes, where the HTML path's
+ * reading of the node would be wrong (DOCX and ODT runs).
+ */
+struct tm__pt_code_ops {
+	/* A code with nothing to see: a bookmark, a field's instruction. */
+	bool (*invisible)(const struct tm__pt_code *c);
+	/* Its XLIFF 1.2 ctype: bold, italic, underlined, link, lb, x-... */
+	const char *(*ctype)(const struct tm__pt_code *c);
+	/* Its description for the review page's badge. */
+	int (*describe)(struct tm__buf *b, const struct tm__pt_code *c);
+};
+
 struct tm__pt_code {
 	xmlNodePtr node;
 	const struct tm__pt_md *md;
+	const struct tm__pt_code_ops *ops;	/* NULL: HTML or Markdown */
 	bool paired;		/* <g>: an element around text; else <x/> */
 };
 
@@ -133,7 +149,7 @@ int tm__pt_html_blocks(htmlDocPtr doc,
  * ==========================
  */
 
-/* Segment text[0..len) as the segments of block b (pretranslate.c). */
+/* Segment text[0..len) as the segments of block b. */
 int tm__pt_segment_block(tm_pretranslation *p, const tm_segmenter *sg,
     struct tm__pt_block *b, const char *text, size_t len, long line);
 
@@ -223,14 +239,6 @@ int tm__pt_office_read(tm_pretranslation *p, const tm_segmenter *sg,
 /* The draft: the package again with the translated parts rewritten. */
 int tm__pt_office_write(const tm_pretranslation *p, const char *path);
 void tm__pt_office_free(struct tm__pt_office *o);
-/* Whether code c is a DOCX or ODT one (then the functions below hold). */
-bool tm__pt_office_code(const struct tm__pt_code *c);
-/* Its XLIFF 1.2 ctype: bold, italic, underlined, link, lb, x-docx-... */
-const char *tm__pt_office_ctype(const struct tm__pt_code *c);
-/* A code with nothing to see: a bookmark, a field's instruction. */
-bool tm__pt_office_invisible(const struct tm__pt_code *c);
-/* Its description for the review page's badge: <w:r> b i color=C00000 */
-int tm__pt_office_describe(struct tm__buf *b, const struct tm__pt_code *c);
 
 /*
  * Markdown inline markup (pt-markdown.c)
@@ -281,14 +289,5 @@ void tm__pt_codes_release(struct tm__pt_seg *g);
 
 /* Origins as words: "none", "context", "exact", "fuzzy", "mt". */
 const char *tm__pt_origin_name(int origin);
-
-/*
- * Append s escaped for XML or HTML text (quote: attribute values too);
- * control characters XML 1.0 cannot hold become U+FFFD.  0 or TM_ENOMEM.
- */
-int tm__pt_add_xml(struct tm__buf *b, const char *s, bool quote);
-/* The same for s[0..len). */
-int tm__pt_add_xmln(struct tm__buf *b, const char *s, size_t len,
-    bool quote);
 
 #endif /* TM_PRETRANSLATE_H */

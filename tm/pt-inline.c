@@ -76,8 +76,8 @@ opaque_name(const xmlChar *name)
 static bool
 invisible(const struct tm__pt_code *c)
 {
-	if (tm__pt_office_code(c))
-		return tm__pt_office_invisible(c);
+	if (c->ops)
+		return c->ops->invisible(c);
 	return c->node && (c->node->type == XML_COMMENT_NODE ||
 	    opaque_name(c->node->name));
 }
@@ -101,8 +101,8 @@ ctype_of(const struct tm__pt_code *code, char *buf, size_t size)
 
 	if (!n)
 		return code->md->ctype;
-	if (tm__pt_office_code(code))
-		return tm__pt_office_ctype(code);
+	if (code->ops)
+		return code->ops->ctype(code);
 	name = (const char *)n->name;
 	if (n->type == XML_COMMENT_NODE)
 		return "x-html-comment";
@@ -321,6 +321,42 @@ static bool
 same_code(const struct tm__pt_code *a, const struct tm__pt_code *b)
 {
 	return a->node == b->node && a->md == b->md;
+}
+
+int
+tm__pt_segment_block(tm_pretranslation *p, const tm_segmenter *sg,
+    struct tm__pt_block *b, const char *text, size_t len, long line)
+{
+	tm_segments *ss = NULL;
+	size_t i;
+	int error;
+
+	if ((error = tm_segment_text(&ss, sg, text, len)) < 0)
+		return tm__error_prefix("line %ld", line);
+	for (i = 0; i < tm_segments_count(ss); i++) {
+		const tm_segment *s = tm_segments_get(ss, i);
+		struct tm__pt_seg *g;
+
+		if (!*s->text)
+			continue;
+		if (tm__grow((void **)&p->segs, &p->capsegs, p->nsegs,
+		    sizeof(*p->segs)) < 0) {
+			error = TM_ENOMEM;
+			break;
+		}
+		g = &p->segs[p->nsegs];
+		memset(g, 0, sizeof(*g));
+		if (!(g->source = tm__strdup(s->text))) {
+			error = tm__error_nomem();
+			break;
+		}
+		g->para = s->para;
+		g->pub.line = line + s->line - 1;
+		p->nsegs++;
+		b->n++;
+	}
+	tm_segments_free(ss);
+	return error;
 }
 
 /*
@@ -1137,7 +1173,7 @@ tm__pt_add_xliff(struct tm__buf *b, const char *text,
 		const char *ct = ctype_of(&codes[t[i].id - 1], buf,
 		    sizeof(buf));
 
-		if (pos > at && (error = tm__pt_add_xmln(b, text + at,
+		if (pos > at && (error = tm__buf_xmln(b, text + at,
 		    pos - at, false)) < 0)
 			break;
 		at = pos > at ? pos : at;
@@ -1151,7 +1187,7 @@ tm__pt_add_xliff(struct tm__buf *b, const char *text,
 			    t[i].id, ct);
 	}
 	if (!error)
-		error = tm__pt_add_xml(b, text + at, false);
+		error = tm__buf_xml(b, text + at, false);
 	return error;
 }
 
@@ -1169,8 +1205,8 @@ start_tag(struct tm__buf *b, const struct tm__pt_code *c)
 	if (!n)
 		return tm__buf_printf(b, "%s%s%s", c->md->open, c->paired ?
 		    "\xe2\x80\xa6" : "", c->paired ? c->md->close : "");
-	if (tm__pt_office_code(c))
-		return tm__pt_office_describe(b, c);
+	if (c->ops)
+		return c->ops->describe(b, c);
 	if (n->type == XML_COMMENT_NODE)
 		return tm__buf_adds(b, "<!-- -->");
 	error = tm__buf_printf(b, "<%s", (const char *)n->name);
@@ -1201,7 +1237,7 @@ tm__pt_add_badges(struct tm__buf *b, const char *text, size_t from,
 		const struct tm__pt_tag *k = &t[(*ti)++];
 		size_t pos = k->pos < at ? at : k->pos > to ? to : k->pos;
 
-		if (pos > at && (error = tm__pt_add_xmln(b, text + at,
+		if (pos > at && (error = tm__buf_xmln(b, text + at,
 		    pos - at, false)) < 0)
 			break;
 		at = pos;
@@ -1209,7 +1245,7 @@ tm__pt_add_badges(struct tm__buf *b, const char *text, size_t from,
 		if ((error = start_tag(&tag, &codes[k->id - 1])) < 0 ||
 		    (error = tm__buf_adds(b, "<span class=\"tag\" "
 		    "title=\"")) < 0 ||
-		    (error = tm__pt_add_xml(b, tm__buf_str(&tag), true)) < 0)
+		    (error = tm__buf_xml(b, tm__buf_str(&tag), true)) < 0)
 			break;
 		/* U+27E8, U+27E9: the mathematical angle brackets. */
 		error = tm__buf_printf(b, "\">\xe2\x9f\xa8%s%u%s\xe2\x9f\xa9"
@@ -1217,7 +1253,7 @@ tm__pt_add_badges(struct tm__buf *b, const char *text, size_t from,
 		    k->kind == TM__TAG_EMPTY ? "/" : "");
 	}
 	if (!error && to > at)
-		error = tm__pt_add_xmln(b, text + at, to - at, false);
+		error = tm__buf_xmln(b, text + at, to - at, false);
 	tm__buf_release(&tag);
 	return error;
 }

@@ -375,19 +375,6 @@ tm__pt_office_free(struct tm__pt_office *o)
  * =====
  */
 
-bool
-tm__pt_office_code(const struct tm__pt_code *c)
-{
-	xmlNodePtr root;
-
-	/* A node of a part: its root is WordprocessingML's or ODF's. */
-	if (!c->node || !c->node->doc ||
-	    c->node->doc->type != XML_DOCUMENT_NODE)
-		return false;
-	root = xmlDocGetRootElement(c->node->doc);
-	return in_ns(root, W_NS) || in_ns(root, OFFICE_NS);
-}
-
 static bool
 on(xmlNodePtr n)
 {
@@ -487,8 +474,9 @@ fld_kind(xmlNodePtr n)
 	return k;
 }
 
-const char *
-tm__pt_office_ctype(const struct tm__pt_code *c)
+/* Its XLIFF 1.2 ctype: bold, italic, underlined, link, lb, x-docx-... */
+static const char *
+office_ctype(const struct tm__pt_code *c)
 {
 	static const char *const pics[] = { "drawing", "pict", "object",
 	    "frame", "image", NULL };
@@ -539,8 +527,9 @@ tm__pt_office_ctype(const struct tm__pt_code *c)
 	return "x-office-object";
 }
 
-bool
-tm__pt_office_invisible(const struct tm__pt_code *c)
+/* A code with nothing to see: a bookmark, a field's instruction. */
+static bool
+office_invisible(const struct tm__pt_code *c)
 {
 	xmlNodePtr n = c->node;
 
@@ -576,8 +565,9 @@ add_start_tag(struct tm__buf *b, xmlNodePtr n)
 	return error;
 }
 
-int
-tm__pt_office_describe(struct tm__buf *b, const struct tm__pt_code *c)
+/* Its description for the review page's badge: <w:r> b i color=C00000 */
+static int
+office_describe(struct tm__buf *b, const struct tm__pt_code *c)
 {
 	xmlNodePtr rpr = child(c->node, W_NS, "rPr"), k;
 	int error = add_start_tag(b, c->node);
@@ -588,6 +578,10 @@ tm__pt_office_describe(struct tm__buf *b, const struct tm__pt_code *c)
 			error = add_start_tag(b, k);
 	return error;
 }
+
+static const struct tm__pt_code_ops office_ops = {
+	office_invisible, office_ctype, office_describe
+};
 
 /*
  * Reading a paragraph
@@ -931,6 +925,7 @@ add_event(struct tm__pt_event **ev, size_t *n, size_t *cap, size_t pos,
 	memset(&(*ev)[*n], 0, sizeof(**ev));
 	(*ev)[*n].pos = pos;
 	(*ev)[*n].code.node = node;
+	(*ev)[*n].code.ops = &office_ops;
 	(*ev)[(*n)++].kind = kind;
 	return 0;
 }

@@ -78,18 +78,18 @@ add_diff(struct tm__buf *b, const char *d)
 			tag = "ins";
 		}
 		if (!open || !(end = strstr(open + 2, close))) {
-			error = tm__pt_add_xml(b, d, false);
+			error = tm__buf_xml(b, d, false);
 			break;
 		}
 		tm__buf_reset(&t);
 		if ((error = tm__buf_add(&t, d, (size_t)(open - d))) < 0 ||
-		    (error = tm__pt_add_xml(b, tm__buf_str(&t), false)) < 0)
+		    (error = tm__buf_xml(b, tm__buf_str(&t), false)) < 0)
 			break;
 		tm__buf_reset(&t);
 		if ((error = tm__buf_add(&t, open + 2,
 		    (size_t)(end - open - 2))) < 0 ||
 		    (error = tm__buf_printf(b, "<%s>", tag)) < 0 ||
-		    (error = tm__pt_add_xml(b, tm__buf_str(&t), false)) < 0 ||
+		    (error = tm__buf_xml(b, tm__buf_str(&t), false)) < 0 ||
 		    (error = tm__buf_printf(b, "</%s>", tag)) < 0)
 			break;
 		d = end + 2;
@@ -107,7 +107,7 @@ add_text_div(struct tm__buf *b, const char *cls, const char *lang,
 	int error;
 
 	if ((error = tm__buf_printf(b, "<div class=\"%s\" lang=\"", cls)) < 0 ||
-	    (error = tm__pt_add_xml(b, lang, true)) < 0 ||
+	    (error = tm__buf_xml(b, lang, true)) < 0 ||
 	    (error = tm__buf_adds(b, "\">")) < 0)
 		return error;
 	if (text)
@@ -130,7 +130,7 @@ add_source(struct tm__buf *b, const tm_pretranslation *p,
 	int error;
 
 	if ((error = tm__buf_adds(b, "<div class=\"src\" lang=\"")) < 0 ||
-	    (error = tm__pt_add_xml(b, p->from, true)) < 0 ||
+	    (error = tm__buf_xml(b, p->from, true)) < 0 ||
 	    (error = tm__buf_adds(b, "\">")) < 0)
 		return error;
 	for (j = 0; j < g->nterms && !error; j++) {
@@ -141,7 +141,7 @@ add_source(struct tm__buf *b, const tm_pretranslation *p,
 		if ((error = tm__pt_add_badges(b, g->source, at, k->start,
 		    g->stags, g->nstags, g->codes, &ti)) < 0 ||
 		    (error = tm__buf_adds(b, "<mark class=\"term\" title=\"")) < 0 ||
-		    (error = tm__pt_add_xml(b, k->note, true)) < 0 ||
+		    (error = tm__buf_xml(b, k->note, true)) < 0 ||
 		    (error = tm__buf_adds(b, "\">")) < 0)
 			break;
 		if ((error = tm__pt_add_badges(b, g->source, k->start,
@@ -191,7 +191,7 @@ segment(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 		error = tm__buf_printf(b, "<span class=\"badge mt\">%s ",
 		    _("MT"));
 		if (!error)
-			error = tm__pt_add_xml(b, p->mt_name ? p->mt_name : "",
+			error = tm__buf_xml(b, p->mt_name ? p->mt_name : "",
 			    false);
 		if (!error)
 			error = tm__buf_adds(b, "</span>");
@@ -234,7 +234,7 @@ segment(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 		for (j = 0; j < g->nterms && !error; j++) {
 			error = tm__buf_adds(b, "<li class=\"term\">");
 			if (!error)
-				error = tm__pt_add_xml(b, g->terms[j].note,
+				error = tm__buf_xml(b, g->terms[j].note,
 				    false);
 			if (!error)
 				error = tm__buf_adds(b, "</li>");
@@ -242,12 +242,12 @@ segment(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 		for (j = 0; j < g->nqa && !error; j++) {
 			error = tm__buf_adds(b, "<li class=\"qa ");
 			if (!error)
-				error = tm__pt_add_xml(b, g->qa[j].kind, true);
+				error = tm__buf_xml(b, g->qa[j].kind, true);
 			if (!error)
 				error = tm__buf_printf(b, "\">%s ",
 				    _("Check:"));
 			if (!error)
-				error = tm__pt_add_xml(b, g->qa[j].text,
+				error = tm__buf_xml(b, g->qa[j].text,
 				    false);
 			if (!error)
 				error = tm__buf_adds(b, "</li>");
@@ -256,7 +256,7 @@ segment(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 			error = tm__buf_printf(b, "<li class=\"qa mt\">%s ",
 			    _("MT failed:"));
 			if (!error)
-				error = tm__pt_add_xml(b, s->mt_error, false);
+				error = tm__buf_xml(b, s->mt_error, false);
 			if (!error)
 				error = tm__buf_adds(b, "</li>");
 		}
@@ -281,7 +281,7 @@ tm_pretranslation_write_review(const tm_pretranslation *p, const char *path)
 		n[p->segs[i].pub.origin]++;
 	error = tm__buf_adds(&b, "<!DOCTYPE html>\n<html lang=\"");
 	if (!error)
-		error = tm__pt_add_xml(&b, p->to, true);
+		error = tm__buf_xml(&b, p->to, true);
 	if (!error)
 		error = tm__buf_adds(&b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
 		    "<meta name=\"viewport\" content=\"width=device-width, "
@@ -289,20 +289,20 @@ tm_pretranslation_write_review(const tm_pretranslation *p, const char *path)
 	if (!error)
 		error = tm__buf_printf(&b, "%s ", _("Review:"));
 	if (!error)
-		error = tm__pt_add_xml(&b, p->name, false);
+		error = tm__buf_xml(&b, p->name, false);
 	if (!error)
 		error = tm__buf_printf(&b, "</title>\n<style>%s</style>\n"
 		    "</head>\n<body>\n<header><h1>", style);
 	if (!error)
-		error = tm__pt_add_xml(&b, p->name, false);
+		error = tm__buf_xml(&b, p->name, false);
 	if (!error)
 		error = tm__buf_adds(&b, "</h1><p>");
 	if (!error)
-		error = tm__pt_add_xml(&b, p->from, false);
+		error = tm__buf_xml(&b, p->from, false);
 	if (!error)
 		error = tm__buf_adds(&b, " &#8594; ");
 	if (!error)
-		error = tm__pt_add_xml(&b, p->to, false);
+		error = tm__buf_xml(&b, p->to, false);
 	if (!error)
 		error = tm__buf_printf(&b, " &#183; <span id=\"count\">%zu"
 		    "</span>", p->nsegs);

@@ -83,6 +83,13 @@ int tm__buf_vprintf(struct tm__buf *b, const char *fmt, va_list ap)
 /* Append `len` bytes escaped for XML text (quote: also '"' for attributes). */
 int tm__buf_add_xml(struct tm__buf *b, const char *s, size_t len, bool quote);
 /*
+ * The same, with the control characters XML 1.0 cannot hold made
+ * U+FFFD: for text that may hold anything.  0 or TM_ENOMEM.
+ */
+int tm__buf_xmln(struct tm__buf *b, const char *s, size_t len, bool quote);
+/* The same for a NUL-terminated s. */
+int tm__buf_xml(struct tm__buf *b, const char *s, bool quote);
+/*
  * Append the whole file at `path` ("-": standard input).  Returns 0,
  * TM_EIO (the message names the file) or TM_ENOMEM.
  */

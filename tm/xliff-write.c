@@ -16,31 +16,6 @@
  */
 #include "pretranslate.h"
 
-int
-tm__pt_add_xml(struct tm__buf *b, const char *s, bool quote)
-{
-	return tm__pt_add_xmln(b, s, strlen(s), quote);
-}
-
-int
-tm__pt_add_xmln(struct tm__buf *b, const char *s, size_t len, bool quote)
-{
-	size_t i = 0, start = 0;
-	int error;
-
-	for (; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
-			continue;
-		if ((error = tm__buf_add_xml(b, s + start, i - start,
-		    quote)) < 0 || (error = tm__buf_adds(b, "\xef\xbf\xbd")) < 0)
-			return error;
-		start = i + 1;
-	}
-	return tm__buf_add_xml(b, s + start, len - start, quote);
-}
-
 static const char *
 datatype(int format)
 {
@@ -65,7 +40,7 @@ element(struct tm__buf *b, const char *indent, const char *name,
 	int error;
 
 	if ((error = tm__buf_printf(b, "%s<%s>", indent, name)) < 0 ||
-	    (error = tm__pt_add_xml(b, text, false)) < 0)
+	    (error = tm__buf_xml(b, text, false)) < 0)
 		return error;
 	return tm__buf_printf(b, "</%s>\n", name);
 }
@@ -133,7 +108,7 @@ unit(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 			error = tm__buf_adds(b, "          <context context-type="
 			    "\"x-context-pre\">");
 			if (!error)
-				error = tm__pt_add_xml(b, p->segs[i - 1].source,
+				error = tm__buf_xml(b, p->segs[i - 1].source,
 				    false);
 			if (!error)
 				error = tm__buf_adds(b, "</context>\n");
@@ -142,7 +117,7 @@ unit(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 			error = tm__buf_adds(b, "          <context context-type="
 			    "\"x-context-post\">");
 			if (!error)
-				error = tm__pt_add_xml(b, p->segs[i + 1].source,
+				error = tm__buf_xml(b, p->segs[i + 1].source,
 				    false);
 			if (!error)
 				error = tm__buf_adds(b, "</context>\n");
@@ -153,7 +128,7 @@ unit(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 	for (j = 0; j < g->nterms && !error; j++) {
 		error = tm__buf_adds(b, "        <note from=\"tm-glossary\">");
 		if (!error)
-			error = tm__pt_add_xml(b, g->terms[j].note, false);
+			error = tm__buf_xml(b, g->terms[j].note, false);
 		if (!error)
 			error = tm__buf_adds(b, "</note>\n");
 	}
@@ -161,7 +136,7 @@ unit(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 		error = tm__buf_adds(b, "        <note from=\"tm-check\" "
 		    "priority=\"2\">");
 		if (!error)
-			error = tm__pt_add_xml(b, g->qa[j].message, false);
+			error = tm__buf_xml(b, g->qa[j].message, false);
 		if (!error)
 			error = tm__buf_adds(b, "</note>\n");
 	}
@@ -169,14 +144,14 @@ unit(struct tm__buf *b, const tm_pretranslation *p, size_t i)
 		error = tm__buf_adds(b, "        <note from=\"tm-mt\" "
 		    "priority=\"2\">");
 		if (!error)
-			error = tm__pt_add_xml(b, s->mt_error, false);
+			error = tm__buf_xml(b, s->mt_error, false);
 		if (!error)
 			error = tm__buf_adds(b, "</note>\n");
 	}
 	if (!error && s->origin == TM_ORIGIN_MT && !s->repetition_of) {
 		error = tm__buf_adds(b, "        <alt-trans origin=\"mt:");
 		if (!error)
-			error = tm__pt_add_xml(b, p->mt_name ? p->mt_name : "",
+			error = tm__buf_xml(b, p->mt_name ? p->mt_name : "",
 			    true);
 		if (!error)
 			error = tm__buf_adds(b, "\">\n");
@@ -224,15 +199,15 @@ tm_pretranslation_write_xliff(const tm_pretranslation *p, const char *path)
 	    "xmlns=\"urn:oasis:names:tc:xliff:document:1.2\" "
 	    "xmlns:tm=\"urn:x-tm:xliff:1\">\n  <file original=\"");
 	if (!error)
-		error = tm__pt_add_xml(&b, p->name, true);
+		error = tm__buf_xml(&b, p->name, true);
 	if (!error)
 		error = tm__buf_adds(&b, "\" source-language=\"");
 	if (!error)
-		error = tm__pt_add_xml(&b, p->from, true);
+		error = tm__buf_xml(&b, p->from, true);
 	if (!error)
 		error = tm__buf_adds(&b, "\" target-language=\"");
 	if (!error)
-		error = tm__pt_add_xml(&b, p->to, true);
+		error = tm__buf_xml(&b, p->to, true);
 	if (!error)
 		error = tm__buf_printf(&b, "\" datatype=\"%s\" tool-id=\"tm\">\n"
 		    "    <header>\n      <tool tool-id=\"tm\" tool-name=\"tm\" "
