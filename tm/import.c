@@ -1,6 +1,14 @@
 /*
- * import.c: the writer half of an import.  It takes batches of parsed
- * units, finds duplicates among the stored units, and inserts the rest.
+ * import.c: an import as a whole, and its writer half.
+ *
+ * tm_import_tmx() runs the steps in order, data flowing one way: a new
+ * file beside an empty memory (store.c), the reader filling the memory
+ * in one transaction (tmx-read.c), the candidate index brought up to
+ * date in a transaction of its own (index.c), then the new file renamed
+ * into place.
+ *
+ * The writer takes batches of parsed units, finds duplicates among the
+ * stored units, and inserts the rest.
  *
  * The first batch is kept back; only when a second one arrives does a
  * writer thread start, so a small file never spawns a thread and a large
@@ -8,6 +16,7 @@
  * overlapping.  The queue between them is short, so memory stays flat.
  */
 #include "import.h"
+#include "index.h"
 
 #include <pthread.h>
 
@@ -584,4 +593,84 @@ tm__sink_close(struct tm__sink *s, tm_import_result *res, bool abort)
 	pthread_cond_destroy(&s->nonfull);
 	free(s);
 	return error;
+}
+
+/* Import from `path`, or from `fd` when it is not negative. */
+static int
+import_tmx(tm_import_result *out, tm_db *db, const char *path, int fd,
+    const tm_import_options *opts)
+{
+	static const tm_import_options defaults = TM_IMPORT_OPTIONS_INIT;
+	tm_import_result res;
+	struct timespec t0, t1;
+	uint64_t total = 0;
+	int error, side;
+
+	memset(&res, 0, sizeof(res));
+	if (out)
+		*out = res;
+	if (!opts)
+		opts = &defaults;
+	if (opts->version != TM_IMPORT_OPTIONS_VERSION ||
+	    opts->duplicates < TM_DUP_SKIP || opts->duplicates > TM_DUP_UPDATE)
+		return tm__error(TM_EINVAL, "bad import options");
+	if (db->flags & TM_DB_READONLY)
+		return tm__error(TM_EINVAL, "the database is open read-only");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* Into a memory without units: write a new file beside it. */
+	if ((side = tm__side_begin(db)) < 0) {
+		if (side != TM_ENOMEM)
+			tm__error_prefix("'%s'", path);
+		return side;
+	}
+	if ((error = tm__tmx_read(&res, &total, db, path, fd, opts)) < 0)
+		goto done;
+	/*
+	 * The n-gram index is derived data, brought up to date in its own
+	 * transaction: if this fails or is killed, the import stands and
+	 * the next lookup or import catches up.
+	 */
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (tm__index_update(db) < 0) {
+		tm_error_clear();
+		res.index_stale = 1;
+	}
+	res.index_seconds = tm__elapsed(&t1);
+	if (side && (error = tm__side_commit(db)) < 0) {
+		res.import_id = 0;
+		if (error != TM_ENOMEM)
+			tm__error_prefix("'%s'", path);
+		goto done;
+	}
+	side = 0;
+	if (opts->progress)
+		opts->progress(total, total, opts->payload);
+done:
+	if (side)
+		tm__side_abort(db);
+	res.seconds = tm__elapsed(&t0);
+	if (out)
+		*out = res;
+	return error;
+}
+
+int
+tm_import_tmx(tm_import_result *out, tm_db *db, const char *path,
+    const tm_import_options *opts)
+{
+	if (!db || !path)
+		return tm__error(TM_EINVAL, "no database or no file");
+	return import_tmx(out, db, path, -1, opts);
+}
+
+int
+tm_import_tmx_fd(tm_import_result *out, tm_db *db, int fd,
+    const tm_import_options *opts)
+{
+	if (!db)
+		return tm__error(TM_EINVAL, "no database or no file");
+	if (fd < 0)
+		return tm__error(TM_EINVAL, "no file descriptor");
+	return import_tmx(out, db, opts && opts->name ? opts->name : "-", fd,
+	    opts);
 }

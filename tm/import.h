@@ -101,4 +101,13 @@ int tm__bind_str(const struct tm__batch *b, sqlite3_stmt *st, int col,
 int tm__store_header_annot(tm_db *db, int64_t import_id,
     const struct tm__batch *b, const struct tm__annot *a, int ord);
 
+/*
+ * Read the TMX file at `path` (or `fd`, when not negative, named `path`
+ * in messages) into the memory in one transaction, committed when the
+ * whole file was read: no index update, no new file (tmx-read.c).
+ * *total is the file's size when known, for the last progress call.
+ */
+int tm__tmx_read(tm_import_result *out, uint64_t *total, tm_db *db,
+    const char *path, int fd, const tm_import_options *opts);
+
 #endif /* TM_IMPORT_H */

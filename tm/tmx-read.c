@@ -16,7 +16,6 @@
  * libxml2's amplification limits, so a billion-laughs file is refused.
  */
 #include "import.h"
-#include "index.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1292,31 +1291,21 @@ open_input(struct reader *r, const char *path, int from_fd)
 	return 0;
 }
 
-/* Import from `path`, or from `fd` when it is not negative. */
-static int
-import_tmx(tm_import_result *out, tm_db *db, const char *path, int fd,
-    const tm_import_options *opts)
+int
+tm__tmx_read(tm_import_result *out, uint64_t *total, tm_db *db,
+    const char *path, int fd, const tm_import_options *opts)
 {
-	static const tm_import_options defaults = TM_IMPORT_OPTIONS_INIT;
 	struct reader r;
 	tm_import_result res;
 	xmlSAXHandler sax;
 	struct timespec t0;
 	struct tm__xml_errors quiet = { 0 };
 	bool in_tx = false;
-	int error = 0, side = 0;
+	int error = 0;
 
 	memset(&res, 0, sizeof(res));
 	memset(&r, 0, sizeof(r));
-	if (!opts)
-		opts = &defaults;
-	if (!db || !path)
-		return tm__error(TM_EINVAL, "no database or no file");
-	if (opts->version != TM_IMPORT_OPTIONS_VERSION ||
-	    opts->duplicates < TM_DUP_SKIP || opts->duplicates > TM_DUP_UPDATE)
-		return tm__error(TM_EINVAL, "bad import options");
-	if (db->flags & TM_DB_READONLY)
-		return tm__error(TM_EINVAL, "the database is open read-only");
+	*total = 0;
 	if ((error = tm__key_flags(db, &r.key_flags)) < 0)
 		return error;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1356,15 +1345,11 @@ import_tmx(tm_import_result *out, tm_db *db, const char *path, int fd,
 	r.ctxt->sax->externalSubset = on_external_subset;
 	r.ctxt->loadsubset = 0;
 	r.ctxt->validate = 0;
-	/* Into a memory without units: write a new file beside it. */
-	if ((side = tm__side_begin(db)) < 0) {
-		error = side;
-		goto done;
-	}
 	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
 		goto done;
 	in_tx = true;
-	if (!side)
+	/* Not into a new file beside the memory: no stray one is left. */
+	if (!db->side)
 		tm__side_clean(db);
 	if (!(r.b = tm__calloc(1, sizeof(*r.b)))) {
 		error = tm__error_nomem();
@@ -1404,34 +1389,11 @@ import_tmx(tm_import_result *out, tm_db *db, const char *path, int fd,
 		goto done;
 	in_tx = false;
 	res.import_id = r.import_id;
-	/*
-	 * The n-gram index is derived data, brought up to date in its own
-	 * transaction: if this fails or is killed, the import stands and
-	 * the next lookup or import catches up.
-	 */
-	{
-		struct timespec t1;
-
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (tm__index_update(db) < 0) {
-			tm_error_clear();
-			res.index_stale = 1;
-		}
-		res.index_seconds = tm__elapsed(&t1);
-	}
-	if (side && (error = tm__side_commit(db)) < 0) {
-		res.import_id = 0;
-		goto done;
-	}
-	side = 0;
-	if (opts->progress)
-		opts->progress(r.total, r.total, opts->payload);
+	*total = r.total;
 done:
 	tm__sink_close(r.sink, NULL, true);
 	if (in_tx)
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
-	if (side)
-		tm__side_abort(db);
 	if (r.ctxt) {
 		if (r.ctxt->myDoc)
 			xmlFreeDoc(r.ctxt->myDoc);
@@ -1462,23 +1424,4 @@ done:
 	if (out)
 		*out = res;
 	return error;
-}
-
-int
-tm_import_tmx(tm_import_result *out, tm_db *db, const char *path,
-    const tm_import_options *opts)
-{
-	if (!path)
-		return tm__error(TM_EINVAL, "no database or no file");
-	return import_tmx(out, db, path, -1, opts);
-}
-
-int
-tm_import_tmx_fd(tm_import_result *out, tm_db *db, int fd,
-    const tm_import_options *opts)
-{
-	if (fd < 0)
-		return tm__error(TM_EINVAL, "no file descriptor");
-	return import_tmx(out, db, opts && opts->name ? opts->name : "-", fd,
-	    opts);
 }
