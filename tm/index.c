@@ -1377,6 +1377,139 @@ done:
 	return error;
 }
 
+/*
+ * Keys and reindex
+ * ================
+ *
+ * A variant's key is what the index is made of: when the rules of keys
+ * change, the keys are made again and the index rebuilt from them.
+ */
+
+int
+tm__rekey(tm_db *db, unsigned flags, int64_t *changed)
+{
+	sqlite3_stmt *sel = NULL, *upd = NULL;
+	struct tm__buf key = { 0 }, old = { 0 }, q = { 0 };
+	bool sparse = false;
+	int rc, error;
+
+	*changed = 0;
+	/* Before schema 9 every key is stored (the column is NOT NULL). */
+	if ((error = tm__prepare(db, &sel, "SELECT \"notnull\" FROM "
+	    "pragma_table_info('tuv') WHERE name = 'key'")) < 0)
+		goto done;
+	sparse = sqlite3_step(sel) == SQLITE_ROW &&
+	    sqlite3_column_int(sel, 0) == 0;
+	sqlite3_finalize(sel);
+	sel = NULL;
+	if ((error = tm__prepare(db, &sel, "SELECT id, key, coalesce(text, "
+	    "seg) FROM tuv")) < 0 ||
+	    (error = tm__prepare(db, &upd, "UPDATE tuv SET key = ? WHERE "
+	    "id = ? AND key IS NOT ?1")) < 0)
+		goto done;
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(sel, 2);
+		size_t tlen = (size_t)sqlite3_column_bytes(sel, 2);
+		const char *was;
+		size_t wlen;
+		int store = 1;
+
+		tm__buf_reset(&key);
+		if ((error = tm__text_key(&key, text ? text : "", tlen,
+		    flags)) < 0 ||
+		    (error = tm__buf_addc(&key, '\0')) < 0)
+			goto done;
+		key.len--;
+		if ((error = tm__key_column(&old, sel, 1, 2, flags, &was,
+		    &wlen)) < 0 ||
+		    (sparse && (store = tm__key_to_store(&q, text ? text : "",
+		    tlen, key.ptr, key.len)) < 0)) {
+			error = error < 0 ? error : store;
+			goto done;
+		}
+		if (wlen != key.len || memcmp(was, key.ptr, wlen) != 0)
+			++*changed;
+		if (store)
+			sqlite3_bind_text(upd, 1, key.ptr, (int)key.len,
+			    SQLITE_STATIC);
+		else
+			sqlite3_bind_null(upd, 1);
+		sqlite3_bind_int64(upd, 2, sqlite3_column_int64(sel, 0));
+		if (sqlite3_step(upd) != SQLITE_DONE) {
+			sqlite3_reset(upd);
+			error = tm__error_sqlite(db->sql, "cannot update keys");
+			goto done;
+		}
+		sqlite3_reset(upd);
+	}
+	if (rc != SQLITE_DONE) {
+		error = tm__error_sqlite(db->sql, "cannot read variants");
+		goto done;
+	}
+	error = tm__exec(db, "INSERT OR REPLACE INTO meta VALUES ('key_rules', "
+	    TM__STR(TM__KEY_RULES) ")");
+done:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	tm__buf_release(&key);
+	tm__buf_release(&old);
+	tm__buf_release(&q);
+	return error;
+}
+
+int
+tm__keys_migrate(tm_db *db)
+{
+	unsigned flags;
+	int64_t changed = 0;
+	int error;
+
+	if ((error = tm__key_flags(db, &flags)) < 0 ||
+	    (error = tm__rekey(db, flags, &changed)) < 0 || !changed)
+		return error;
+	/* Read-only lookups cannot index: the index is made here. */
+	return tm__index_rebuild_tx(db);
+}
+
+int
+tm_reindex(tm_db *db, int fold_traditional)
+{
+	sqlite3_stmt *st = NULL;
+	unsigned flags = 0;
+	int64_t changed;
+	int error;
+
+	if (!db || fold_traditional < -1 || fold_traditional > 1)
+		return tm__error(TM_EINVAL, "bad reindex arguments");
+	if (db->flags & TM_DB_READONLY)
+		return tm__error(TM_EINVAL, "the database is open read-only");
+	tm__db_drop_matcher(db);
+	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
+		return error;
+	if (fold_traditional >= 0) {
+		if ((error = tm__prepare(db, &st, "INSERT OR REPLACE INTO meta "
+		    "VALUES ('fold_traditional', ?)")) < 0)
+			goto done;
+		sqlite3_bind_int(st, 1, fold_traditional);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			error = tm__error_sqlite(db->sql, "cannot save setting");
+			goto done;
+		}
+	}
+	if ((error = tm__key_flags(db, &flags)) < 0)
+		goto done;
+	error = tm__rekey(db, flags, &changed);
+done:
+	sqlite3_finalize(st);
+	if (!error)
+		error = tm__exec(db, "COMMIT");
+	if (error) {
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		return error;
+	}
+	return tm__index_rebuild(db);
+}
+
 int
 tm__index_update(tm_db *db)
 {

@@ -415,7 +415,9 @@ migrate_7(tm_db *db)
 /*
  * Schema version 8: Traditional Chinese is folded to Simplified in the
  * keys unless the memory was told not to; keys made before are made
- * again (match.c).
+ * again and the index rebuilt from them (index.c).  The one call from
+ * the store up into the index: a migration that changes what the index
+ * is made of must leave it whole.
  */
 static int
 migrate_8(tm_db *db)
@@ -787,6 +789,14 @@ again:
 	return migrate(db);
 }
 
+void
+tm__db_drop_matcher(tm_db *db)
+{
+	if (db->matcher && db->matcher_free)
+		db->matcher_free(db->matcher);
+	db->matcher = NULL;
+}
+
 int
 tm_db_open(tm_db **out, const char *path, unsigned flags)
 {
@@ -832,7 +842,7 @@ tm_db_close(tm_db *db)
 {
 	if (!db)
 		return;
-	tm__matcher_free(db->matcher);
+	tm__db_drop_matcher(db);
 	if (db->side)
 		tm__side_abort(db);
 	/* The new file's connection first: when it is the last one, its
@@ -929,8 +939,7 @@ tm__side_abort(tm_db *db)
 {
 	if (!db->side)
 		return;
-	tm__matcher_free(db->matcher);
-	db->matcher = NULL;
+	tm__db_drop_matcher(db);
 	if (db->held) {
 		sqlite3_close_v2(db->sql);
 		db->sql = db->held;
@@ -1068,8 +1077,7 @@ tm__side_begin(tm_db *db)
 		error = tm__error_sqlite(side, "cannot set up the new memory");
 		goto fail;
 	}
-	tm__matcher_free(db->matcher);
-	db->matcher = NULL;
+	tm__db_drop_matcher(db);
 	db->held = db->sql;
 	db->sql = side;
 	return 1;
@@ -1110,8 +1118,7 @@ tm__side_commit(tm_db *db)
 
 	if (!db->side)
 		return 0;
-	tm__matcher_free(db->matcher);
-	db->matcher = NULL;
+	tm__db_drop_matcher(db);
 	if (sqlite3_close(db->sql) != SQLITE_OK) {
 		error = tm__error_sqlite(db->sql, "cannot close the new memory");
 		return error;

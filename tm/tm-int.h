@@ -210,14 +210,14 @@ int tm__key_column(struct tm__buf *scratch, sqlite3_stmt *st, int kcol,
  */
 int tm__key_flags(tm_db *db, unsigned *out);
 /*
- * Make every variant's key again under `flags` (match.c), in the
+ * Make every variant's key again under `flags` (index.c), in the
  * caller's transaction; *changed: how many keys changed.  The caller
  * rebuilds the index when any did.
  */
 int tm__rekey(tm_db *db, unsigned flags, int64_t *changed);
 /*
  * Schema 8: keys made before Traditional was folded by default are
- * made again, and the index rebuilt when any changed (match.c).  Runs
+ * made again, and the index rebuilt when any changed (index.c).  Runs
  * inside the migration's transaction.
  */
 int tm__keys_migrate(tm_db *db);
@@ -275,7 +275,13 @@ struct tm_db {
 	sqlite3 *sql;
 	char *path;
 	unsigned flags;
-	struct tm__matcher *matcher;	/* lookup statements, made on use */
+	/*
+	 * The lookup's statements, made on first use by match.c, which
+	 * also sets the function that frees them: the handle drops them
+	 * (tm__db_drop_matcher) without calling up into the matcher.
+	 */
+	struct tm__matcher *matcher;
+	void (*matcher_free)(struct tm__matcher *m);
 	/*
 	 * While an import writes a new memory beside an empty one
 	 * (tm__side_begin): the side file's path, and the memory's own
@@ -300,7 +306,8 @@ void tm__side_abort(tm_db *db);
  * import can be under way then.
  */
 void tm__side_clean(tm_db *db);
-void tm__matcher_free(struct tm__matcher *m);
+/* Free the handle's lookup statements, if made (before its SQL changes). */
+void tm__db_drop_matcher(tm_db *db);
 /* Prepare `sql` on db, translating errors. */
 int tm__prepare(tm_db *db, sqlite3_stmt **out, const char *sql);
 int tm__exec(tm_db *db, const char *sql);
