@@ -16,7 +16,6 @@
  * overlapping.  The queue between them is short, so memory stays flat.
  */
 #include "import.h"
-#include "index.h"
 
 #include <pthread.h>
 
@@ -45,6 +44,7 @@ struct tm__sink {
 	tm_db *db;
 	int64_t import_id;
 	int dup_mode;
+	struct tm__prebuild *pb;	/* fed each stored variant, or NULL */
 	int64_t next_id;	/* id for the next unit */
 	tm_import_result counts;	/* imported, duplicates, updated, variants */
 
@@ -320,6 +320,15 @@ store_unit(struct tm__sink *s, const struct tm__batch *b,
 		tm__bind_str(b, st, col, &v->key);
 		if ((error = tm__step_done(s->db, st, "cannot store variant")) < 0)
 			return error;
+		if (s->pb) {
+			/* The key when stored, else the text it is made of. */
+			const struct tm__str *t = v->key.set ? &v->key :
+			    v->text.set ? &v->text : &v->seg;
+
+			tm__prebuild_add(s->pb, sqlite3_last_insert_rowid(
+			    s->db->sql), v->lang_key, tm__str_get(b, t),
+			    t->set ? t->len : 0, v->key.set);
+		}
 	}
 	for (i = 0; i < u->nannot; i++)
 		if ((error = insert_annot(s->db, s->ins_annot, b,
@@ -427,7 +436,7 @@ done:
 
 int
 tm__sink_open(struct tm__sink **out, tm_db *db, int64_t import_id,
-    int dup_mode)
+    int dup_mode, struct tm__prebuild *pb)
 {
 	struct tm__sink *s;
 	sqlite3_stmt *st = NULL;
@@ -439,6 +448,7 @@ tm__sink_open(struct tm__sink **out, tm_db *db, int64_t import_id,
 	s->db = db;
 	s->import_id = import_id;
 	s->dup_mode = dup_mode;
+	s->pb = pb;
 	s->added_max = added_max();
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->nonempty, NULL);
@@ -602,8 +612,10 @@ import_tmx(tm_import_result *out, tm_db *db, const char *path, int fd,
 {
 	static const tm_import_options defaults = TM_IMPORT_OPTIONS_INIT;
 	tm_import_result res;
+	struct tm__prebuild *pb = NULL;
 	struct timespec t0, t1;
 	uint64_t total = 0;
+	unsigned flags;
 	int error, side;
 
 	memset(&res, 0, sizeof(res));
@@ -623,7 +635,15 @@ import_tmx(tm_import_result *out, tm_db *db, const char *path, int fd,
 			tm__error_prefix("'%s'", path);
 		return side;
 	}
-	if ((error = tm__tmx_read(&res, &total, db, path, fd, opts)) < 0)
+	/*
+	 * The new file is the import's alone: its index can be made as the
+	 * units are stored.  Without that (no memory, no temporary file)
+	 * the index is made after, as for any other import.
+	 */
+	if (side && (tm__key_flags(db, &flags) < 0 ||
+	    tm__prebuild_new(&pb, flags) < 0))
+		tm_error_clear();
+	if ((error = tm__tmx_read(&res, &total, db, path, fd, opts, pb)) < 0)
 		goto done;
 	/*
 	 * The n-gram index is derived data, brought up to date in its own
@@ -631,7 +651,7 @@ import_tmx(tm_import_result *out, tm_db *db, const char *path, int fd,
 	 * the next lookup or import catches up.
 	 */
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (tm__index_update(db) < 0) {
+	if (tm__index_update(db, pb) < 0) {
 		tm_error_clear();
 		res.index_stale = 1;
 	}
@@ -646,6 +666,7 @@ import_tmx(tm_import_result *out, tm_db *db, const char *path, int fd,
 	if (opts->progress)
 		opts->progress(total, total, opts->payload);
 done:
+	tm__prebuild_free(pb);
 	if (side)
 		tm__side_abort(db);
 	res.seconds = tm__elapsed(&t0);

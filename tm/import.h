@@ -12,6 +12,7 @@
 #define TM_IMPORT_H
 
 #include "tm-int.h"
+#include "index.h"
 
 /* The most attributes of tu, tuv or header that have columns. */
 #define TM__MAX_ATTRS 16
@@ -82,14 +83,15 @@ tm__str_get(const struct tm__batch *b, const struct tm__str *s)
 
 /*
  * The writer.  tm__sink_open() prepares its statements on `db` (inside
- * the import's transaction); tm__sink_put() takes a full batch and
+ * the import's transaction) and feeds each variant it stores to `pb`
+ * when not NULL; tm__sink_put() takes a full batch and
  * returns an empty one to fill next (the same one when no thread runs);
  * tm__sink_close() waits for the writer and reports its first error.
  * The reader must not use `db` between the first put and the close.
  */
 struct tm__sink;
 int tm__sink_open(struct tm__sink **out, tm_db *db, int64_t import_id,
-    int dup_mode);
+    int dup_mode, struct tm__prebuild *pb);
 int tm__sink_put(struct tm__sink *s, struct tm__batch **batch);
 int tm__sink_close(struct tm__sink *s, tm_import_result *res, bool abort);
 
@@ -104,10 +106,12 @@ int tm__store_header_annot(tm_db *db, int64_t import_id,
 /*
  * Read the TMX file at `path` (or `fd`, when not negative, named `path`
  * in messages) into the memory in one transaction, committed when the
- * whole file was read: no index update, no new file (tmx-read.c).
+ * whole file was read: no index update, no new file (tmx-read.c); its
+ * stored variants are fed to pb when not NULL.
  * *total is the file's size when known, for the last progress call.
  */
 int tm__tmx_read(tm_import_result *out, uint64_t *total, tm_db *db,
-    const char *path, int fd, const tm_import_options *opts);
+    const char *path, int fd, const tm_import_options *opts,
+    struct tm__prebuild *pb);
 
 #endif /* TM_IMPORT_H */

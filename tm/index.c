@@ -302,6 +302,13 @@ struct builder {
 	uint64_t sk[TM__SKETCH_BLOCK];
 	int64_t sk_block;
 	sqlite3_stmt *sk_get, *sk_put;
+	/*
+	 * Building ahead of the database (struct tm__prebuild): sketches
+	 * go to a temporary file of (id, sketch) records instead, -1 when
+	 * not; sk_out holds the bytes not yet written.
+	 */
+	int sk_fd;
+	struct tm__buf sk_out;
 };
 
 /*
@@ -1044,6 +1051,9 @@ struct gworker {
 	unsigned flags;
 	struct tm__tokens toks;
 	struct tm__buf kb;
+	/* What the thread does with a batch: makes its grams, by default. */
+	void (*run)(struct gbatch *g, struct gworker *w);
+	void *arg;		/* run's own state */
 };
 
 static void
@@ -1110,7 +1120,10 @@ gworker_main(void *arg)
 		if (!w->job)
 			break;
 		pthread_mutex_unlock(&w->mu);
-		gbatch_grams(w->job, w);
+		if (w->run)
+			w->run(w->job, w);
+		else
+			gbatch_grams(w->job, w);
 		pthread_mutex_lock(&w->mu);
 		w->job = NULL;
 		pthread_cond_broadcast(&w->cv);
@@ -1229,6 +1242,76 @@ gbatch_fill(struct gbatch *g, struct greader *rd)
 	return 0;
 }
 
+/* A sketch for the temporary file, as two little-endian words. */
+static int
+sketch_spill(struct builder *b, int64_t id, uint64_t sk)
+{
+	unsigned char v[16];
+	size_t k;
+	int error;
+
+	for (k = 0; k < 8; k++) {
+		v[k] = (unsigned char)((uint64_t)id >> (8 * k));
+		v[8 + k] = (unsigned char)(sk >> (8 * k));
+	}
+	if ((error = tm__buf_add(&b->sk_out, v, sizeof(v))) < 0)
+		return error;
+	if (b->sk_out.len < SPILL_CHUNK)
+		return 0;
+	error = write_all(b->sk_fd, (unsigned char *)b->sk_out.ptr,
+	    b->sk_out.len);
+	tm__buf_reset(&b->sk_out);
+	return error;
+}
+
+/* The spilled sketches into table sketch, a block at a time. */
+static int
+sketches_unspill(struct builder *b)
+{
+	unsigned char *buf = NULL;
+	off_t at = 0;
+	int error = 0;
+
+	if (b->sk_out.len && (error = write_all(b->sk_fd,
+	    (unsigned char *)b->sk_out.ptr, b->sk_out.len)) < 0)
+		return error;
+	tm__buf_reset(&b->sk_out);
+	if (!(buf = tm__malloc(SPILL_CHUNK)))
+		return tm__error_nomem();
+	for (;;) {
+		ssize_t k = pread(b->sk_fd, buf, SPILL_CHUNK, at), i;
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			error = tm__error(TM_EIO, "cannot read the index's "
+			    "temporary file: %s", strerror(errno));
+			break;
+		}
+		if (k == 0 || k % 16) {
+			if (k % 16)
+				error = tm__error(TM_EIO, "the index's "
+				    "temporary file is damaged");
+			break;
+		}
+		for (i = 0; i < k && !error; i += 16) {
+			uint64_t id = 0, sk = 0;
+			size_t j;
+
+			for (j = 0; j < 8; j++) {
+				id |= (uint64_t)buf[i + j] << (8 * j);
+				sk |= (uint64_t)buf[i + 8 + j] << (8 * j);
+			}
+			error = sketch_put(b, (int64_t)id, sk);
+		}
+		if (error)
+			break;
+		at += k;
+	}
+	free(buf);
+	return error;
+}
+
 /* File the grams of g's rows: sketches, and pairs into the buffer. */
 static int
 gbatch_file(struct builder *b, struct gbatch *g, int64_t *last)
@@ -1242,7 +1325,8 @@ gbatch_file(struct builder *b, struct gbatch *g, int64_t *last)
 		int64_t id = g->id[i];
 		size_t count = g->gend[i] - from;
 
-		if ((error = sketch_put(b, id, g->sketch[i])) < 0)
+		if ((error = b->sk_fd >= 0 ? sketch_spill(b, id,
+		    g->sketch[i]) : sketch_put(b, id, g->sketch[i])) < 0)
 			return error;
 		if (b->n && (b->n + count > b->max ||
 		    id - b->base > (int64_t)0xffffffff) &&
@@ -1259,6 +1343,102 @@ gbatch_file(struct builder *b, struct gbatch *g, int64_t *last)
 	return 0;
 }
 
+/* A builder's buffers: `max` pairs, nothing spilled, no sketch block. */
+static int
+builder_init(struct builder *b, size_t max)
+{
+	memset(b, 0, sizeof(*b));
+	b->spill_fd = -1;
+	b->sk_fd = -1;
+	b->sk_block = -1;
+	b->max = max;
+	if (!(b->pairs = tm__malloc(b->max * sizeof(*b->pairs))) ||
+	    !(b->tmp = tm__malloc(b->max * sizeof(*b->tmp))) ||
+	    !(b->count = tm__malloc(65536 * sizeof(*b->count))))
+		return tm__error_nomem();
+	return 0;
+}
+
+/* Its statements on db, to write the lists and sketches there. */
+static int
+builder_prepare(struct builder *b, tm_db *db)
+{
+	int error;
+
+	b->db = db;
+	if ((error = tm__prepare(db, &b->ins, "INSERT INTO ngram (gram, run, "
+	    "ids) VALUES (?, ?, ?)")) < 0 ||
+	    (error = tm__prepare(db, &b->sk_get, "SELECT v FROM sketch "
+	    "WHERE block = ?")) < 0 ||
+	    (error = tm__prepare(db, &b->sk_put, "INSERT OR REPLACE INTO "
+	    "sketch (block, v) VALUES (?, ?)")) < 0)
+		return error;
+	return 0;
+}
+
+/* Its statements finalized: the handle may be closed after this. */
+static void
+builder_unprepare(struct builder *b)
+{
+	sqlite3_finalize(b->ins);
+	sqlite3_finalize(b->sk_get);
+	sqlite3_finalize(b->sk_put);
+	b->ins = b->sk_get = b->sk_put = NULL;
+	b->db = NULL;
+}
+
+static void
+builder_release(struct builder *b)
+{
+	builder_unprepare(b);
+	free(b->pairs);
+	free(b->tmp);
+	free(b->count);
+	tm__buf_release(&b->blob);
+	tm__buf_release(&b->chunk);
+	tm__buf_release(&b->out);
+	tm__buf_release(&b->sk_out);
+	free(b->spill_ends);
+	if (b->spill_fd >= 0)
+		close(b->spill_fd);
+	if (b->sk_fd >= 0)
+		close(b->sk_fd);
+	memset(b, 0, sizeof(*b));
+	b->spill_fd = b->sk_fd = -1;
+}
+
+/* The languages indexed so far (meta index_langs), kept for concordance. */
+static int
+indexed_langs(tm_db *db, struct tm__buf *langs)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+
+	if ((error = tm__prepare(db, &st, "SELECT value FROM meta "
+	    "WHERE key = 'index_langs'")) < 0)
+		return error;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		error = tm__buf_adds(langs, (const char *)
+		    sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return error;
+}
+
+/* The run's last pairs and sketches written, and the index's state. */
+static int
+index_finish(struct builder *b, int64_t last, const struct tm__buf *langs)
+{
+	int error;
+
+	if ((error = finish_run(b)) < 0 ||
+	    (b->sk_fd >= 0 && (error = sketches_unspill(b)) < 0) ||
+	    (error = sketch_flush(b)) < 0 ||
+	    (error = set_meta_int(b->db, "index_tuv", last)) < 0 ||
+	    (error = set_meta_int(b->db, "index_runs", b->run)) < 0)
+		return error;
+	return set_meta_text(b->db, "index_langs", tm__buf_str(langs));
+}
+
 /*
  * Index the variants with id > from; the caller holds a transaction.
  */
@@ -1270,48 +1450,26 @@ index_from(tm_db *db, int64_t from)
 	struct gbatch *gb[2] = { NULL, NULL }, *pending = NULL;
 	struct greader rd;
 	struct tm__buf langs = { 0 };
-	sqlite3_stmt *st = NULL;
 	int64_t last = from, runs = 0;
 	bool threaded = false;
 	int error, cur = 0;
 
-	memset(&b, 0, sizeof(b));
 	memset(&w, 0, sizeof(w));
 	memset(&rd, 0, sizeof(rd));
-	b.db = db;
-	b.sk_block = -1;
 	rd.langs = &langs;
 	rd.rows = gbatch_rows();
-	if ((error = meta_int(db, "index_runs", &runs)) < 0 ||
-	    (error = tm__key_flags(db, &w.flags)) < 0)
-		return error;
-	/* The languages indexed so far, kept for concordance. */
-	if (from > 0 && (error = tm__prepare(db, &st, "SELECT value FROM meta "
-	    "WHERE key = 'index_langs'")) == 0) {
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-			error = tm__buf_adds(&langs, (const char *)
-			    sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
-	}
-	if (error)
-		return error;
+	if ((error = builder_init(&b, pairs_max())) < 0 ||
+	    (error = meta_int(db, "index_runs", &runs)) < 0 ||
+	    (error = tm__key_flags(db, &w.flags)) < 0 ||
+	    (from > 0 && (error = indexed_langs(db, &langs)) < 0))
+		goto done;
 	b.run = runs;
-	b.spill_fd = -1;
-	b.max = pairs_max();
-	if (!(b.pairs = tm__malloc(b.max * sizeof(*b.pairs))) ||
-	    !(b.tmp = tm__malloc(b.max * sizeof(*b.tmp))) ||
-	    !(b.count = tm__malloc(65536 * sizeof(*b.count))) ||
-	    !(gb[0] = tm__calloc(1, sizeof(*gb[0]))) ||
+	if (!(gb[0] = tm__calloc(1, sizeof(*gb[0]))) ||
 	    !(gb[1] = tm__calloc(1, sizeof(*gb[1])))) {
 		error = tm__error_nomem();
 		goto done;
 	}
-	if ((error = tm__prepare(db, &b.ins, "INSERT INTO ngram (gram, run, "
-	    "ids) VALUES (?, ?, ?)")) < 0 ||
-	    (error = tm__prepare(db, &b.sk_get, "SELECT v FROM sketch "
-	    "WHERE block = ?")) < 0 ||
-	    (error = tm__prepare(db, &b.sk_put, "INSERT OR REPLACE INTO "
-	    "sketch (block, v) VALUES (?, ?)")) < 0 ||
+	if ((error = builder_prepare(&b, db)) < 0 ||
 	    (error = tm__prepare(db, &rd.sel, "SELECT id, lang_key, key, "
 	    "coalesce(text, seg) FROM tuv WHERE id > ? ORDER BY id")) < 0)
 		goto done;
@@ -1345,13 +1503,8 @@ index_from(tm_db *db, int64_t from)
 	}
 	if (threaded)
 		gworker_stop(&w);	/* waits for a batch still pending */
-	if (error)
-		goto done;
-	if ((error = finish_run(&b)) < 0 || (error = sketch_flush(&b)) < 0 ||
-	    (error = set_meta_int(db, "index_tuv", last)) < 0 ||
-	    (error = set_meta_int(db, "index_runs", b.run)) < 0 ||
-	    (error = set_meta_text(db, "index_langs", tm__buf_str(&langs))) < 0)
-		goto done;
+	if (!error)
+		error = index_finish(&b, last, &langs);
 done:
 	tm__buf_release(&langs);
 	tm__buf_release(&rd.prev);
@@ -1362,18 +1515,256 @@ done:
 	gbatch_free(gb[0]);
 	gbatch_free(gb[1]);
 	sqlite3_finalize(rd.sel);
-	sqlite3_finalize(b.ins);
-	sqlite3_finalize(b.sk_get);
-	sqlite3_finalize(b.sk_put);
-	free(b.pairs);
-	free(b.tmp);
-	free(b.count);
-	tm__buf_release(&b.blob);
-	tm__buf_release(&b.chunk);
-	tm__buf_release(&b.out);
-	free(b.spill_ends);
-	if (b.spill_fd >= 0)
-		close(b.spill_fd);
+	builder_release(&b);
+	return error;
+}
+
+/*
+ * Building ahead
+ * ==============
+ *
+ * An import into a new file beside an empty memory has the writer to
+ * itself, and one of the two processors half idle while libxml2 and
+ * SQLite take turns: the variants' grams are made then, as the writer
+ * stores them, on a thread of their own, and filed into a builder whose
+ * full buffers are sorted and spilled to its temporary file as usual;
+ * sketches go to a second temporary file.  The index update after the
+ * import's commit then only merges the runs and writes them, if the
+ * variants past the index are exactly those fed; else (a unit replaced
+ * in update mode, a failure on the way) it reads them as usual.
+ */
+struct tm__prebuild {
+	struct builder b;	/* sk_fd: the sketches' file */
+	struct gworker w;	/* makes and files a batch's grams */
+	struct gbatch *gb[2], *pending;
+	int cur;
+	bool threaded, failed;
+	struct greader rd;	/* for its languages and salts */
+	struct tm__buf langs;
+	int64_t first, last;	/* ids fed, ascending */
+	uint64_t n;
+};
+
+/* The gram thread's work: the batch's grams, filed into the builder. */
+static void
+prebuild_run(struct gbatch *g, struct gworker *w)
+{
+	struct tm__prebuild *pb = w->arg;
+	int64_t last;
+	int error;
+
+	gbatch_grams(g, w);
+	if (!g->error && (error = gbatch_file(&pb->b, g, &last)) < 0)
+		gbatch_fail(g, error);
+}
+
+static void
+gbatch_reset(struct gbatch *g)
+{
+	g->n = 0;
+	g->error = 0;
+	free(g->errmsg);
+	g->errmsg = NULL;
+	tm__buf_reset(&g->text);
+}
+
+/* Wait for the batch on the thread; false when it failed. */
+static bool
+prebuild_wait(struct tm__prebuild *pb)
+{
+	bool ok;
+
+	if (!pb->pending)
+		return true;
+	gworker_wait(&pb->w);
+	ok = !pb->pending->error;
+	gbatch_reset(pb->pending);
+	pb->pending = NULL;
+	return ok;
+}
+
+/* Hand the full batch over (or file it here when no thread can start). */
+static bool
+prebuild_hand(struct tm__prebuild *pb)
+{
+	struct gbatch *g = pb->gb[pb->cur];
+
+	if (!pb->threaded && gworker_start(&pb->w) == 0)
+		pb->threaded = true;
+	if (!pb->threaded) {
+		bool ok;
+
+		prebuild_run(g, &pb->w);
+		ok = !g->error;
+		gbatch_reset(g);
+		return ok;
+	}
+	if (!prebuild_wait(pb))
+		return false;
+	gworker_submit(&pb->w, g);
+	pb->pending = g;
+	pb->cur ^= 1;
+	return true;
+}
+
+int
+tm__prebuild_new(struct tm__prebuild **out, unsigned key_flags)
+{
+	struct tm__prebuild *pb;
+	int error;
+
+	*out = NULL;
+	if (!(pb = tm__calloc(1, sizeof(*pb))))
+		return tm__error_nomem();
+	pb->w.flags = key_flags;
+	pb->w.run = prebuild_run;
+	pb->w.arg = pb;
+	pb->rd.langs = &pb->langs;
+	pb->rd.rows = gbatch_rows();
+	/* Half the usual buffer: it lives beside the import's own. */
+	if ((error = builder_init(&pb->b, pairs_max() / 2)) < 0 ||
+	    (error = spill_open(&pb->b)) < 0)
+		goto fail;
+	pb->b.sk_fd = pb->b.spill_fd;
+	pb->b.spill_fd = -1;
+	if ((error = spill_open(&pb->b)) < 0)
+		goto fail;
+	if (!(pb->gb[0] = tm__calloc(1, sizeof(*pb->gb[0]))) ||
+	    !(pb->gb[1] = tm__calloc(1, sizeof(*pb->gb[1])))) {
+		error = tm__error_nomem();
+		goto fail;
+	}
+	*out = pb;
+	return 0;
+fail:
+	tm__prebuild_free(pb);
+	return error;
+}
+
+void
+tm__prebuild_add(struct tm__prebuild *pb, int64_t id, const char *lang_key,
+    const char *text, size_t len, bool keyed)
+{
+	struct gbatch *g;
+	struct greader *rd = &pb->rd;
+
+	if (pb->failed)
+		return;
+	if (id <= pb->last) {	/* an id again: not ours to build */
+		pb->failed = true;
+		return;
+	}
+	g = pb->gb[pb->cur];
+	if ((g->n == rd->rows || g->text.len >= GBATCH_BYTES) &&
+	    !prebuild_hand(pb)) {
+		pb->failed = true;
+		return;
+	}
+	g = pb->gb[pb->cur];
+	if (!rd->have_prev || strcmp(tm__buf_str(&rd->prev), lang_key) != 0) {
+		tm__buf_reset(&rd->prev);
+		if (tm__buf_adds(&rd->prev, lang_key) < 0 ||
+		    add_lang(rd->langs, lang_key) < 0) {
+			pb->failed = true;
+			return;
+		}
+		rd->salt = tm__lang_salt(lang_key);
+		rd->have_prev = true;
+	}
+	g->id[g->n] = id;
+	g->salt[g->n] = rd->salt;
+	g->keyed[g->n] = keyed;
+	g->off[g->n] = g->text.len;
+	g->len[g->n] = len;
+	if (tm__buf_add(&g->text, text ? text : "", len) < 0 ||
+	    tm__buf_addc(&g->text, '\0') < 0) {
+		pb->failed = true;
+		return;
+	}
+	g->n++;
+	if (!pb->n++)
+		pb->first = id;
+	pb->last = id;
+}
+
+void
+tm__prebuild_free(struct tm__prebuild *pb)
+{
+	if (!pb)
+		return;
+	if (pb->threaded)
+		gworker_stop(&pb->w);
+	tm__tokens_release(&pb->w.toks);
+	tm__buf_release(&pb->w.kb);
+	gbatch_free(pb->gb[0]);
+	gbatch_free(pb->gb[1]);
+	builder_release(&pb->b);
+	tm__buf_release(&pb->langs);
+	tm__buf_release(&pb->rd.prev);
+	free(pb);
+}
+
+/*
+ * Whether pb holds the grams of exactly the variants past `from`: the
+ * last batch filed, and as many variants there, from the first id fed
+ * to the last.
+ */
+static bool
+prebuild_covers(tm_db *db, struct tm__prebuild *pb, int64_t from)
+{
+	struct gbatch *g = pb->gb[pb->cur];
+	sqlite3_stmt *st = NULL;
+	bool ok;
+
+	if (pb->failed || !pb->n || !prebuild_wait(pb))
+		return false;
+	if (pb->threaded) {
+		gworker_stop(&pb->w);
+		pb->threaded = false;
+	}
+	if (g->n) {
+		prebuild_run(g, &pb->w);
+		ok = !g->error;
+		gbatch_reset(g);
+		if (!ok)
+			return false;
+	}
+	if (pb->first <= from || tm__prepare(db, &st, "SELECT count(*), "
+	    "min(id), max(id) FROM tuv WHERE id > ?") < 0) {
+		tm_error_clear();
+		return false;
+	}
+	sqlite3_bind_int64(st, 1, from);
+	ok = sqlite3_step(st) == SQLITE_ROW &&
+	    (uint64_t)sqlite3_column_int64(st, 0) == pb->n &&
+	    sqlite3_column_int64(st, 1) == pb->first &&
+	    sqlite3_column_int64(st, 2) == pb->last;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+/* Index the variants past `from` from pb's runs and sketches. */
+static int
+index_prebuilt(tm_db *db, int64_t from, struct tm__prebuild *pb)
+{
+	struct tm__buf langs = { 0 };
+	const char *p;
+	int64_t runs = 0;
+	int error;
+
+	if ((error = meta_int(db, "index_runs", &runs)) < 0 ||
+	    (from > 0 && (error = indexed_langs(db, &langs)) < 0))
+		goto done;
+	for (p = tm__buf_str(&pb->langs); *p && !error; p += strcspn(p, " "),
+	    p += *p == ' ')
+		error = add_lang(&langs, p);
+	if (error || (error = builder_prepare(&pb->b, db)) < 0)
+		goto done;
+	pb->b.run = runs;
+	error = index_finish(&pb->b, pb->last, &langs);
+done:
+	builder_unprepare(&pb->b);
+	tm__buf_release(&langs);
 	return error;
 }
 
@@ -1511,7 +1902,7 @@ done:
 }
 
 int
-tm__index_update(tm_db *db)
+tm__index_update(tm_db *db, struct tm__prebuild *pb)
 {
 	int64_t from = 0;
 	int error;
@@ -1519,7 +1910,8 @@ tm__index_update(tm_db *db)
 	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
 		return error;
 	if ((error = meta_int(db, "index_tuv", &from)) < 0 ||
-	    (error = index_from(db, from)) < 0 ||
+	    (error = pb && prebuild_covers(db, pb, from) ?
+	    index_prebuilt(db, from, pb) : index_from(db, from)) < 0 ||
 	    (error = tm__exec(db, "COMMIT")) < 0) {
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 		return tm__error_prefix("cannot update the index");
@@ -1560,7 +1952,7 @@ tm_index_catch_up(tm_db *db)
 	/* Up to date: no write, no write lock. */
 	if ((error = tm__index_behind(db, &behind)) < 0 || !behind)
 		return error;
-	return tm__index_update(db);
+	return tm__index_update(db, NULL);
 }
 
 int

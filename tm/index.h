@@ -74,10 +74,22 @@ uint64_t tm__sketch(const struct tm__tokens *t, const struct tm__u32v *grams,
 int tm__sketches_load(tm_db *db, uint64_t **arr, size_t *n);
 
 /*
- * Index every variant added since the last update, in one transaction
- * of its own.  Returns 0, TM_EDB or TM_ENOMEM.
+ * Grams made ahead, while an import stores its variants (index.c,
+ * "Building ahead"): tm__prebuild_add() takes each stored variant, in
+ * ascending id order, with its key (keyed) or else its text; it never
+ * fails the import (a failure only turns the prebuild off).
  */
-int tm__index_update(tm_db *db);
+struct tm__prebuild;
+int tm__prebuild_new(struct tm__prebuild **out, unsigned key_flags);
+void tm__prebuild_add(struct tm__prebuild *pb, int64_t id,
+    const char *lang_key, const char *text, size_t len, bool keyed);
+void tm__prebuild_free(struct tm__prebuild *pb);
+/*
+ * Index every variant added since the last update, in one transaction
+ * of its own; from pb's grams when they are exactly those variants'
+ * (pb may be NULL).  Returns 0, TM_EDB or TM_ENOMEM.
+ */
+int tm__index_update(tm_db *db, struct tm__prebuild *pb);
 
 /*
  * How many units have variants the index does not hold yet (stored

@@ -52,6 +52,7 @@ struct reader {
 	const char *file;
 	const tm_import_options *opts;
 	tm_import_result *res;
+	struct tm__prebuild *pb;	/* fed the stored variants, or NULL */
 	xmlParserCtxtPtr ctxt;
 	gzFile gz;
 	uint64_t total;		/* file size, 0 when unknown */
@@ -1216,7 +1217,7 @@ begin_import(struct reader *r)
 	r->import_id = sqlite3_last_insert_rowid(r->db->sql);
 	if (!error)
 		error = tm__sink_open(&r->sink, r->db, r->import_id,
-		    r->opts->duplicates);
+		    r->opts->duplicates, r->pb);
 	return error;
 }
 
@@ -1293,7 +1294,8 @@ open_input(struct reader *r, const char *path, int from_fd)
 
 int
 tm__tmx_read(tm_import_result *out, uint64_t *total, tm_db *db,
-    const char *path, int fd, const tm_import_options *opts)
+    const char *path, int fd, const tm_import_options *opts,
+    struct tm__prebuild *pb)
 {
 	struct reader r;
 	tm_import_result res;
@@ -1313,6 +1315,7 @@ tm__tmx_read(tm_import_result *out, uint64_t *total, tm_db *db,
 	r.file = opts->name ? opts->name : path;
 	r.opts = opts;
 	r.res = &res;
+	r.pb = pb;
 
 	xmlInitParser();
 	tm__xml_quiet(&quiet);

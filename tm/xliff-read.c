@@ -1083,7 +1083,8 @@ done:
 	if (error)
 		return error;
 	/* The new and changed variants join the candidate index. */
-	if ((res.imported || res.updated) && (error = tm__index_update(db)) < 0)
+	if ((res.imported || res.updated) &&
+	    (error = tm__index_update(db, NULL)) < 0)
 		return error;
 	if (out)
 		*out = res;

@@ -242,6 +242,46 @@ else
 fi
 is "$(sq r.db 'PRAGMA integrity_check')" ok "PRAGMA integrity_check is ok"
 
+# ---- the index made while the units are stored ---------------------------
+# Into a new file, the grams are made as the units are stored; the index
+# must be the very one that reading the units back makes (tm reindex).
+index_hash()
+{
+	python3 - "$1" <<'EOT'
+import hashlib, sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+h = hashlib.sha1()
+for q in ("SELECT gram, run, ids FROM ngram ORDER BY gram, run",
+          "SELECT block, v FROM sketch ORDER BY block",
+          "SELECT key, value FROM meta WHERE key LIKE 'index%' ORDER BY key"):
+    for r in c.execute(q):
+        h.update(repr(r).encode())
+print(h.hexdigest())
+EOT
+}
+before=$(index_hash r.db)
+tm_plain --db r.db reindex >/dev/null 2>&1
+is "$(index_hash r.db)" "$before" \
+    "the index made during the import is the one tm reindex makes"
+# A unit replaced within the file (update mode) leaves an id behind:
+# the index is then made by reading the units back.
+cat >upd.tmx <<'EOT'
+<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="zh-CN" creationtool="t0015"
+ creationtoolversion="1" segtype="sentence" o-tmf="none" adminlang="en"
+ datatype="plaintext"/><body>
+<tu changedate="20200101T000000Z"><tuv xml:lang="zh-CN"><seg>领事馆今天闭馆。</seg></tuv>
+<tuv xml:lang="en-US"><seg>The consulate is closed today (old).</seg></tuv></tu>
+<tu changedate="20240101T000000Z"><tuv xml:lang="zh-CN"><seg>领事馆今天闭馆。</seg></tuv>
+<tuv xml:lang="en-US"><seg>The consulate is closed today (old).</seg></tuv></tu>
+</body></tmx>
+EOT
+run tm --db upd.db import --duplicates=update upd.tmx
+is "$RC" 0 "an update-mode import into a new memory exits 0"
+upd=$(index_hash upd.db)
+tm_plain --db upd.db reindex >/dev/null 2>&1
+is "$(index_hash upd.db)" "$upd" "... its index is the one tm reindex makes"
+
 # ---- another connection open: the ordinary path --------------------------
 tm_plain --db o.db import -q header.tmx
 mkfifo go
