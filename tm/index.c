@@ -1625,10 +1625,9 @@ tm__prebuild_new(struct tm__prebuild **out, unsigned key_flags)
 	if ((error = builder_init(&pb->b, pairs_max() / 2)) < 0 ||
 	    (error = spill_open(&pb->b)) < 0)
 		goto fail;
+	/* That file is the sketches'; the runs' opens when one is full. */
 	pb->b.sk_fd = pb->b.spill_fd;
 	pb->b.spill_fd = -1;
-	if ((error = spill_open(&pb->b)) < 0)
-		goto fail;
 	if (!(pb->gb[0] = tm__calloc(1, sizeof(*pb->gb[0]))) ||
 	    !(pb->gb[1] = tm__calloc(1, sizeof(*pb->gb[1])))) {
 		error = tm__error_nomem();
