@@ -1196,6 +1196,46 @@ struct greader {
 	size_t rows;		/* rows a batch takes */
 };
 
+/* A row at the end of g (which has room for it). */
+static int
+gbatch_push(struct gbatch *g, int64_t id, uint32_t salt, const char *text,
+    size_t len, bool keyed)
+{
+	int error;
+
+	g->id[g->n] = id;
+	g->salt[g->n] = salt;
+	g->keyed[g->n] = keyed;
+	g->off[g->n] = g->text.len;
+	g->len[g->n] = len;
+	if ((error = tm__buf_add(&g->text, text ? text : "", len)) < 0 ||
+	    (error = tm__buf_addc(&g->text, '\0')) < 0)
+		return error;
+	g->n++;
+	return 0;
+}
+
+/*
+ * A row's language (NULL: none): its salt made and the language added
+ * to the set only when it differs from the row before's.
+ */
+static int
+greader_lang(struct greader *rd, const char *lang)
+{
+	int error;
+
+	if (rd->have_prev && strcmp(tm__buf_str(&rd->prev), lang ? lang :
+	    "") == 0)
+		return 0;
+	tm__buf_reset(&rd->prev);
+	if ((error = tm__buf_adds(&rd->prev, lang ? lang : "")) < 0 ||
+	    (lang && (error = add_lang(rd->langs, lang)) < 0))
+		return error;
+	rd->salt = tm__lang_salt(lang ? lang : "");
+	rd->have_prev = true;
+	return 0;
+}
+
 /* Fill g with the next rows; g->n is 0 at the end. */
 static int
 gbatch_fill(struct gbatch *g, struct greader *rd)
@@ -1216,25 +1256,10 @@ gbatch_fill(struct gbatch *g, struct greader *rd)
 		    col);
 		size_t len = (size_t)sqlite3_column_bytes(rd->sel, col);
 
-		if (!rd->have_prev || strcmp(tm__buf_str(&rd->prev),
-		    lang ? lang : "") != 0) {
-			tm__buf_reset(&rd->prev);
-			if ((error = tm__buf_adds(&rd->prev, lang ? lang :
-			    "")) < 0 || (lang && (error = add_lang(rd->langs,
-			    lang)) < 0))
-				return error;
-			rd->salt = tm__lang_salt(lang ? lang : "");
-			rd->have_prev = true;
-		}
-		g->id[g->n] = sqlite3_column_int64(rd->sel, 0);
-		g->salt[g->n] = rd->salt;
-		g->keyed[g->n] = keyed;
-		g->off[g->n] = g->text.len;
-		g->len[g->n] = len;
-		if ((error = tm__buf_add(&g->text, text ? text : "", len)) < 0 ||
-		    (error = tm__buf_addc(&g->text, '\0')) < 0)
+		if ((error = greader_lang(rd, lang)) < 0 ||
+		    (error = gbatch_push(g, sqlite3_column_int64(rd->sel, 0),
+		    rd->salt, text, len, keyed)) < 0)
 			return error;
-		g->n++;
 	}
 	if (rd->rc != SQLITE_ROW && rd->rc != SQLITE_DONE && rd->rc != 0)
 		return tm__error_sqlite(sqlite3_db_handle(rd->sel),
@@ -1660,27 +1685,14 @@ tm__prebuild_add(struct tm__prebuild *pb, int64_t id, const char *lang_key,
 		return;
 	}
 	g = pb->gb[pb->cur];
-	if (!rd->have_prev || strcmp(tm__buf_str(&rd->prev), lang_key) != 0) {
-		tm__buf_reset(&rd->prev);
-		if (tm__buf_adds(&rd->prev, lang_key) < 0 ||
-		    add_lang(rd->langs, lang_key) < 0) {
-			pb->failed = true;
-			return;
-		}
-		rd->salt = tm__lang_salt(lang_key);
-		rd->have_prev = true;
-	}
-	g->id[g->n] = id;
-	g->salt[g->n] = rd->salt;
-	g->keyed[g->n] = keyed;
-	g->off[g->n] = g->text.len;
-	g->len[g->n] = len;
-	if (tm__buf_add(&g->text, text ? text : "", len) < 0 ||
-	    tm__buf_addc(&g->text, '\0') < 0) {
+	if (greader_lang(rd, lang_key) < 0) {
 		pb->failed = true;
 		return;
 	}
-	g->n++;
+	if (gbatch_push(g, id, rd->salt, text, len, keyed) < 0) {
+		pb->failed = true;
+		return;
+	}
 	if (!pb->n++)
 		pb->first = id;
 	pb->last = id;
