@@ -272,6 +272,52 @@ decode(const unsigned char *p, size_t len, struct tm__i64v *out)
 }
 
 /*
+ * Count one encoded list (see tm__postings_count): decoded and counted
+ * in the same pass, so that a long list is never written out as ids
+ * only to be read back.
+ */
+static int
+count_list(const unsigned char *p, size_t len, uint8_t *counts,
+    int64_t ncounts, struct tm__i64v *touched)
+{
+	uint64_t v, id = 0, top = (uint64_t)ncounts - 1;
+	size_t i = 0, k, n;
+	int64_t *tv;
+	unsigned c;
+	int error;
+
+	if (ncounts <= 0)
+		return 0;
+	/* A list of len bytes holds at most len ids: room once. */
+	if ((error = tm__i64v_reserve(touched, len)) < 0)
+		return error;
+	tv = touched->v;
+	n = touched->n;
+	while (i < len) {
+		if (p[i] < 0x80) {	/* most gaps of a common gram */
+			id += p[i++];
+		} else {
+			if (!(k = get_varint(p + i, len - i, &v))) {
+				touched->n = n;
+				return tm__error(TM_EDB, "damaged index: run "
+				    "'tm reindex'");
+			}
+			id += v;
+			i += k;
+		}
+		/* Ids from 1 to ncounts - 1 (newer ones are not counted). */
+		if (id - 1 >= top || (c = counts[id]) == 255)
+			continue;
+		counts[id] = (uint8_t)(c + 1);
+		/* Appended always, kept when new: no branch to mispredict. */
+		tv[n] = (int64_t)id;
+		n += !c;
+	}
+	touched->n = n;
+	return 0;
+}
+
+/*
  * Building
  * ========
  */
@@ -1238,6 +1284,23 @@ tm__postings_size(struct tm__postings *p, uint32_t gram, size_t *bytes)
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return tm__error_sqlite(p->db->sql, "cannot read the index");
 	return 0;
+}
+
+int
+tm__postings_count(struct tm__postings *p, uint32_t gram, uint8_t *counts,
+    int64_t ncounts, struct tm__i64v *touched)
+{
+	int rc, error = 0;
+
+	sqlite3_bind_int64(p->sel, 1, (sqlite3_int64)gram);
+	while ((rc = sqlite3_step(p->sel)) == SQLITE_ROW && !error)
+		error = count_list(sqlite3_column_blob(p->sel, 0),
+		    (size_t)sqlite3_column_bytes(p->sel, 0), counts, ncounts,
+		    touched);
+	sqlite3_reset(p->sel);
+	if (!error && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		error = tm__error_sqlite(p->db->sql, "cannot read the index");
+	return error;
 }
 
 int

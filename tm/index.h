@@ -110,6 +110,14 @@ void tm__postings_close(struct tm__postings *p);
 int tm__postings_size(struct tm__postings *p, uint32_t gram, size_t *bytes);
 int tm__postings_read(struct tm__postings *p, uint32_t gram,
     struct tm__i64v *out);
+/*
+ * Count gram's postings as they are decoded: counts[id] goes up by one
+ * for every id holding `gram` from 1 to ncounts - 1 whose count is not
+ * 255 (the caller's mark for "counted already in full"), and the ids
+ * whose count was zero are appended to `touched`, in list order.
+ */
+int tm__postings_count(struct tm__postings *p, uint32_t gram,
+    uint8_t *counts, int64_t ncounts, struct tm__i64v *touched);
 
 /*
  * Scoring outside a lookup (match.c), e.g. for an exhaustive check of

@@ -368,13 +368,6 @@ cmp_gram_size(const void *a, const void *b)
 }
 
 /*
- * The ids sharing most grams with the query, at most `max`, into *out
- * (most shared first).  With `all_grams`, only ids holding every gram
- * (concordance).  Counting is an increment in m->counts that keeps a
- * histogram of counts up to date; selecting the best is one pass over
- * the ids counted, not a sort.
- */
-/*
  * How promising a candidate is: the rare grams it shares with the query
  * (counted), then, from its sketch, how much of the rest of the query
  * it holds, how much else it holds, and how far its length is.  Ranks
@@ -450,90 +443,133 @@ rank_pool(struct tm__matcher *m, struct cand *v, size_t n, uint64_t qsk,
 	return kept;
 }
 
+/*
+ * What one lookup has counted so far (the counts themselves are in
+ * m->counts, the ids counted in m->touched, until uncount()): the
+ * query's grams by the size of their lists, rarest first, how many were
+ * read and their bytes.  A second pass with a larger budget reads the
+ * same grams in the same order and more: it goes on from here rather
+ * than decode and count the first pass's lists again.
+ */
+struct counting {
+	struct gram_size *gs;
+	size_t n;		/* the query's grams */
+	size_t next;		/* gs[next] is the next to read */
+	size_t used, spent;	/* grams read, and their bytes */
+	bool started;
+};
+
+/* Zero what was counted: one sweep when it was much of the array. */
+static void
+uncount(struct tm__matcher *m, struct counting *cs)
+{
+	size_t i;
+
+	if (m && m->touched.n > (size_t)m->ncounts / 16)
+		memset(m->counts, 0, (size_t)m->ncounts);
+	else if (m)
+		for (i = 0; i < m->touched.n; i++)
+			m->counts[m->touched.v[i]] = 0;
+	if (m)
+		m->touched.n = 0;
+	free(cs->gs);
+	memset(cs, 0, sizeof(*cs));
+}
+
+/*
+ * The ids sharing most grams with the query, at most `max`, into *out
+ * (most shared first), reading grams rarest first, the first time from
+ * the start and then on from where *cs stopped, until `budget` bytes of
+ * lists were read in all (but at least MIN_GRAMS).  With `all_grams`,
+ * only ids holding every gram (concordance).  Counting is an increment
+ * in m->counts; the histogram of counts taken afterwards from the ids
+ * counted gives the threshold, and selecting the best is one pass over
+ * those ids, not a sort.  The caller calls uncount() when done.
+ */
 static int
-candidates(struct tm__matcher *m, const struct tm__u32v *grams,
-    const struct tm__u32v *whole, size_t max, bool all_grams, size_t budget,
-    bool *exhausted, struct cand **out, size_t *nout, uint64_t qsk)
+candidates(struct tm__matcher *m, struct counting *cs,
+    const struct tm__u32v *grams, const struct tm__u32v *whole, size_t max,
+    bool all_grams, size_t budget, bool *exhausted, struct cand **out,
+    size_t *nout, uint64_t qsk)
 {
 	size_t pool = qsk ? POOL : max;
-	struct gram_size *gs = NULL;
+	struct gram_size *gs;
 	struct tm__i64v ids = { 0 };
 	struct cand *v = NULL;
-	size_t hist[256], i, k, n = 0, used = 0, spent = 0, need;
+	size_t hist[256], i, k, n = 0, need;
 	unsigned t;
 	int error = 0;
 
 	*out = NULL;
 	*nout = 0;
-	m->touched.n = 0;
-	memset(hist, 0, sizeof(hist));
 	if (!grams->n)
 		return 0;
-	if (!(gs = tm__calloc(grams->n, sizeof(*gs))))
-		return tm__error_nomem();
-	for (i = 0; i < grams->n && !error; i++) {
-		gs[i].gram = grams->v[i];
-		error = tm__postings_size(m->post, gs[i].gram, &gs[i].bytes);
-	}
-	if (error)
-		goto done;
-	qsort(gs, grams->n, sizeof(*gs), cmp_gram_size);
-	/*
-	 * Variants with the query's whole token sequence (numbers aside)
-	 * come first whatever else they share: they count as holding
-	 * every gram.
-	 */
-	for (i = 0; whole && i < whole->n && !error; i++) {
-		ids.n = 0;
-		if ((error = tm__postings_read(m->post, whole->v[i], &ids)) < 0)
-			break;
-		for (k = 0; k < ids.n && k < 1024 && !error; k++) {
-			int64_t id = ids.v[k];
-
-			if (id <= 0 || id >= m->ncounts || m->counts[id])
-				continue;
-			m->counts[id] = 255;
-			hist[255]++;
-			error = tm__i64v_push(&m->touched, id);
+	if (!cs->started) {
+		cs->started = true;
+		m->touched.n = 0;
+		if (!(cs->gs = tm__calloc(grams->n, sizeof(*cs->gs))))
+			return tm__error_nomem();
+		cs->n = grams->n;
+		for (i = 0; i < grams->n && !error; i++) {
+			cs->gs[i].gram = grams->v[i];
+			error = tm__postings_size(m->post, cs->gs[i].gram,
+			    &cs->gs[i].bytes);
 		}
+		if (error)
+			return error;
+		qsort(cs->gs, cs->n, sizeof(*cs->gs), cmp_gram_size);
+		/*
+		 * Variants with the query's whole token sequence (numbers
+		 * aside) come first whatever else they share: they count as
+		 * holding every gram.
+		 */
+		for (i = 0; whole && i < whole->n && !error; i++) {
+			ids.n = 0;
+			if ((error = tm__postings_read(m->post, whole->v[i],
+			    &ids)) < 0)
+				break;
+			for (k = 0; k < ids.n && k < 1024 && !error; k++) {
+				int64_t id = ids.v[k];
+
+				if (id <= 0 || id >= m->ncounts ||
+				    m->counts[id])
+					continue;
+				m->counts[id] = 255;
+				error = tm__i64v_push(&m->touched, id);
+			}
+		}
+		tm__i64v_release(&ids);
+		if (error)
+			return error;
 	}
-	for (i = 0; i < grams->n && used < 254 && !error; i++) {
-		if (!all_grams && used >= MIN_GRAMS &&
-		    spent + gs[i].bytes > budget)
+	gs = cs->gs;
+	for (i = cs->next; i < cs->n && cs->used < 254; i++) {
+		if (!all_grams && cs->used >= MIN_GRAMS &&
+		    cs->spent + gs[i].bytes > budget)
 			break;
 		if (all_grams && gs[i].bytes == 0)
-			goto done;	/* no unit holds them all */
-		ids.n = 0;
-		if ((error = tm__postings_read(m->post, gs[i].gram, &ids)) < 0 ||
-		    (error = tm__i64v_reserve(&m->touched, ids.n)) < 0)
-			break;
-		for (k = 0; k < ids.n; k++) {
-			int64_t id = ids.v[k];
-			unsigned c;
-
-			if (id <= 0 || id >= m->ncounts ||
-			    (c = m->counts[id]) == 255)
-				continue;	/* new since the lookup began, or whole */
-			m->counts[id] = (uint8_t)(c + 1);
-			hist[c]--;	/* hist[0] wraps; it is never read */
-			hist[c + 1]++;
-			if (!c)
-				m->touched.v[m->touched.n++] = id;
-		}
-		used++;
-		spent += gs[i].bytes;
+			return 0;	/* no unit holds them all */
+		if ((error = tm__postings_count(m->post, gs[i].gram,
+		    m->counts, m->ncounts, &m->touched)) < 0)
+			return error;
+		cs->used++;
+		cs->spent += gs[i].bytes;
 	}
+	cs->next = i;
 	if (exhausted)
-		*exhausted = i >= grams->n;
-	if (error || !m->touched.n)
-		goto done;
+		*exhausted = i >= cs->n;
+	if (!m->touched.n)
+		return 0;
 
+	memset(hist, 0, sizeof(hist));
+	for (i = 0; i < m->touched.n; i++)
+		hist[m->counts[m->touched.v[i]]]++;
 	/* The lowest count that still makes the best `pool`. */
 	need = all_grams ? SIZE_MAX : pool;
 	for (t = 255, k = 0; t > 1 && k + hist[t] < need; t--)
 		k += hist[t];
 	if (all_grams)
-		t = (unsigned)used;
+		t = (unsigned)cs->used;
 	/*
 	 * All above the threshold, then those at it while room is left;
 	 * with sketches to rank them, every one at it (they tie on what
@@ -545,10 +581,8 @@ candidates(struct tm__matcher *m, const struct tm__u32v *grams,
 		need = k + hist[t] < POOL_MAX ? k + hist[t] : POOL_MAX;
 	else
 		need = pool;
-	if (!(v = tm__malloc((need + 1) * sizeof(*v)))) {
-		error = tm__error_nomem();
-		goto done;
-	}
+	if (!(v = tm__malloc((need + 1) * sizeof(*v))))
+		return tm__error_nomem();
 	for (i = 0; i < m->touched.n && n < need; i++) {
 		int64_t id = m->touched.v[i];
 
@@ -572,19 +606,7 @@ candidates(struct tm__matcher *m, const struct tm__u32v *grams,
 		n = max;
 	*out = v;
 	*nout = n;
-	v = NULL;
-done:
-	/* Zero what was counted: one sweep when it was much of the array. */
-	if (m->touched.n > (size_t)m->ncounts / 16)
-		memset(m->counts, 0, (size_t)m->ncounts);
-	else
-		for (i = 0; i < m->touched.n; i++)
-			m->counts[m->touched.v[i]] = 0;
-	m->touched.n = 0;
-	free(gs);
-	free(v);
-	tm__i64v_release(&ids);
-	return error;
+	return 0;
 }
 
 /*
@@ -1661,6 +1683,7 @@ tm_lookup(tm_matches **out, tm_db *db, const char *text,
 	struct lookup *lk = NULL;
 	struct tm__u32v grams = { 0 }, whole = { 0 };
 	struct tm__i64v scored = { 0 };
+	struct counting counted = { 0 };
 	struct cand *cands = NULL;
 	size_t ncands = 0, nscored, i;
 	char fk[64], tk[64];
@@ -1715,7 +1738,7 @@ tm_lookup(tm_matches **out, tm_db *db, const char *text,
 			qsort(scored.v, scored.n, sizeof(*scored.v), cmp_i64);
 		free(cands);
 		cands = NULL;
-		if ((error = candidates(lk->m, &grams, &whole, ncand,
+		if ((error = candidates(lk->m, &counted, &grams, &whole, ncand,
 		    false, pass ? budget * SECOND_TIMES : budget, &exhausted,
 		    &cands, &ncands, qsk)) < 0)
 			break;
@@ -1739,6 +1762,8 @@ tm_lookup(tm_matches **out, tm_db *db, const char *text,
 	*out = lk->r;
 	lk->r = NULL;
 done:
+	if (lk)
+		uncount(lk->m, &counted);
 	if (lk && lk->m)
 		end_read(db, lk->m, began);
 	if (lk) {
@@ -2050,6 +2075,7 @@ tm_concordance(tm_hits **out, tm_db *db, const char *term,
 	struct tm__buf tkey = { 0 }, langs = { 0 };
 	struct tm__tokens toks = { 0 };
 	struct tm__u32v grams = { 0 };
+	struct counting counted = { 0 };
 	struct cand *cands = NULL;
 	size_t ncands = 0, i;
 	tm_hits *h = NULL;
@@ -2108,9 +2134,13 @@ tm_concordance(tm_hits **out, tm_db *db, const char *term,
 		grams.n = 0;
 		free(cands);
 		cands = NULL;
-		if ((error = tm__grams(&grams, tm__lang_salt(p), &toks, true)) < 0 ||
-		    (error = candidates(m, &grams, NULL, o->limit * 8 + 256,
-		    true, SIZE_MAX, NULL, &cands, &ncands, 0)) < 0)
+		if ((error = tm__grams(&grams, tm__lang_salt(p), &toks,
+		    true)) == 0)
+			error = candidates(m, &counted, &grams, NULL,
+			    o->limit * 8 + 256, true, SIZE_MAX, NULL, &cands,
+			    &ncands, 0);
+		uncount(m, &counted);
+		if (error)
 			break;
 		for (i = 0; i < ncands && h->n < o->limit && !error; i++)
 			if (cands[i].id <= m->indexed)
