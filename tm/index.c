@@ -1234,9 +1234,28 @@ tm__index_rebuild(tm_db *db)
  * =======
  */
 
+/*
+ * The sizes of long lists are kept between lookups: SQLite copies every
+ * row it hands out, so that sizing a common gram's list (hundreds of
+ * rows) costs as much as reading it, and common grams come back in
+ * query after query.  Only lists of more than one row are kept (a short
+ * one costs a single seek): some thousand grams on a million units.  An
+ * open-addressing table, emptied when half full and whenever the index
+ * may have changed (tm__postings_forget).
+ */
+#define SIZES 4096		/* slots, a power of two */
+
+struct size_slot {
+	uint32_t gram;
+	uint32_t used;		/* 0: free */
+	size_t bytes;
+};
+
 struct tm__postings {
 	tm_db *db;
 	sqlite3_stmt *sel, *size;
+	struct size_slot *sizes;	/* SIZES slots, or NULL */
+	size_t nsizes;
 };
 
 int
@@ -1267,7 +1286,29 @@ tm__postings_close(struct tm__postings *p)
 		return;
 	sqlite3_finalize(p->sel);
 	sqlite3_finalize(p->size);
+	free(p->sizes);
 	free(p);
+}
+
+void
+tm__postings_forget(struct tm__postings *p)
+{
+	if (p && p->nsizes) {
+		memset(p->sizes, 0, SIZES * sizeof(*p->sizes));
+		p->nsizes = 0;
+	}
+}
+
+/* The slot of `gram`: its own, or the free one where it would go. */
+static struct size_slot *
+size_slot(struct tm__postings *p, uint32_t gram)
+{
+	/* Grams are hashes already: their low bits spread well. */
+	size_t i = gram & (SIZES - 1);
+
+	while (p->sizes[i].used && p->sizes[i].gram != gram)
+		i = (i + 1) & (SIZES - 1);
+	return &p->sizes[i];
 }
 
 int
@@ -1275,7 +1316,16 @@ tm__postings_size(struct tm__postings *p, uint32_t gram, size_t *bytes)
 {
 	int rc;
 
+	struct size_slot *s = NULL;
+
 	*bytes = 0;
+	if (p->sizes || (p->sizes = tm__calloc(SIZES, sizeof(*p->sizes)))) {
+		s = size_slot(p, gram);
+		if (s->used) {
+			*bytes = s->bytes;
+			return 0;
+		}
+	}
 	sqlite3_bind_int64(p->size, 1, (sqlite3_int64)gram);
 	rc = sqlite3_step(p->size);
 	if (rc == SQLITE_ROW)
@@ -1283,6 +1333,17 @@ tm__postings_size(struct tm__postings *p, uint32_t gram, size_t *bytes)
 	sqlite3_reset(p->size);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return tm__error_sqlite(p->db->sql, "cannot read the index");
+	/* Kept when more than a row; without memory, simply not kept. */
+	if (s && *bytes > CHUNK) {
+		if (p->nsizes >= SIZES / 2) {
+			tm__postings_forget(p);
+			s = size_slot(p, gram);
+		}
+		s->gram = gram;
+		s->used = 1;
+		s->bytes = *bytes;
+		p->nsizes++;
+	}
 	return 0;
 }
 

@@ -106,8 +106,13 @@ void tm__i64v_release(struct tm__i64v *a);
 struct tm__postings;
 int tm__postings_open(struct tm__postings **out, tm_db *db);
 void tm__postings_close(struct tm__postings *p);
-/* The encoded size of gram's lists, without decoding them. */
+/*
+ * The encoded size of gram's lists, without decoding them.  The sizes
+ * of long lists are remembered: tm__postings_forget() when the index
+ * may have changed since (another connection's commit, or this one's).
+ */
 int tm__postings_size(struct tm__postings *p, uint32_t gram, size_t *bytes);
+void tm__postings_forget(struct tm__postings *p);
 int tm__postings_read(struct tm__postings *p, uint32_t gram,
     struct tm__i64v *out);
 /*

@@ -73,6 +73,13 @@ struct tm__matcher {
 	struct tm__buf ckey;	/* a candidate's key, made from its text */
 	/* As of the last prepare_lookup: the highest variant id, indexed. */
 	int64_t max, indexed;
+	/*
+	 * What tells that the memory may have changed since the last
+	 * lookup: the data version (commits by other connections) and
+	 * this connection's count of rows changed.
+	 */
+	int64_t data_version;
+	int changes;
 };
 
 void
@@ -130,7 +137,8 @@ matcher(tm_db *db, struct tm__matcher **out)
 	    "('x-context-pre', 'x-context-post')")) < 0 ||
 	    (error = tm__prepare(db, &m->maxid, "SELECT (SELECT max(id) FROM "
 	    "tuv), (SELECT value FROM meta WHERE key = 'index_tuv'), "
-	    "(SELECT value FROM meta WHERE key = 'fold_traditional')")) < 0 ||
+	    "(SELECT value FROM meta WHERE key = 'fold_traditional'), "
+	    "(SELECT data_version FROM pragma_data_version)")) < 0 ||
 	    (error = tm__prepare(db, &m->tail, "SELECT id FROM tuv "
 	    "WHERE id > ? ORDER BY id DESC")) < 0 ||
 	    (error = tm__prepare(db, &m->behind, "SELECT count(DISTINCT "
@@ -159,7 +167,7 @@ static int
 prepare_lookup(tm_db *db, struct tm__matcher **out)
 {
 	struct tm__matcher *m = NULL;
-	int64_t max = 0, indexed = 0;
+	int64_t max = 0, indexed = 0, version = 0;
 	int error;
 
 	if ((error = matcher(db, &m)) < 0)
@@ -167,12 +175,20 @@ prepare_lookup(tm_db *db, struct tm__matcher **out)
 	if (sqlite3_step(m->maxid) == SQLITE_ROW) {
 		max = sqlite3_column_int64(m->maxid, 0);
 		indexed = sqlite3_column_int64(m->maxid, 1);
+		version = sqlite3_column_int64(m->maxid, 3);
 		/* As tm__key_flags(): folding unless turned off. */
 		m->key_flags = sqlite3_column_type(m->maxid, 2) ==
 		    SQLITE_NULL || sqlite3_column_int(m->maxid, 2) ?
 		    TM__KEY_TRAD_TO_SIMP : 0;
 	}
 	sqlite3_reset(m->maxid);
+	/* The sizes of lists remembered may be out of date. */
+	if (version != m->data_version || max != m->max ||
+	    indexed != m->indexed || sqlite3_total_changes(db->sql) !=
+	    m->changes)
+		tm__postings_forget(m->post);
+	m->data_version = version;
+	m->changes = sqlite3_total_changes(db->sql);
 	m->max = max;
 	m->indexed = indexed;
 	if (indexed > m->sk_upto) {
@@ -413,6 +429,9 @@ lookup_limits(size_t *budget, size_t *cands)
 #endif
 }
 
+/* How far ahead of the candidate in hand its sketch is prefetched. */
+#define PREFETCH 16
+
 /*
  * Rank the n candidates of v by rank_of() and keep the best `max` (in
  * no order) with their rank as count; returns how many were kept.
@@ -428,6 +447,14 @@ rank_pool(struct tm__matcher *m, struct cand *v, size_t n, uint64_t qsk,
 	for (i = 0; i < n; i++) {
 		int64_t id = v[i].id;
 		uint64_t c = id < (int64_t)m->nsk ? m->sk[id] : 0;
+
+		/*
+		 * The sketches are read at random from a large array: ask
+		 * for one a few candidates ahead, so that the misses overlap
+		 * (most of this loop's time was waiting for them).
+		 */
+		if (i + PREFETCH < n && v[i + PREFETCH].id < (int64_t)m->nsk)
+			__builtin_prefetch(&m->sk[v[i + PREFETCH].id]);
 
 		v[i].count = rank_of(v[i].count, qsk, c);
 		hist[v[i].count]++;
