@@ -1547,6 +1547,58 @@ threshold(const struct lookup *lk)
 	return 0;
 }
 
+/*
+ * Whether a candidate of unit tu_id scoring `score` cannot be among the
+ * first --limit matches, though it scores enough to be kept: `limit`
+ * matches kept already rank before it (cmp_match: score, then date,
+ * use and unit; matches are never dropped, and making the match could
+ * only lower its score, to `plain`).  Its diff, its translation and its
+ * numbers, most of what a kept match costs, are then not made.  *out is
+ * set only when add_match() would also have found a translation to
+ * keep, so that skipping it leaves everything as keeping it would: the
+ * unit counts as matched, and the threshold, already at its score or
+ * above, stays where it is.
+ */
+static int
+ranks_out(struct lookup *lk, int64_t tu_id, int score, int numbers,
+    int plain, bool *out)
+{
+	struct tm__matcher *m = lk->m;
+	struct item x;
+	size_t i, before = 0;
+
+	*out = false;
+	/* Whether its numbers can be replaced decides whether it is kept. */
+	if (lk->r->n < lk->o->limit || (numbers && plain < 0))
+		return 0;
+	memset(&x, 0, sizeof(x));
+	x.pub.score = score;
+	x.pub.unit_id = tu_id;
+	sqlite3_bind_int64(m->unit, 1, tu_id);
+	if (sqlite3_step(m->unit) == SQLITE_ROW) {
+		const unsigned char *mt = sqlite3_column_text(m->unit, 6);
+
+		x.pub.usagecount = sqlite3_column_int64(m->unit, 5);
+		if (mt)
+			snprintf(x.mtime, sizeof(x.mtime), "%s", mt);
+	}
+	sqlite3_reset(m->unit);
+	for (i = 0; i < lk->r->n && before < lk->o->limit; i++)
+		before += cmp_match(&lk->r->v[i], &x) < 0;
+	if (before < lk->o->limit)
+		return 0;
+	/* add_match() keeps the first translation into --to. */
+	sqlite3_bind_int64(m->others, 1, tu_id);
+	while (!*out && sqlite3_step(m->others) == SQLITE_ROW) {
+		const char *lang = (const char *)sqlite3_column_text(
+		    m->others, 1);
+
+		*out = lang && tm_lang_match(lk->o->to, lang);
+	}
+	sqlite3_reset(m->others);
+	return 0;
+}
+
 /* Score variant `id` and, when it is good enough, add it as a match. */
 static int
 consider(struct lookup *lk, int64_t id)
@@ -1596,6 +1648,14 @@ consider(struct lookup *lk, int64_t id)
 		lk->best = score;
 	if (score < o->min || score < threshold(lk))
 		goto done;
+	if ((error = ranks_out(lk, tu_id, score, numbers, plain, &yes)) < 0)
+		goto done;
+	if (yes) {
+		/* As add_match() would have: its unit is not matched again. */
+		if (lk->nseen < TM__ARRAY_SIZE(lk->seen_tu))
+			lk->seen_tu[lk->nseen++] = tu_id;
+		goto done;
+	}
 	if ((error = folded_key(&folded, ctext, strlen(ctext), ckey,
 	    lk->q.key_flags)) < 0)
 		goto done;
