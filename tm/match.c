@@ -523,7 +523,7 @@ candidates(struct tm__matcher *m, struct counting *cs,
 	struct gram_size *gs;
 	struct tm__i64v ids = { 0 };
 	struct cand *v = NULL;
-	size_t hist[256], i, k, n = 0, need;
+	size_t hist[256], sub[4][256], i, k, n = 0, need, above, at, hi, lo;
 	unsigned t;
 	int error = 0;
 
@@ -588,9 +588,21 @@ candidates(struct tm__matcher *m, struct counting *cs,
 	if (!m->touched.n)
 		return 0;
 
-	memset(hist, 0, sizeof(hist));
-	for (i = 0; i < m->touched.n; i++)
-		hist[m->counts[m->touched.v[i]]]++;
+	/*
+	 * Most ids share a count or two: four histograms in turn, added
+	 * up after, rather than one counter incremented in a chain.
+	 */
+	memset(sub, 0, sizeof(sub));
+	for (i = 0; i + 4 <= m->touched.n; i += 4) {
+		sub[0][m->counts[m->touched.v[i]]]++;
+		sub[1][m->counts[m->touched.v[i + 1]]]++;
+		sub[2][m->counts[m->touched.v[i + 2]]]++;
+		sub[3][m->counts[m->touched.v[i + 3]]]++;
+	}
+	for (; i < m->touched.n; i++)
+		sub[0][m->counts[m->touched.v[i]]]++;
+	for (i = 0; i < 256; i++)
+		hist[i] = sub[0][i] + sub[1][i] + sub[2][i] + sub[3][i];
 	/* The lowest count that still makes the best `pool`. */
 	need = all_grams ? SIZE_MAX : pool;
 	for (t = 255, k = 0; t > 1 && k + hist[t] < need; t--)
@@ -610,22 +622,30 @@ candidates(struct tm__matcher *m, struct counting *cs,
 		need = pool;
 	if (!(v = tm__malloc((need + 1) * sizeof(*v))))
 		return tm__error_nomem();
-	for (i = 0; i < m->touched.n && n < need; i++) {
+	/*
+	 * In one pass over the ids counted, in the order they were first
+	 * counted: those above t into v[0, above), those at t after them
+	 * while room is left.
+	 */
+	for (above = 0, k = t + 1; k < 256; k++)
+		above += hist[k];
+	if (above > need)
+		above = need;
+	at = hist[t] < need - above ? hist[t] : need - above;
+	for (i = 0, hi = 0, lo = above; i < m->touched.n &&
+	    (hi < above || lo < above + at); i++) {
 		int64_t id = m->touched.v[i];
+		unsigned c = m->counts[id];
 
-		if (m->counts[id] > t) {
-			v[n].id = id;
-			v[n++].count = m->counts[id];
+		if (c > t && hi < above) {
+			v[hi].id = id;
+			v[hi++].count = c;
+		} else if (c == t && lo < above + at) {
+			v[lo].id = id;
+			v[lo++].count = c;
 		}
 	}
-	for (i = 0; i < m->touched.n && n < need; i++) {
-		int64_t id = m->touched.v[i];
-
-		if (m->counts[id] == t) {
-			v[n].id = id;
-			v[n++].count = m->counts[id];
-		}
-	}
+	n = above + at;
 	if (qsk)
 		n = rank_pool(m, v, n, qsk, max);
 	qsort(v, n, sizeof(*v), cmp_cand);
