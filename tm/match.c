@@ -486,13 +486,17 @@ struct counting {
 	bool started;
 };
 
-/* Zero what was counted: one sweep when it was much of the array. */
+/*
+ * Zero what was counted: one sweep when it was more than a few per cent
+ * of the array (clearing a byte at random costs as much as sweeping
+ * some fifty in a row).
+ */
 static void
 uncount(struct tm__matcher *m, struct counting *cs)
 {
 	size_t i;
 
-	if (m && m->touched.n > (size_t)m->ncounts / 16)
+	if (m && m->touched.n > (size_t)m->ncounts / 64)
 		memset(m->counts, 0, (size_t)m->ncounts);
 	else if (m)
 		for (i = 0; i < m->touched.n; i++)
