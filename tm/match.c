@@ -690,6 +690,8 @@ static int
 han_spans(struct tm__qty_list *out, const char *key)
 {
 	size_t i, k, n = strlen(key);
+	int32_t j;
+	bool any;
 	int error;
 
 	memset(out, 0, sizeof(*out));
@@ -697,6 +699,19 @@ han_spans(struct tm__qty_list *out, const char *key)
 		;
 	if (i == n)
 		return 0;	/* no character from U+3000 up */
+	/*
+	 * Nor when none is a Chinese numeral (every span kept holds one):
+	 * the quantity scan costs many times this look, on every
+	 * candidate's key.
+	 */
+	for (j = (int32_t)i, any = false; j < (int32_t)n && !any; ) {
+		UChar32 c;
+
+		U8_NEXT(key, j, (int32_t)n, c);
+		any = c >= 0 && tm__qty_is_han_numeral(c);
+	}
+	if (!any)
+		return 0;
 	if ((error = tm__qty_scan(out, key, n, true)) < 0)
 		return error;
 	for (i = k = 0; i < out->n; i++) {
