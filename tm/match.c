@@ -52,6 +52,7 @@ struct tm__matcher {
 	sqlite3_stmt *tuv;	/* a variant by id */
 	sqlite3_stmt *unit;	/* a unit's attributes and import */
 	sqlite3_stmt *others;	/* the other variants of a unit */
+	sqlite3_stmt *rank;	/* a unit's use, date and its variants' langs */
 	sqlite3_stmt *context;	/* a unit's context props */
 	sqlite3_stmt *maxid;
 	sqlite3_stmt *tail;	/* the variants past the index, newest first */
@@ -91,6 +92,7 @@ tm__matcher_free(struct tm__matcher *m)
 	sqlite3_finalize(m->tuv);
 	sqlite3_finalize(m->unit);
 	sqlite3_finalize(m->others);
+	sqlite3_finalize(m->rank);
 	sqlite3_finalize(m->context);
 	sqlite3_finalize(m->maxid);
 	sqlite3_finalize(m->tail);
@@ -132,6 +134,9 @@ matcher(tm_db *db, struct tm__matcher **out)
 	    "ON import.id = tu.import_id WHERE tu.id = ?")) < 0 ||
 	    (error = tm__prepare(db, &m->others, "SELECT id, lang, "
 	    "coalesce(text, seg) FROM tuv WHERE tu_id = ? ORDER BY ord")) < 0 ||
+	    (error = tm__prepare(db, &m->rank, "SELECT tu.usagecount, "
+	    "tu.mtime, tuv.lang FROM tu LEFT JOIN tuv ON tuv.tu_id = tu.id "
+	    "WHERE tu.id = ? ORDER BY tuv.ord")) < 0 ||
 	    (error = tm__prepare(db, &m->context, "SELECT type, value FROM "
 	    "annot WHERE tu_id = ? AND kind = 'prop' AND type IN "
 	    "('x-context-pre', 'x-context-post')")) < 0 ||
@@ -1613,28 +1618,31 @@ ranks_out(struct lookup *lk, int64_t tu_id, int score, int numbers,
 	memset(&x, 0, sizeof(x));
 	x.pub.score = score;
 	x.pub.unit_id = tu_id;
-	sqlite3_bind_int64(m->unit, 1, tu_id);
-	if (sqlite3_step(m->unit) == SQLITE_ROW) {
-		const unsigned char *mt = sqlite3_column_text(m->unit, 6);
+	/*
+	 * One statement: the unit's use and date on every row, then its
+	 * variants' languages in add_match()'s order, which keeps the
+	 * first translation into --to.
+	 */
+	sqlite3_bind_int64(m->rank, 1, tu_id);
+	if (sqlite3_step(m->rank) == SQLITE_ROW) {
+		const unsigned char *mt = sqlite3_column_text(m->rank, 1);
 
-		x.pub.usagecount = sqlite3_column_int64(m->unit, 5);
+		x.pub.usagecount = sqlite3_column_int64(m->rank, 0);
 		if (mt)
 			snprintf(x.mtime, sizeof(x.mtime), "%s", mt);
-	}
-	sqlite3_reset(m->unit);
-	for (i = 0; i < lk->r->n && before < lk->o->limit; i++)
-		before += cmp_match(&lk->r->v[i], &x) < 0;
-	if (before < lk->o->limit)
-		return 0;
-	/* add_match() keeps the first translation into --to. */
-	sqlite3_bind_int64(m->others, 1, tu_id);
-	while (!*out && sqlite3_step(m->others) == SQLITE_ROW) {
-		const char *lang = (const char *)sqlite3_column_text(
-		    m->others, 1);
+		for (i = 0; i < lk->r->n && before < lk->o->limit; i++)
+			before += cmp_match(&lk->r->v[i], &x) < 0;
+		if (before >= lk->o->limit) {
+			do {
+				const char *lang = (const char *)
+				    sqlite3_column_text(m->rank, 2);
 
-		*out = lang && tm_lang_match(lk->o->to, lang);
+				*out = lang && tm_lang_match(lk->o->to, lang);
+			} while (!*out && sqlite3_step(m->rank) ==
+			    SQLITE_ROW);
+		}
 	}
-	sqlite3_reset(m->others);
+	sqlite3_reset(m->rank);
 	return 0;
 }
 
