@@ -1314,17 +1314,16 @@ size_slot(struct tm__postings *p, uint32_t gram)
 int
 tm__postings_size(struct tm__postings *p, uint32_t gram, size_t *bytes)
 {
+	struct size_slot *s;
 	int rc;
 
-	struct size_slot *s = NULL;
-
 	*bytes = 0;
-	if (p->sizes || (p->sizes = tm__calloc(SIZES, sizeof(*p->sizes)))) {
-		s = size_slot(p, gram);
-		if (s->used) {
-			*bytes = s->bytes;
-			return 0;
-		}
+	if (!p->sizes && !(p->sizes = tm__calloc(SIZES, sizeof(*p->sizes))))
+		return tm__error_nomem();
+	s = size_slot(p, gram);
+	if (s->used) {
+		*bytes = s->bytes;
+		return 0;
 	}
 	sqlite3_bind_int64(p->size, 1, (sqlite3_int64)gram);
 	rc = sqlite3_step(p->size);
@@ -1333,8 +1332,8 @@ tm__postings_size(struct tm__postings *p, uint32_t gram, size_t *bytes)
 	sqlite3_reset(p->size);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return tm__error_sqlite(p->db->sql, "cannot read the index");
-	/* Kept when more than a row; without memory, simply not kept. */
-	if (s && *bytes > CHUNK) {
+	/* Kept when more than a row. */
+	if (*bytes > CHUNK) {
 		if (p->nsizes >= SIZES / 2) {
 			tm__postings_forget(p);
 			s = size_slot(p, gram);

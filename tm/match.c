@@ -1597,24 +1597,24 @@ threshold(const struct lookup *lk)
  * matches kept already rank before it (cmp_match: score, then date,
  * use and unit; matches are never dropped, and making the match could
  * only lower its score, to `plain`).  Its diff, its translation and its
- * numbers, most of what a kept match costs, are then not made.  *out is
- * set only when add_match() would also have found a translation to
- * keep, so that skipping it leaves everything as keeping it would: the
- * unit counts as matched, and the threshold, already at its score or
- * above, stays where it is.
+ * numbers, most of what a kept match costs, are then not made.  True
+ * only when add_match() would also have found a translation to keep,
+ * so that skipping it leaves everything as keeping it would: the unit
+ * counts as matched, and the threshold, already at its score or above,
+ * stays where it is.
  */
-static int
+static bool
 ranks_out(struct lookup *lk, int64_t tu_id, int score, int numbers,
-    int plain, bool *out)
+    int plain)
 {
 	struct tm__matcher *m = lk->m;
 	struct item x;
 	size_t i, before = 0;
+	bool out = false;
 
-	*out = false;
 	/* Whether its numbers can be replaced decides whether it is kept. */
 	if (lk->r->n < lk->o->limit || (numbers && plain < 0))
-		return 0;
+		return false;
 	memset(&x, 0, sizeof(x));
 	x.pub.score = score;
 	x.pub.unit_id = tu_id;
@@ -1637,13 +1637,12 @@ ranks_out(struct lookup *lk, int64_t tu_id, int score, int numbers,
 				const char *lang = (const char *)
 				    sqlite3_column_text(m->rank, 2);
 
-				*out = lang && tm_lang_match(lk->o->to, lang);
-			} while (!*out && sqlite3_step(m->rank) ==
-			    SQLITE_ROW);
+				out = lang && tm_lang_match(lk->o->to, lang);
+			} while (!out && sqlite3_step(m->rank) == SQLITE_ROW);
 		}
 	}
 	sqlite3_reset(m->rank);
-	return 0;
+	return out;
 }
 
 /* Score variant `id` and, when it is good enough, add it as a match. */
@@ -1695,9 +1694,7 @@ consider(struct lookup *lk, int64_t id)
 		lk->best = score;
 	if (score < o->min || score < threshold(lk))
 		goto done;
-	if ((error = ranks_out(lk, tu_id, score, numbers, plain, &yes)) < 0)
-		goto done;
-	if (yes) {
+	if (ranks_out(lk, tu_id, score, numbers, plain)) {
 		/* As add_match() would have: its unit is not matched again. */
 		if (lk->nseen < TM__ARRAY_SIZE(lk->seen_tu))
 			lk->seen_tu[lk->nseen++] = tu_id;
