@@ -273,6 +273,52 @@ decode(const unsigned char *p, size_t len, struct tm__i64v *out)
 }
 
 /*
+ * Count one encoded list (see tm__postings_count): decoded and counted
+ * in the same pass, so that a long list is never written out as ids
+ * only to be read back.
+ */
+static int
+count_list(const unsigned char *p, size_t len, uint8_t *counts,
+    int64_t ncounts, struct tm__i64v *touched)
+{
+	uint64_t v, id = 0, top = (uint64_t)ncounts - 1;
+	size_t i = 0, k, n;
+	int64_t *tv;
+	unsigned c;
+	int error;
+
+	if (ncounts <= 0)
+		return 0;
+	/* A list of len bytes holds at most len ids: room once. */
+	if ((error = tm__i64v_reserve(touched, len)) < 0)
+		return error;
+	tv = touched->v;
+	n = touched->n;
+	while (i < len) {
+		if (p[i] < 0x80) {	/* most gaps of a common gram */
+			id += p[i++];
+		} else {
+			if (!(k = get_varint(p + i, len - i, &v))) {
+				touched->n = n;
+				return tm__error(TM_EDB, "damaged index: run "
+				    "'tm reindex'");
+			}
+			id += v;
+			i += k;
+		}
+		/* Ids from 1 to ncounts - 1 (newer ones are not counted). */
+		if (id - 1 >= top || (c = counts[id]) == 255)
+			continue;
+		counts[id] = (uint8_t)(c + 1);
+		/* Appended always, kept when new: no branch to mispredict. */
+		tv[n] = (int64_t)id;
+		n += !c;
+	}
+	touched->n = n;
+	return 0;
+}
+
+/*
  * Building
  * ========
  */
@@ -1997,9 +2043,28 @@ tm__index_rebuild(tm_db *db)
  * =======
  */
 
+/*
+ * The sizes of long lists are kept between lookups: SQLite copies every
+ * row it hands out, so that sizing a common gram's list (hundreds of
+ * rows) costs as much as reading it, and common grams come back in
+ * query after query.  Only lists of more than one row are kept (a short
+ * one costs a single seek): some thousand grams on a million units.  An
+ * open-addressing table, emptied when half full and whenever the index
+ * may have changed (tm__postings_forget).
+ */
+#define SIZES 4096		/* slots, a power of two */
+
+struct size_slot {
+	uint32_t gram;
+	uint32_t used;		/* 0: free */
+	size_t bytes;
+};
+
 struct tm__postings {
 	tm_db *db;
 	sqlite3_stmt *sel, *size;
+	struct size_slot *sizes;	/* SIZES slots, or NULL */
+	size_t nsizes;
 };
 
 int
@@ -2030,15 +2095,45 @@ tm__postings_close(struct tm__postings *p)
 		return;
 	sqlite3_finalize(p->sel);
 	sqlite3_finalize(p->size);
+	free(p->sizes);
 	free(p);
+}
+
+void
+tm__postings_forget(struct tm__postings *p)
+{
+	if (p && p->nsizes) {
+		memset(p->sizes, 0, SIZES * sizeof(*p->sizes));
+		p->nsizes = 0;
+	}
+}
+
+/* The slot of `gram`: its own, or the free one where it would go. */
+static struct size_slot *
+size_slot(struct tm__postings *p, uint32_t gram)
+{
+	/* Grams are hashes already: their low bits spread well. */
+	size_t i = gram & (SIZES - 1);
+
+	while (p->sizes[i].used && p->sizes[i].gram != gram)
+		i = (i + 1) & (SIZES - 1);
+	return &p->sizes[i];
 }
 
 int
 tm__postings_size(struct tm__postings *p, uint32_t gram, size_t *bytes)
 {
+	struct size_slot *s;
 	int rc;
 
 	*bytes = 0;
+	if (!p->sizes && !(p->sizes = tm__calloc(SIZES, sizeof(*p->sizes))))
+		return tm__error_nomem();
+	s = size_slot(p, gram);
+	if (s->used) {
+		*bytes = s->bytes;
+		return 0;
+	}
 	sqlite3_bind_int64(p->size, 1, (sqlite3_int64)gram);
 	rc = sqlite3_step(p->size);
 	if (rc == SQLITE_ROW)
@@ -2046,7 +2141,35 @@ tm__postings_size(struct tm__postings *p, uint32_t gram, size_t *bytes)
 	sqlite3_reset(p->size);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return tm__error_sqlite(p->db->sql, "cannot read the index");
+	/* Kept when more than a row. */
+	if (*bytes > CHUNK) {
+		if (p->nsizes >= SIZES / 2) {
+			tm__postings_forget(p);
+			s = size_slot(p, gram);
+		}
+		s->gram = gram;
+		s->used = 1;
+		s->bytes = *bytes;
+		p->nsizes++;
+	}
 	return 0;
+}
+
+int
+tm__postings_count(struct tm__postings *p, uint32_t gram, uint8_t *counts,
+    int64_t ncounts, struct tm__i64v *touched)
+{
+	int rc, error = 0;
+
+	sqlite3_bind_int64(p->sel, 1, (sqlite3_int64)gram);
+	while ((rc = sqlite3_step(p->sel)) == SQLITE_ROW && !error)
+		error = count_list(sqlite3_column_blob(p->sel, 0),
+		    (size_t)sqlite3_column_bytes(p->sel, 0), counts, ncounts,
+		    touched);
+	sqlite3_reset(p->sel);
+	if (!error && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		error = tm__error_sqlite(p->db->sql, "cannot read the index");
+	return error;
 }
 
 int

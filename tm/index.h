@@ -118,10 +118,23 @@ void tm__i64v_release(struct tm__i64v *a);
 struct tm__postings;
 int tm__postings_open(struct tm__postings **out, tm_db *db);
 void tm__postings_close(struct tm__postings *p);
-/* The encoded size of gram's lists, without decoding them. */
+/*
+ * The encoded size of gram's lists, without decoding them.  The sizes
+ * of long lists are remembered: tm__postings_forget() when the index
+ * may have changed since (another connection's commit, or this one's).
+ */
 int tm__postings_size(struct tm__postings *p, uint32_t gram, size_t *bytes);
+void tm__postings_forget(struct tm__postings *p);
 int tm__postings_read(struct tm__postings *p, uint32_t gram,
     struct tm__i64v *out);
+/*
+ * Count gram's postings as they are decoded: counts[id] goes up by one
+ * for every id holding `gram` from 1 to ncounts - 1 whose count is not
+ * 255 (the caller's mark for "counted already in full"), and the ids
+ * whose count was zero are appended to `touched`, in list order.
+ */
+int tm__postings_count(struct tm__postings *p, uint32_t gram,
+    uint8_t *counts, int64_t ncounts, struct tm__i64v *touched);
 
 /*
  * Scoring outside a lookup (match.c), e.g. for an exhaustive check of

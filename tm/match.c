@@ -52,6 +52,7 @@ struct tm__matcher {
 	sqlite3_stmt *tuv;	/* a variant by id */
 	sqlite3_stmt *unit;	/* a unit's attributes and import */
 	sqlite3_stmt *others;	/* the other variants of a unit */
+	sqlite3_stmt *rank;	/* a unit's use, date and its variants' langs */
 	sqlite3_stmt *context;	/* a unit's context props */
 	sqlite3_stmt *maxid;
 	sqlite3_stmt *tail;	/* the variants past the index, newest first */
@@ -73,6 +74,13 @@ struct tm__matcher {
 	struct tm__buf ckey;	/* a candidate's key, made from its text */
 	/* As of the last prepare_lookup: the highest variant id, indexed. */
 	int64_t max, indexed;
+	/*
+	 * What tells that the memory may have changed since the last
+	 * lookup: the data version (commits by other connections) and
+	 * this connection's count of rows changed.
+	 */
+	int64_t data_version;
+	int changes;
 };
 
 static void
@@ -84,6 +92,7 @@ matcher_free(struct tm__matcher *m)
 	sqlite3_finalize(m->tuv);
 	sqlite3_finalize(m->unit);
 	sqlite3_finalize(m->others);
+	sqlite3_finalize(m->rank);
 	sqlite3_finalize(m->context);
 	sqlite3_finalize(m->maxid);
 	sqlite3_finalize(m->tail);
@@ -125,12 +134,16 @@ matcher(tm_db *db, struct tm__matcher **out)
 	    "ON import.id = tu.import_id WHERE tu.id = ?")) < 0 ||
 	    (error = tm__prepare(db, &m->others, "SELECT id, lang, "
 	    "coalesce(text, seg) FROM tuv WHERE tu_id = ? ORDER BY ord")) < 0 ||
+	    (error = tm__prepare(db, &m->rank, "SELECT tu.usagecount, "
+	    "tu.mtime, tuv.lang FROM tu LEFT JOIN tuv ON tuv.tu_id = tu.id "
+	    "WHERE tu.id = ? ORDER BY tuv.ord")) < 0 ||
 	    (error = tm__prepare(db, &m->context, "SELECT type, value FROM "
 	    "annot WHERE tu_id = ? AND kind = 'prop' AND type IN "
 	    "('x-context-pre', 'x-context-post')")) < 0 ||
 	    (error = tm__prepare(db, &m->maxid, "SELECT (SELECT max(id) FROM "
 	    "tuv), (SELECT value FROM meta WHERE key = 'index_tuv'), "
-	    "(SELECT value FROM meta WHERE key = 'fold_traditional')")) < 0 ||
+	    "(SELECT value FROM meta WHERE key = 'fold_traditional'), "
+	    "(SELECT data_version FROM pragma_data_version)")) < 0 ||
 	    (error = tm__prepare(db, &m->tail, "SELECT id FROM tuv "
 	    "WHERE id > ? ORDER BY id DESC")) < 0 ||
 	    (error = tm__prepare(db, &m->behind, "SELECT count(DISTINCT "
@@ -160,7 +173,7 @@ static int
 prepare_lookup(tm_db *db, struct tm__matcher **out)
 {
 	struct tm__matcher *m = NULL;
-	int64_t max = 0, indexed = 0;
+	int64_t max = 0, indexed = 0, version = 0;
 	int error;
 
 	if ((error = matcher(db, &m)) < 0)
@@ -168,12 +181,20 @@ prepare_lookup(tm_db *db, struct tm__matcher **out)
 	if (sqlite3_step(m->maxid) == SQLITE_ROW) {
 		max = sqlite3_column_int64(m->maxid, 0);
 		indexed = sqlite3_column_int64(m->maxid, 1);
+		version = sqlite3_column_int64(m->maxid, 3);
 		/* As tm__key_flags(): folding unless turned off. */
 		m->key_flags = sqlite3_column_type(m->maxid, 2) ==
 		    SQLITE_NULL || sqlite3_column_int(m->maxid, 2) ?
 		    TM__KEY_TRAD_TO_SIMP : 0;
 	}
 	sqlite3_reset(m->maxid);
+	/* The sizes of lists remembered may be out of date. */
+	if (version != m->data_version || max != m->max ||
+	    indexed != m->indexed || sqlite3_total_changes(db->sql) !=
+	    m->changes)
+		tm__postings_forget(m->post);
+	m->data_version = version;
+	m->changes = sqlite3_total_changes(db->sql);
 	m->max = max;
 	m->indexed = indexed;
 	if (indexed > m->sk_upto) {
@@ -369,13 +390,6 @@ cmp_gram_size(const void *a, const void *b)
 }
 
 /*
- * The ids sharing most grams with the query, at most `max`, into *out
- * (most shared first).  With `all_grams`, only ids holding every gram
- * (concordance).  Counting is an increment in m->counts that keeps a
- * histogram of counts up to date; selecting the best is one pass over
- * the ids counted, not a sort.
- */
-/*
  * How promising a candidate is: the rare grams it shares with the query
  * (counted), then, from its sketch, how much of the rest of the query
  * it holds, how much else it holds, and how far its length is.  Ranks
@@ -421,6 +435,9 @@ lookup_limits(size_t *budget, size_t *cands)
 #endif
 }
 
+/* How far ahead of the candidate in hand its sketch is prefetched. */
+#define PREFETCH 16
+
 /*
  * Rank the n candidates of v by rank_of() and keep the best `max` (in
  * no order) with their rank as count; returns how many were kept.
@@ -437,6 +454,14 @@ rank_pool(struct tm__matcher *m, struct cand *v, size_t n, uint64_t qsk,
 		int64_t id = v[i].id;
 		uint64_t c = id < (int64_t)m->nsk ? m->sk[id] : 0;
 
+		/*
+		 * The sketches are read at random from a large array: ask
+		 * for one a few candidates ahead, so that the misses overlap
+		 * (most of this loop's time was waiting for them).
+		 */
+		if (i + PREFETCH < n && v[i + PREFETCH].id < (int64_t)m->nsk)
+			__builtin_prefetch(&m->sk[v[i + PREFETCH].id]);
+
 		v[i].count = rank_of(v[i].count, qsk, c);
 		hist[v[i].count]++;
 	}
@@ -451,90 +476,149 @@ rank_pool(struct tm__matcher *m, struct cand *v, size_t n, uint64_t qsk,
 	return kept;
 }
 
+/*
+ * What one lookup has counted so far (the counts themselves are in
+ * m->counts, the ids counted in m->touched, until uncount()): the
+ * query's grams by the size of their lists, rarest first, how many were
+ * read and their bytes.  A second pass with a larger budget reads the
+ * same grams in the same order and more: it goes on from here rather
+ * than decode and count the first pass's lists again.
+ */
+struct counting {
+	struct gram_size *gs;
+	size_t n;		/* the query's grams */
+	size_t next;		/* gs[next] is the next to read */
+	size_t used, spent;	/* grams read, and their bytes */
+	bool started;
+};
+
+/*
+ * Zero what was counted: one sweep when it was more than a few per cent
+ * of the array (clearing a byte at random costs as much as sweeping
+ * some fifty in a row).
+ */
+static void
+uncount(struct tm__matcher *m, struct counting *cs)
+{
+	size_t i;
+
+	if (m && m->touched.n > (size_t)m->ncounts / 64)
+		memset(m->counts, 0, (size_t)m->ncounts);
+	else if (m)
+		for (i = 0; i < m->touched.n; i++)
+			m->counts[m->touched.v[i]] = 0;
+	if (m)
+		m->touched.n = 0;
+	free(cs->gs);
+	memset(cs, 0, sizeof(*cs));
+}
+
+/*
+ * The ids sharing most grams with the query, at most `max`, into *out
+ * (most shared first), reading grams rarest first, the first time from
+ * the start and then on from where *cs stopped, until `budget` bytes of
+ * lists were read in all (but at least MIN_GRAMS).  With `all_grams`,
+ * only ids holding every gram (concordance).  Counting is an increment
+ * in m->counts; the histogram of counts taken afterwards from the ids
+ * counted gives the threshold, and selecting the best is one pass over
+ * those ids, not a sort.  The caller calls uncount() when done.
+ */
 static int
-candidates(struct tm__matcher *m, const struct tm__u32v *grams,
-    const struct tm__u32v *whole, size_t max, bool all_grams, size_t budget,
-    bool *exhausted, struct cand **out, size_t *nout, uint64_t qsk)
+candidates(struct tm__matcher *m, struct counting *cs,
+    const struct tm__u32v *grams, const struct tm__u32v *whole, size_t max,
+    bool all_grams, size_t budget, bool *exhausted, struct cand **out,
+    size_t *nout, uint64_t qsk)
 {
 	size_t pool = qsk ? POOL : max;
-	struct gram_size *gs = NULL;
+	struct gram_size *gs;
 	struct tm__i64v ids = { 0 };
 	struct cand *v = NULL;
-	size_t hist[256], i, k, n = 0, used = 0, spent = 0, need;
+	size_t hist[256], sub[4][256], i, k, n = 0, need, above, at, hi, lo;
 	unsigned t;
 	int error = 0;
 
 	*out = NULL;
 	*nout = 0;
-	m->touched.n = 0;
-	memset(hist, 0, sizeof(hist));
 	if (!grams->n)
 		return 0;
-	if (!(gs = tm__calloc(grams->n, sizeof(*gs))))
-		return tm__error_nomem();
-	for (i = 0; i < grams->n && !error; i++) {
-		gs[i].gram = grams->v[i];
-		error = tm__postings_size(m->post, gs[i].gram, &gs[i].bytes);
-	}
-	if (error)
-		goto done;
-	qsort(gs, grams->n, sizeof(*gs), cmp_gram_size);
-	/*
-	 * Variants with the query's whole token sequence (numbers aside)
-	 * come first whatever else they share: they count as holding
-	 * every gram.
-	 */
-	for (i = 0; whole && i < whole->n && !error; i++) {
-		ids.n = 0;
-		if ((error = tm__postings_read(m->post, whole->v[i], &ids)) < 0)
-			break;
-		for (k = 0; k < ids.n && k < 1024 && !error; k++) {
-			int64_t id = ids.v[k];
-
-			if (id <= 0 || id >= m->ncounts || m->counts[id])
-				continue;
-			m->counts[id] = 255;
-			hist[255]++;
-			error = tm__i64v_push(&m->touched, id);
+	if (!cs->started) {
+		cs->started = true;
+		m->touched.n = 0;
+		if (!(cs->gs = tm__calloc(grams->n, sizeof(*cs->gs))))
+			return tm__error_nomem();
+		cs->n = grams->n;
+		for (i = 0; i < grams->n && !error; i++) {
+			cs->gs[i].gram = grams->v[i];
+			error = tm__postings_size(m->post, cs->gs[i].gram,
+			    &cs->gs[i].bytes);
 		}
+		if (error)
+			return error;
+		qsort(cs->gs, cs->n, sizeof(*cs->gs), cmp_gram_size);
+		/*
+		 * Variants with the query's whole token sequence (numbers
+		 * aside) come first whatever else they share: they count as
+		 * holding every gram.
+		 */
+		for (i = 0; whole && i < whole->n && !error; i++) {
+			ids.n = 0;
+			if ((error = tm__postings_read(m->post, whole->v[i],
+			    &ids)) < 0)
+				break;
+			for (k = 0; k < ids.n && k < 1024 && !error; k++) {
+				int64_t id = ids.v[k];
+
+				if (id <= 0 || id >= m->ncounts ||
+				    m->counts[id])
+					continue;
+				m->counts[id] = 255;
+				error = tm__i64v_push(&m->touched, id);
+			}
+		}
+		tm__i64v_release(&ids);
+		if (error)
+			return error;
 	}
-	for (i = 0; i < grams->n && used < 254 && !error; i++) {
-		if (!all_grams && used >= MIN_GRAMS &&
-		    spent + gs[i].bytes > budget)
+	gs = cs->gs;
+	for (i = cs->next; i < cs->n && cs->used < 254; i++) {
+		if (!all_grams && cs->used >= MIN_GRAMS &&
+		    cs->spent + gs[i].bytes > budget)
 			break;
 		if (all_grams && gs[i].bytes == 0)
-			goto done;	/* no unit holds them all */
-		ids.n = 0;
-		if ((error = tm__postings_read(m->post, gs[i].gram, &ids)) < 0 ||
-		    (error = tm__i64v_reserve(&m->touched, ids.n)) < 0)
-			break;
-		for (k = 0; k < ids.n; k++) {
-			int64_t id = ids.v[k];
-			unsigned c;
-
-			if (id <= 0 || id >= m->ncounts ||
-			    (c = m->counts[id]) == 255)
-				continue;	/* new since the lookup began, or whole */
-			m->counts[id] = (uint8_t)(c + 1);
-			hist[c]--;	/* hist[0] wraps; it is never read */
-			hist[c + 1]++;
-			if (!c)
-				m->touched.v[m->touched.n++] = id;
-		}
-		used++;
-		spent += gs[i].bytes;
+			return 0;	/* no unit holds them all */
+		if ((error = tm__postings_count(m->post, gs[i].gram,
+		    m->counts, m->ncounts, &m->touched)) < 0)
+			return error;
+		cs->used++;
+		cs->spent += gs[i].bytes;
 	}
+	cs->next = i;
 	if (exhausted)
-		*exhausted = i >= grams->n;
-	if (error || !m->touched.n)
-		goto done;
+		*exhausted = i >= cs->n;
+	if (!m->touched.n)
+		return 0;
 
+	/*
+	 * Most ids share a count or two: four histograms in turn, added
+	 * up after, rather than one counter incremented in a chain.
+	 */
+	memset(sub, 0, sizeof(sub));
+	for (i = 0; i + 4 <= m->touched.n; i += 4) {
+		sub[0][m->counts[m->touched.v[i]]]++;
+		sub[1][m->counts[m->touched.v[i + 1]]]++;
+		sub[2][m->counts[m->touched.v[i + 2]]]++;
+		sub[3][m->counts[m->touched.v[i + 3]]]++;
+	}
+	for (; i < m->touched.n; i++)
+		sub[0][m->counts[m->touched.v[i]]]++;
+	for (i = 0; i < 256; i++)
+		hist[i] = sub[0][i] + sub[1][i] + sub[2][i] + sub[3][i];
 	/* The lowest count that still makes the best `pool`. */
 	need = all_grams ? SIZE_MAX : pool;
 	for (t = 255, k = 0; t > 1 && k + hist[t] < need; t--)
 		k += hist[t];
 	if (all_grams)
-		t = (unsigned)used;
+		t = (unsigned)cs->used;
 	/*
 	 * All above the threshold, then those at it while room is left;
 	 * with sketches to rank them, every one at it (they tie on what
@@ -546,26 +630,32 @@ candidates(struct tm__matcher *m, const struct tm__u32v *grams,
 		need = k + hist[t] < POOL_MAX ? k + hist[t] : POOL_MAX;
 	else
 		need = pool;
-	if (!(v = tm__malloc((need + 1) * sizeof(*v)))) {
-		error = tm__error_nomem();
-		goto done;
-	}
-	for (i = 0; i < m->touched.n && n < need; i++) {
+	if (!(v = tm__malloc((need + 1) * sizeof(*v))))
+		return tm__error_nomem();
+	/*
+	 * In one pass over the ids counted, in the order they were first
+	 * counted: those above t into v[0, above), those at t after them
+	 * while room is left.
+	 */
+	for (above = 0, k = t + 1; k < 256; k++)
+		above += hist[k];
+	if (above > need)
+		above = need;
+	at = hist[t] < need - above ? hist[t] : need - above;
+	for (i = 0, hi = 0, lo = above; i < m->touched.n &&
+	    (hi < above || lo < above + at); i++) {
 		int64_t id = m->touched.v[i];
+		unsigned c = m->counts[id];
 
-		if (m->counts[id] > t) {
-			v[n].id = id;
-			v[n++].count = m->counts[id];
+		if (c > t && hi < above) {
+			v[hi].id = id;
+			v[hi++].count = c;
+		} else if (c == t && lo < above + at) {
+			v[lo].id = id;
+			v[lo++].count = c;
 		}
 	}
-	for (i = 0; i < m->touched.n && n < need; i++) {
-		int64_t id = m->touched.v[i];
-
-		if (m->counts[id] == t) {
-			v[n].id = id;
-			v[n++].count = m->counts[id];
-		}
-	}
+	n = above + at;
 	if (qsk)
 		n = rank_pool(m, v, n, qsk, max);
 	qsort(v, n, sizeof(*v), cmp_cand);
@@ -573,19 +663,7 @@ candidates(struct tm__matcher *m, const struct tm__u32v *grams,
 		n = max;
 	*out = v;
 	*nout = n;
-	v = NULL;
-done:
-	/* Zero what was counted: one sweep when it was much of the array. */
-	if (m->touched.n > (size_t)m->ncounts / 16)
-		memset(m->counts, 0, (size_t)m->ncounts);
-	else
-		for (i = 0; i < m->touched.n; i++)
-			m->counts[m->touched.v[i]] = 0;
-	m->touched.n = 0;
-	free(gs);
-	free(v);
-	tm__i64v_release(&ids);
-	return error;
+	return 0;
 }
 
 /*
@@ -618,6 +696,8 @@ static int
 han_spans(struct tm__qty_list *out, const char *key)
 {
 	size_t i, k, n = strlen(key);
+	int32_t j;
+	bool any;
 	int error;
 
 	memset(out, 0, sizeof(*out));
@@ -625,6 +705,19 @@ han_spans(struct tm__qty_list *out, const char *key)
 		;
 	if (i == n)
 		return 0;	/* no character from U+3000 up */
+	/*
+	 * Nor when none is a Chinese numeral (every span kept holds one):
+	 * the quantity scan costs many times this look, on every
+	 * candidate's key.
+	 */
+	for (j = (int32_t)i, any = false; j < (int32_t)n && !any; ) {
+		UChar32 c;
+
+		U8_NEXT(key, j, (int32_t)n, c);
+		any = c >= 0 && tm__qty_is_han_numeral(c);
+	}
+	if (!any)
+		return 0;
 	if ((error = tm__qty_scan(out, key, n, true)) < 0)
 		return error;
 	for (i = k = 0; i < out->n; i++) {
@@ -1499,6 +1592,60 @@ threshold(const struct lookup *lk)
 	return 0;
 }
 
+/*
+ * Whether a candidate of unit tu_id scoring `score` cannot be among the
+ * first --limit matches, though it scores enough to be kept: `limit`
+ * matches kept already rank before it (cmp_match: score, then date,
+ * use and unit; matches are never dropped, and making the match could
+ * only lower its score, to `plain`).  Its diff, its translation and its
+ * numbers, most of what a kept match costs, are then not made.  True
+ * only when add_match() would also have found a translation to keep,
+ * so that skipping it leaves everything as keeping it would: the unit
+ * counts as matched, and the threshold, already at its score or above,
+ * stays where it is.
+ */
+static bool
+ranks_out(struct lookup *lk, int64_t tu_id, int score, int numbers,
+    int plain)
+{
+	struct tm__matcher *m = lk->m;
+	struct item x;
+	size_t i, before = 0;
+	bool out = false;
+
+	/* Whether its numbers can be replaced decides whether it is kept. */
+	if (lk->r->n < lk->o->limit || (numbers && plain < 0))
+		return false;
+	memset(&x, 0, sizeof(x));
+	x.pub.score = score;
+	x.pub.unit_id = tu_id;
+	/*
+	 * One statement: the unit's use and date on every row, then its
+	 * variants' languages in add_match()'s order, which keeps the
+	 * first translation into --to.
+	 */
+	sqlite3_bind_int64(m->rank, 1, tu_id);
+	if (sqlite3_step(m->rank) == SQLITE_ROW) {
+		const unsigned char *mt = sqlite3_column_text(m->rank, 1);
+
+		x.pub.usagecount = sqlite3_column_int64(m->rank, 0);
+		if (mt)
+			snprintf(x.mtime, sizeof(x.mtime), "%s", mt);
+		for (i = 0; i < lk->r->n && before < lk->o->limit; i++)
+			before += cmp_match(&lk->r->v[i], &x) < 0;
+		if (before >= lk->o->limit) {
+			do {
+				const char *lang = (const char *)
+				    sqlite3_column_text(m->rank, 2);
+
+				out = lang && tm_lang_match(lk->o->to, lang);
+			} while (!out && sqlite3_step(m->rank) == SQLITE_ROW);
+		}
+	}
+	sqlite3_reset(m->rank);
+	return out;
+}
+
 /* Score variant `id` and, when it is good enough, add it as a match. */
 static int
 consider(struct lookup *lk, int64_t id)
@@ -1548,6 +1695,12 @@ consider(struct lookup *lk, int64_t id)
 		lk->best = score;
 	if (score < o->min || score < threshold(lk))
 		goto done;
+	if (ranks_out(lk, tu_id, score, numbers, plain)) {
+		/* As add_match() would have: its unit is not matched again. */
+		if (lk->nseen < TM__ARRAY_SIZE(lk->seen_tu))
+			lk->seen_tu[lk->nseen++] = tu_id;
+		goto done;
+	}
 	if ((error = folded_key(&folded, ctext, strlen(ctext), ckey,
 	    lk->q.key_flags)) < 0)
 		goto done;
@@ -1662,6 +1815,7 @@ tm_lookup(tm_matches **out, tm_db *db, const char *text,
 	struct lookup *lk = NULL;
 	struct tm__u32v grams = { 0 }, whole = { 0 };
 	struct tm__i64v scored = { 0 };
+	struct counting counted = { 0 };
 	struct cand *cands = NULL;
 	size_t ncands = 0, nscored, i;
 	char fk[64], tk[64];
@@ -1716,7 +1870,7 @@ tm_lookup(tm_matches **out, tm_db *db, const char *text,
 			qsort(scored.v, scored.n, sizeof(*scored.v), cmp_i64);
 		free(cands);
 		cands = NULL;
-		if ((error = candidates(lk->m, &grams, &whole, ncand,
+		if ((error = candidates(lk->m, &counted, &grams, &whole, ncand,
 		    false, pass ? budget * SECOND_TIMES : budget, &exhausted,
 		    &cands, &ncands, qsk)) < 0)
 			break;
@@ -1740,6 +1894,8 @@ tm_lookup(tm_matches **out, tm_db *db, const char *text,
 	*out = lk->r;
 	lk->r = NULL;
 done:
+	if (lk)
+		uncount(lk->m, &counted);
 	if (lk && lk->m)
 		end_read(db, lk->m, began);
 	if (lk) {
@@ -2051,6 +2207,7 @@ tm_concordance(tm_hits **out, tm_db *db, const char *term,
 	struct tm__buf tkey = { 0 }, langs = { 0 };
 	struct tm__tokens toks = { 0 };
 	struct tm__u32v grams = { 0 };
+	struct counting counted = { 0 };
 	struct cand *cands = NULL;
 	size_t ncands = 0, i;
 	tm_hits *h = NULL;
@@ -2109,9 +2266,13 @@ tm_concordance(tm_hits **out, tm_db *db, const char *term,
 		grams.n = 0;
 		free(cands);
 		cands = NULL;
-		if ((error = tm__grams(&grams, tm__lang_salt(p), &toks, true)) < 0 ||
-		    (error = candidates(m, &grams, NULL, o->limit * 8 + 256,
-		    true, SIZE_MAX, NULL, &cands, &ncands, 0)) < 0)
+		if ((error = tm__grams(&grams, tm__lang_salt(p), &toks,
+		    true)) == 0)
+			error = candidates(m, &counted, &grams, NULL,
+			    o->limit * 8 + 256, true, SIZE_MAX, NULL, &cands,
+			    &ncands, 0);
+		uncount(m, &counted);
+		if (error)
 			break;
 		for (i = 0; i < ncands && h->n < o->limit && !error; i++)
 			if (cands[i].id <= m->indexed)

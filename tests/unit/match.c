@@ -293,8 +293,147 @@ long_lists(const char *file)
 			ascending = false;
 	ok(ascending && ids.n && ids.v[0] == 1 && ids.v[ids.n - 1] == 9999,
 	    "... in order, first to last");
+	{
+		/*
+		 * Counted as decoded: one added to each id's count but
+		 * those at 255 and those past the array, the ids counted
+		 * the first time listed once, in order.
+		 */
+		uint8_t *counts = calloc(9999, 1);
+		struct tm__i64v touched = { 0 };
+		bool ones = true;
+
+		int rc = -1;
+
+		if (counts) {
+			counts[1] = 255;
+			rc = tm__postings_count(p, (uint32_t)gram, counts,
+			    9999, &touched);
+		}
+		ok(rc == 0 && touched.n == 4998 && touched.v[0] == 3 &&
+		    touched.v[4997] == 9997, "counting the list: every id "
+		    "but the one at 255 and the one past the array (%zu)",
+		    touched.n);
+		for (i = 0; i < touched.n; i++)
+			if (counts[touched.v[i]] != 1 || touched.v[i] !=
+			    ids.v[i + 1])
+				ones = false;
+		ok(ones && counts[1] == 255, "... each once, in list order");
+		ok(tm__postings_count(p, (uint32_t)gram, counts, 9999,
+		    &touched) == 0 && touched.n == 4998 && counts[3] == 2 &&
+		    counts[9997] == 2 && counts[1] == 255,
+		    "counted again: counts of two, no id listed twice");
+		free(counts);
+		tm__i64v_release(&touched);
+	}
+	{
+		/*
+		 * The size of a long list is remembered; forgotten, it is
+		 * read again, as it must be once the index has grown.
+		 */
+		size_t s1 = 0, s2 = 0, s3 = 0;
+		tm_import_result res;
+		int rc = tm__postings_size(p, (uint32_t)gram, &s1);
+
+		ok(rc == 0 && s1 > 4000 && tm__postings_size(p,
+		    (uint32_t)gram, &s2) == 0 && s2 == s1,
+		    "a long list's size (%zu bytes), twice", s1);
+		f = fopen(file, "w");
+		fputs("<?xml version=\"1.0\"?>\n<tmx version=\"1.4\">"
+		    "<header/><body>\n", f);
+		for (i = 5000; i < 6000; i++)
+			fprintf(f, "<tu><tuv xml:lang=\"zh-CN\"><seg>第%zu次会议。"
+			    "</seg></tuv><tuv xml:lang=\"en-US\"><seg>Meeting "
+			    "%zu.</seg></tuv></tu>\n", i, i);
+		fputs("</body></tmx>\n", f);
+		fclose(f);
+		ok(tm_import_tmx(&res, db, file, NULL) == 0 &&
+		    res.imported == 1000, "1,000 more units import");
+		tm__postings_forget(p);
+		rc = tm__postings_size(p, (uint32_t)gram, &s3);
+		ok(rc == 0 && s3 > s1, "forgotten, its size is read again: "
+		    "longer (%zu bytes)", s3);
+	}
 	tm__postings_close(p);
 	tm__i64v_release(&ids);
+	tm_db_close(db);
+}
+
+/*
+ * Many candidates tie at 99 (the same sentence with other numbers):
+ * those that cannot make the first --limit are not made into matches,
+ * which must leave the first --limit as they are when every one is
+ * made (a larger limit).
+ */
+static void
+ties(const char *file)
+{
+	static const char *const q[] = {
+		"截至3月5日，全市累计接收境外捐赠物资7万件。",
+		"截至9月5日，全市累计接收境外捐赠物资2万件。",
+		"截至2月30日，全市累计接受境外捐赠物资9万件",
+	};
+	tm_lookup_options o = TM_LOOKUP_OPTIONS_INIT;
+	tm_matches *all = NULL, *few = NULL;
+	tm_db *db = NULL;
+	size_t i, k, limits[] = { 1, 3 };
+	int d, mo, n;
+	FILE *f;
+
+	if (!(f = fopen(file, "w")))
+		return;
+	fputs("<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header/>"
+	    "<body>\n", f);
+	for (n = 1; n <= 3; n++)
+		for (mo = 1; mo <= 6; mo++)
+			for (d = 1; d <= 28; d++)
+				fprintf(f, "<tu changedate=\"2020%02d%02dT000000Z\">"
+				    "<tuv xml:lang=\"zh-CN\"><seg>截至%d月%d日，全市累计"
+				    "接收境外捐赠物资%d万件。</seg></tuv><tuv "
+				    "xml:lang=\"en-US\"><seg>%d/%d: %d0,000 donations"
+				    "</seg></tuv></tu>\n", (d + n) % 12 + 1,
+				    d, mo, d, n, mo, d, n);
+	fputs("</body></tmx>\n", f);
+	fclose(f);
+	ok(tm_db_open(&db, ":memory:", TM_DB_CREATE) == 0 &&
+	    tm_import_tmx(NULL, db, file, NULL) == 0,
+	    "504 units alike but for their numbers import");
+	o.from = "zh-CN";
+	o.to = "en-US";
+	for (i = 0; i < TM__ARRAY_SIZE(q); i++) {
+		bool same = true;
+
+		o.limit = 100;
+		if (tm_lookup(&all, db, q[i], &o) < 0)
+			same = false;
+		for (k = 0; same && k < TM__ARRAY_SIZE(limits); k++) {
+			size_t j;
+
+			o.limit = limits[k];
+			if (tm_lookup(&few, db, q[i], &o) < 0 ||
+			    tm_matches_count(few) != limits[k] ||
+			    tm_matches_count(all) < 20)
+				same = false;
+			for (j = 0; same && j < tm_matches_count(few); j++) {
+				const tm_match *a = tm_matches_get(all, j);
+				const tm_match *b = tm_matches_get(few, j);
+
+				same = a->unit_id == b->unit_id &&
+				    a->score == b->score &&
+				    strcmp(a->source, b->source) == 0 &&
+				    strcmp(a->target, b->target) == 0 &&
+				    strcmp(a->diff, b->diff) == 0;
+			}
+			tm_matches_free(few);
+			few = NULL;
+		}
+		ok(same && tm_matches_get(all, 0)->score >= 85,
+		    "the first 1 and 3 of %zu matches (many tied) are those "
+		    "a limit of 100 gives first: %s", tm_matches_count(all),
+		    q[i]);
+		tm_matches_free(all);
+		all = NULL;
+	}
 	tm_db_close(db);
 }
 
@@ -736,6 +875,7 @@ main(void)
 	near_identical(file);
 #endif
 	long_lists(file3);
+	ties(file3);
 	update_and_rebuild(file, file2);
 	lagging_index(file, file2);
 	unlink(file);

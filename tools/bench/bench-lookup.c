@@ -95,12 +95,16 @@ main(int argc, char **argv)
 	size_t nc = 0;
 	char exh_path[4096];
 	bool have_exh;
+	struct tm__buf kbuf = { 0 };
+	const char *key;
+	size_t klen;
+	unsigned kflags = 0;
 
 	if (argc < 5) {
 		fprintf(stderr, "usage: bench-lookup DB QUERIES FROM TO [TERMS]\n");
 		return 2;
 	}
-	if (tm_db_open(&db, argv[1], 0) < 0) {
+	if (tm_db_open(&db, argv[1], TM_DB_READONLY) < 0) {
 		fprintf(stderr, "%s\n", tm_error_last()->message);
 		return 1;
 	}
@@ -114,6 +118,8 @@ main(int argc, char **argv)
 	    (int)sizeof(exh_path))
 		return 2;
 	have_exh = newer(exh_path, argv[1]) && newer(exh_path, argv[2]);
+	if (tm__key_flags(db, &kflags) < 0)
+		return fprintf(stderr, "%s\n", tm_error_last()->message), 1;
 	if (!have_exh)
 		sqlite3_prepare_v2(db->sql, "SELECT lang, key, coalesce(text, seg), "
 	    "seg FROM tuv", -1, &st, NULL);
@@ -125,12 +131,17 @@ main(int argc, char **argv)
 			cap = cap ? cap * 2 : 1 << 16;
 			vs = realloc(vs, cap * sizeof(*vs));
 		}
-		vs[nv].key = strdup((const char *)sqlite3_column_text(st, 1));
+		/* Keys are stored only where the quick key is not the key. */
+		if (tm__key_column(&kbuf, st, 1, 2, kflags, &key, &klen) < 0)
+			return fprintf(stderr, "%s\n",
+			    tm_error_last()->message), 1;
+		vs[nv].key = strndup(key, klen);
 		vs[nv].text = strdup((const char *)sqlite3_column_text(st, 2));
 		vs[nv].seg = strdup((const char *)sqlite3_column_text(st, 3));
 		nv++;
 	}
 	sqlite3_finalize(st);
+	tm__buf_release(&kbuf);
 
 	if (!(f = fopen(argv[2], "r"))) {
 		perror(argv[2]);
@@ -187,7 +198,7 @@ main(int argc, char **argv)
 		struct tm__scorer *sc = NULL;
 		int best = -1;
 
-		if (tm__scorer_new(&sc, queries[i], 0) < 0)
+		if (tm__scorer_new(&sc, queries[i], kflags) < 0)
 			return 1;
 		for (k = 0; k < nv; k++) {
 			int s = tm__scorer_score(sc, vs[k].key, vs[k].text,
