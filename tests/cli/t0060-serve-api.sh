@@ -117,6 +117,14 @@ RAUTH="Authorization: Bearer $RTOK"
 req "GET /healthz" 200 "$URL/healthz"
 is "$(json body.json 'd["status"]')" ok "health says ok"
 
+# Keep-alive: a client's next request goes over the same connection
+# (a lookup too), not a new one each time.
+curl -sv -o /dev/null -o /dev/null -o /dev/null -H "$RAUTH" "$URL/healthz" \
+    "$URL/api/v1/lookup?q=$Z&from=zh&to=en" "$URL/healthz" 2>keep.err
+is "$(grep -c 'Re-using existing connection' keep.err)" 2 \
+    "three requests of one client share one connection"
+ok "no answer says Connection: close" sh -c '! grep -qi "^< Connection: close" keep.err'
+
 # Reads need a token once the memory has tokens (no --public-read).
 req "a lookup without a token: 401" 401 "$URL/api/v1/lookup?q=$Z&from=zh&to=en"
 is "$(json body.json 'd["error"]["code"]')" unauthorized "with the error object"

@@ -974,11 +974,14 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		error = start_request(req);
 		if (req->answered)
 			return error < 0 && !req->status ? MHD_NO : MHD_YES;
-		if (!error && req->route->body == BODY_NONE) {
-			if (req->route->handler(req) < 0 && !req->answered)
-				tm__serve_tm_error(req);
-			return req->answered ? MHD_YES : MHD_NO;
-		}
+		/*
+		 * No body expected: answered on the next call, once the
+		 * request is whole.  A response queued before that makes
+		 * libmicrohttpd close the connection after it, and every
+		 * request of a keep-alive client would pay a new one.
+		 */
+		if (!error && req->route->body == BODY_NONE)
+			return MHD_YES;
 		/* A streamed body: the handler sets up what takes it. */
 		if (!error && req->route->body == BODY_STREAM &&
 		    req->route->handler(req) < 0 && !req->answered)
