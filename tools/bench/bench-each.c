@@ -19,34 +19,12 @@
  * Only tm.h: what a server or another program can do.
  */
 #include "tm.h"
+#include "bench-util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double
-cpu_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double
-pct(const double *v, size_t n, double p)
-{
-	return n ? v[(size_t)(p * (double)(n - 1) + 0.5)] : 0;
-}
 
 /* Look `q` up with `o`; its JSON into f when f is not NULL. */
 static int
@@ -77,11 +55,11 @@ main(int argc, char **argv)
 {
 	tm_lookup_options server = TM_LOOKUP_OPTIONS_INIT;
 	tm_lookup_options dflt = TM_LOOKUP_OPTIONS_INIT;
-	char line[8192], **kinds = NULL, **queries = NULL;
+	char **kinds = NULL, **queries = NULL;
 	size_t nq = 0, i, r, repeat = 3;
 	double *t = NULL, *run, *sorted, sum = 0;
 	tm_db *db = NULL;
-	FILE *f, *json = NULL;
+	FILE *json = NULL;
 	int best;
 
 	if (argc < 5) {
@@ -99,25 +77,8 @@ main(int argc, char **argv)
 	server.to = dflt.to = argv[4];
 	server.limit = 1;
 	server.min = 50;
-	if (!(f = fopen(argv[2], "r"))) {
-		perror(argv[2]);
+	if (bench_read_queries(argv[2], &kinds, &queries, &nq) < 0)
 		return 1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *tab = strchr(line, '\t'), *nl = strchr(line, '\n');
-
-		if (nl)
-			*nl = '\0';
-		if (!tab || !tab[1])
-			continue;
-		*tab = '\0';
-		kinds = realloc(kinds, (nq + 1) * sizeof(*kinds));
-		queries = realloc(queries, (nq + 1) * sizeof(*queries));
-		kinds[nq] = strdup(line);
-		queries[nq] = strdup(tab + 1);
-		nq++;
-	}
-	fclose(f);
 	if (argc > 6 && !(json = fopen(argv[6], "w"))) {
 		perror(argv[6]);
 		return 1;
@@ -130,13 +91,13 @@ main(int argc, char **argv)
 		    lookup(db, queries[i], &dflt, json, NULL) < 0)
 			return 1;
 		for (r = 0; r < repeat; r++) {
-			double t0 = cpu_ms();
+			double t0 = bench_ms(1);
 
 			if (lookup(db, queries[i], &server, NULL, &best) < 0)
 				return 1;
-			run[r] = cpu_ms() - t0;
+			run[r] = bench_ms(1) - t0;
 		}
-		qsort(run, repeat, sizeof(*run), cmp_double);
+		qsort(run, repeat, sizeof(*run), bench_cmp_double);
 		t[i] = run[repeat / 2];
 		printf("%zu\t%s\t%.3f\t%d\t%s\n", i, kinds[i], t[i], best,
 		    queries[i]);
@@ -144,10 +105,10 @@ main(int argc, char **argv)
 	for (i = 0; i < nq; i++)
 		sum += t[i];
 	memcpy(sorted, t, nq * sizeof(*t));
-	qsort(sorted, nq, sizeof(*sorted), cmp_double);
+	qsort(sorted, nq, sizeof(*sorted), bench_cmp_double);
 	printf("# %zu queries, CPU ms (median of %zu): p50 %.2f p90 %.2f "
 	    "p99 %.2f max %.2f mean %.2f\n", nq, repeat,
-	    pct(sorted, nq, 0.5), pct(sorted, nq, 0.9), pct(sorted, nq, 0.99),
+	    bench_pct(sorted, nq, 0.5), bench_pct(sorted, nq, 0.9), bench_pct(sorted, nq, 0.99),
 	    nq ? sorted[nq - 1] : 0, nq ? sum / (double)nq : 0);
 	if (json)
 		fclose(json);

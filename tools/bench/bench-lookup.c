@@ -16,6 +16,7 @@
  */
 #include "tm-int.h"
 #include "index.h"
+#include "bench-util.h"
 
 #include <sys/stat.h>
 #include <time.h>
@@ -32,40 +33,19 @@ static double
 now(void)
 {
 	static int cpu = -1;
-	struct timespec t;
 
 	if (cpu < 0)
 		cpu = getenv("BENCH_CLOCK") &&
 		    strcmp(getenv("BENCH_CLOCK"), "cpu") == 0;
-	clock_gettime(cpu ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double
-pct(double *v, size_t n, double p)
-{
-	size_t i;
-
-	if (!n)
-		return 0;
-	i = (size_t)(p * (double)(n - 1) + 0.5);
-	return v[i];
+	return bench_ms(cpu);
 }
 
 static void
 report(const char *what, double *v, size_t n)
 {
-	qsort(v, n, sizeof(*v), cmp_double);
+	qsort(v, n, sizeof(*v), bench_cmp_double);
 	printf("| %s | %zu | %.2f | %.2f | %.2f | %.2f |\n", what, n,
-	    pct(v, n, 0.5), pct(v, n, 0.95), pct(v, n, 0.99),
+	    bench_pct(v, n, 0.5), bench_pct(v, n, 0.95), bench_pct(v, n, 0.99),
 	    n ? v[n - 1] : 0);
 }
 
@@ -143,25 +123,8 @@ main(int argc, char **argv)
 	sqlite3_finalize(st);
 	tm__buf_release(&kbuf);
 
-	if (!(f = fopen(argv[2], "r"))) {
-		perror(argv[2]);
+	if (bench_read_queries(argv[2], &kinds, &queries, &nq) < 0)
 		return 1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *tab = strchr(line, '\t'), *nl = strchr(line, '\n');
-
-		if (nl)
-			*nl = '\0';
-		if (!tab || !tab[1])
-			continue;
-		*tab = '\0';
-		kinds = realloc(kinds, (nq + 1) * sizeof(*kinds));
-		queries = realloc(queries, (nq + 1) * sizeof(*queries));
-		kinds[nq] = strdup(line);
-		queries[nq] = strdup(tab + 1);
-		nq++;
-	}
-	fclose(f);
 	lat = calloc(nq + 1, sizeof(*lat));
 	lat_kind = calloc(nq + 1, sizeof(*lat_kind));
 	best_index = calloc(nq + 1, sizeof(*best_index));

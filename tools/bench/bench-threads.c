@@ -16,6 +16,7 @@
  * public API, nothing more.
  */
 #include "tm.h"
+#include "bench-util.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -41,26 +42,7 @@ static pthread_barrier_t start;
 static double
 now(void)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double
-pct(const double *v, size_t n, double p)
-{
-	if (!n)
-		return 0;
-	return v[(size_t)(p * (double)(n - 1) + 0.5)];
+	return bench_ms(0);
 }
 
 static int
@@ -134,35 +116,6 @@ run(void *arg)
 	return NULL;
 }
 
-static int
-read_queries(const char *path)
-{
-	char line[16384];
-	FILE *f;
-
-	if (!(f = fopen(path, "r"))) {
-		perror(path);
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *tab = strchr(line, '\t'), *nl = strchr(line, '\n');
-		char **p;
-
-		if (nl)
-			*nl = '\0';
-		if (!tab || !tab[1])
-			continue;
-		if (!(p = realloc(queries, (nq + 1) * sizeof(*p))))
-			break;
-		queries = p;
-		if (!(queries[nq] = strdup(tab + 1)))
-			break;
-		nq++;
-	}
-	fclose(f);
-	return nq ? 0 : -1;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -187,7 +140,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "bench-threads: 1 to 256 threads, > 0 s\n");
 		return 2;
 	}
-	if (read_queries(argv[2]) < 0) {
+	if (bench_read_queries(argv[2], NULL, &queries, &nq) < 0) {
 		fprintf(stderr, "bench-threads: no queries in %s\n", argv[2]);
 		return 1;
 	}
@@ -220,13 +173,13 @@ main(int argc, char **argv)
 		n += ws[i].n;
 		free(ws[i].lat);
 	}
-	qsort(all, n, sizeof(*all), cmp_double);
+	qsort(all, n, sizeof(*all), bench_cmp_double);
 	printf("| threads | seconds | queries | lookups | lookups/s "
 	    "| p50 ms | p99 ms |\n");
 	printf("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
 	printf("| %zu | %.1f | %zu | %zu | %.1f | %.2f | %.2f |\n", nthreads,
 	    elapsed / 1e3, nq, n, (double)n / (elapsed / 1e3),
-	    pct(all, n, 0.5), pct(all, n, 0.99));
+	    bench_pct(all, n, 0.5), bench_pct(all, n, 0.99));
 	free(all);
 	free(ws);
 	for (i = 0; i < nq; i++)
