@@ -1282,15 +1282,24 @@ greader_lang(struct greader *rd, const char *lang)
 	return 0;
 }
 
+/* Empty g for the next rows, its failure forgotten. */
+static void
+gbatch_reset(struct gbatch *g)
+{
+	g->n = 0;
+	g->error = 0;
+	free(g->errmsg);
+	g->errmsg = NULL;
+	tm__buf_reset(&g->text);
+}
+
 /* Fill g with the next rows; g->n is 0 at the end. */
 static int
 gbatch_fill(struct gbatch *g, struct greader *rd)
 {
 	int error;
 
-	g->n = 0;
-	g->error = 0;
-	tm__buf_reset(&g->text);
+	gbatch_reset(g);
 	/* Not again once done: a statement stepped after that starts over. */
 	while (rd->rc != SQLITE_DONE && g->n < rd->rows &&
 	    g->text.len < GBATCH_BYTES &&
@@ -1627,16 +1636,6 @@ prebuild_run(struct gbatch *g, struct gworker *w)
 	gbatch_grams(g, w);
 	if (!g->error && (error = gbatch_file(&pb->b, g, &last)) < 0)
 		gbatch_fail(g, error);
-}
-
-static void
-gbatch_reset(struct gbatch *g)
-{
-	g->n = 0;
-	g->error = 0;
-	free(g->errmsg);
-	g->errmsg = NULL;
-	tm__buf_reset(&g->text);
 }
 
 /* Wait for the batch on the thread; false when it failed. */

@@ -282,6 +282,15 @@ upd=$(index_hash upd.db)
 tm_plain --db upd.db reindex >/dev/null 2>&1
 is "$(index_hash upd.db)" "$upd" "... its index is the one tm reindex makes"
 
+# No room for the temporary files of the grams made ahead: the import
+# makes its index by reading the units back, as any other import does.
+run env TMPDIR=/nonexistent/t0015 "$TM_BIN" --db tmp.db import --json "$DATA/zh-en.tmx"
+is "$RC" 0 "an import into a new file without a usable TMPDIR exits 0"
+is "$(json "$OUT" 'd[0]["index_stale"]')" False "... and its index is up to date"
+tmpidx=$(index_hash tmp.db)
+tm_plain --db tmp.db reindex >/dev/null 2>&1
+is "$(index_hash tmp.db)" "$tmpidx" "... the one tm reindex makes"
+
 # ---- another connection open: the ordinary path --------------------------
 tm_plain --db o.db import -q header.tmx
 mkfifo go
