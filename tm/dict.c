@@ -359,7 +359,7 @@ int
 tm_dict_add_memory(tm_dict *d, tm_db *db, const char *from, const char *to,
     size_t max_chars)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error, rc;
 
 	if (!d || !db || !from || !to)
@@ -374,13 +374,13 @@ tm_dict_add_memory(tm_dict *d, tm_db *db, const char *from, const char *to,
 	    "length(coalesce(s.text, s.seg)) BETWEEN 2 AND ?1 AND "
 	    "length(coalesce(t.text, t.seg)) <= 80")) < 0)
 		return error;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)(max_chars > MAX_HEAD ?
+	tm__bind_int64(st, 1, (int64_t)(max_chars > MAX_HEAD ?
 	    MAX_HEAD : max_chars));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && error == 0) {
-		const char *sl = (const char *)sqlite3_column_text(st, 0);
-		const char *sx = (const char *)sqlite3_column_text(st, 1);
-		const char *tl = (const char *)sqlite3_column_text(st, 2);
-		const char *tx = (const char *)sqlite3_column_text(st, 3);
+	while ((rc = tm__step(st)) == TM__ROW && error == 0) {
+		const char *sl = (const char *)tm__column_text(st, 0);
+		const char *sx = (const char *)tm__column_text(st, 1);
+		const char *tl = (const char *)tm__column_text(st, 2);
+		const char *tx = (const char *)tm__column_text(st, 3);
 
 		if (!sl || !sx || !tl || !tx || !tm_lang_match(from, sl) ||
 		    !tm_lang_match(to, tl) || strchr(sx, '<'))
@@ -389,9 +389,9 @@ tm_dict_add_memory(tm_dict *d, tm_db *db, const char *from, const char *to,
 		if (error < 0)
 			error = tm__error_nomem();
 	}
-	if (error == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		error = tm__error_sqlite(db->sql, "reading the memory's terms");
-	sqlite3_finalize(st);
+	if (error == 0 && rc != TM__DONE && rc != TM__ROW)
+		error = tm__error_db(db, "reading the memory's terms");
+	tm__finalize(st);
 	if (error == 0)
 		error = finish(d);
 	return error;
@@ -790,22 +790,22 @@ learner_release(struct learner *l)
 static int
 memory_stamp(tm_db *db, char *out, size_t size)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error;
 
 	if ((error = tm__prepare(db, &st, "SELECT (SELECT count(*) FROM tuv), "
 	    "(SELECT coalesce(max(id), 0) FROM tuv), "
 	    "(SELECT coalesce(max(id), 0) FROM import)")) < 0)
 		return error;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		error = tm__error_sqlite(db->sql, "reading the memory's state");
+	if (tm__step(st) != TM__ROW) {
+		error = tm__error_db(db, "reading the memory's state");
 	} else {
 		snprintf(out, size, "%lld:%lld:%lld",
-		    (long long)sqlite3_column_int64(st, 0),
-		    (long long)sqlite3_column_int64(st, 1),
-		    (long long)sqlite3_column_int64(st, 2));
+		    (long long)tm__column_int64(st, 0),
+		    (long long)tm__column_int64(st, 1),
+		    (long long)tm__column_int64(st, 2));
 	}
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	return error;
 }
 
@@ -851,22 +851,22 @@ static int
 cache_load(tm_dict *d, tm_db *db, const char *key, const char *stamp,
     size_t *added)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error = 0, r;
 
 	/* No table: nothing cached yet. */
-	if (sqlite3_prepare_v2(db->sql, "SELECT data FROM align_lexicon "
-	    "WHERE langs = ?1 AND stamp = ?2", -1, &st, NULL) != SQLITE_OK) {
-		sqlite3_finalize(st);
+	if (tm__prepare(db, &st, "SELECT data FROM align_lexicon "
+	    "WHERE langs = ? AND stamp = ?") < 0) {
+		tm_error_clear();
 		return 0;
 	}
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, stamp, -1, SQLITE_STATIC);
-	if ((r = sqlite3_step(st)) == SQLITE_ROW) {
+	tm__bind_text(st, 1, key, -1);
+	tm__bind_text(st, 2, stamp, -1);
+	if ((r = tm__step(st)) == TM__ROW) {
 		size_t n0 = d->n, nt0 = d->ntoks;
 
-		error = cache_read(d, sqlite3_column_blob(st, 0),
-		    (size_t)sqlite3_column_bytes(st, 0), added);
+		error = cache_read(d, tm__column_blob(st, 0),
+		    (size_t)tm__column_bytes(st, 0), added);
 		if (error == 1) {
 			/* Damaged: forget what was read, learn again. */
 			d->n = n0;
@@ -876,10 +876,10 @@ cache_load(tm_dict *d, tm_db *db, const char *key, const char *stamp,
 		} else if (error == 0) {
 			error = 1;
 		}
-	} else if (r != SQLITE_DONE) {
-		error = tm__error_sqlite(db->sql, "reading the cached lexicon");
+	} else if (r != TM__DONE) {
+		error = tm__error_db(db, "reading the cached lexicon");
 	}
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	return error < 0 ? tm__error_nomem() : error;
 }
 
@@ -889,11 +889,11 @@ cache_store(tm_dict *d, tm_db *db, const char *key, const char *stamp,
     size_t first)
 {
 	struct tm__buf b = { 0 };
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	size_t i, k;
 	int error = 0;
 
-	if (sqlite3_db_readonly(db->sql, "main") != 0)
+	if (db->store->read_only(db))
 		return;
 	for (i = first; i < d->n && error == 0; i++) {
 		const struct entry *e = &d->e[i];
@@ -912,18 +912,18 @@ cache_store(tm_dict *d, tm_db *db, const char *key, const char *stamp,
 			error = tm__buf_add(&b, le, 4);
 		}
 	}
-	if (error == 0 && sqlite3_exec(db->sql, "CREATE TABLE IF NOT EXISTS "
+	if (error == 0 && tm__exec(db, "CREATE TABLE IF NOT EXISTS "
 	    "align_lexicon (\n\tlangs TEXT PRIMARY KEY,\n\tstamp TEXT NOT "
-	    "NULL,\n\tdata BLOB NOT NULL\n)", NULL, NULL, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db->sql, "INSERT OR REPLACE INTO align_lexicon "
-	    "VALUES (?1, ?2, ?3)", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, stamp, -1, SQLITE_STATIC);
-		sqlite3_bind_blob(st, 3, b.ptr ? b.ptr : "", (int)b.len,
-		    SQLITE_STATIC);
-		(void)sqlite3_step(st);
+	    "NULL,\n\tdata BLOB NOT NULL\n)") == 0 &&
+	    tm__prepare(db, &st, "INSERT INTO align_lexicon VALUES (?, ?, ?) "
+	    "ON CONFLICT (langs) DO UPDATE SET stamp = excluded.stamp, "
+	    "data = excluded.data") == 0) {
+		tm__bind_text(st, 1, key, -1);
+		tm__bind_text(st, 2, stamp, -1);
+		tm__bind_blob(st, 3, b.ptr ? b.ptr : "", (int)b.len);
+		(void)tm__step(st);
 	}
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	tm__buf_release(&b);
 	tm_error_clear();
 }
@@ -933,12 +933,12 @@ tm_dict_learn_memory(tm_dict *d, tm_db *db, const char *from,
     const char *to, size_t max_units, tm_dict_learn_stats *stats)
 {
 	struct learner l;
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	UErrorCode ust = U_ZERO_ERROR;
 	bool zfrom;
 	size_t added = 0, first;
 	char key[200], stamp[80];
-	int error = 0, rc = SQLITE_DONE;
+	int error = 0, rc = TM__DONE;
 
 	if (!d || !db || !from || !to)
 		return tm__error(TM_EINVAL, "dict: bad arguments");
@@ -975,11 +975,11 @@ tm_dict_learn_memory(tm_dict *d, tm_db *db, const char *from,
 	    "length(coalesce(t.text, t.seg)) BETWEEN 2 AND 1600")) < 0)
 		goto done;
 	while ((max_units == 0 || l.units < max_units) &&
-	    (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *sl = (const char *)sqlite3_column_text(st, 0);
-		const char *sx = (const char *)sqlite3_column_text(st, 1);
-		const char *tl = (const char *)sqlite3_column_text(st, 2);
-		const char *tx = (const char *)sqlite3_column_text(st, 3);
+	    (rc = tm__step(st)) == TM__ROW) {
+		const char *sl = (const char *)tm__column_text(st, 0);
+		const char *sx = (const char *)tm__column_text(st, 1);
+		const char *tl = (const char *)tm__column_text(st, 2);
+		const char *tx = (const char *)tm__column_text(st, 3);
 
 		if (!sl || !sx || !tl || !tx || !tm_lang_match(from, sl) ||
 		    !tm_lang_match(to, tl))
@@ -991,9 +991,9 @@ tm_dict_learn_memory(tm_dict *d, tm_db *db, const char *from,
 		}
 	}
 	if (max_units && l.units >= max_units)
-		rc = SQLITE_DONE;
-	if (rc != SQLITE_DONE) {
-		error = tm__error_sqlite(db->sql, "reading the memory's units");
+		rc = TM__DONE;
+	if (rc != TM__DONE) {
+		error = tm__error_db(db, "reading the memory's units");
 		goto done;
 	}
 	if ((error = learn_entries(d, &l, &added)) < 0)
@@ -1007,7 +1007,7 @@ tm_dict_learn_memory(tm_dict *d, tm_db *db, const char *from,
 		stats->pair_slots = l.pcap;
 	}
 done:
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	learner_release(&l);
 	return error;
 }

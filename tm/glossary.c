@@ -152,7 +152,7 @@ keep_str(tm_term_hits *h, const char **dst, const unsigned char *s)
 
 /* Append a term from the row of `st` (text, lang, status, pos, note). */
 static int
-add_term(tm_term_hits *h, sqlite3_stmt *st)
+add_term(tm_term_hits *h, tm__stmt *st)
 {
 	tm_term *t;
 	int error;
@@ -162,11 +162,11 @@ add_term(tm_term_hits *h, sqlite3_stmt *st)
 		return tm__error_nomem();
 	t = &h->terms[h->nterms];
 	memset(t, 0, sizeof(*t));
-	if ((error = keep_str(h, &t->text, sqlite3_column_text(st, 0))) < 0 ||
-	    (error = keep_str(h, &t->lang, sqlite3_column_text(st, 1))) < 0 ||
-	    (error = keep_str(h, &t->status, sqlite3_column_text(st, 2))) < 0 ||
-	    (error = keep_str(h, &t->pos, sqlite3_column_text(st, 3))) < 0 ||
-	    (error = keep_str(h, &t->note, sqlite3_column_text(st, 4))) < 0)
+	if ((error = keep_str(h, &t->text, tm__column_text(st, 0))) < 0 ||
+	    (error = keep_str(h, &t->lang, tm__column_text(st, 1))) < 0 ||
+	    (error = keep_str(h, &t->status, tm__column_text(st, 2))) < 0 ||
+	    (error = keep_str(h, &t->pos, tm__column_text(st, 3))) < 0 ||
+	    (error = keep_str(h, &t->note, tm__column_text(st, 4))) < 0)
 		return error;
 	h->nterms++;
 	return 0;
@@ -265,10 +265,10 @@ text_heads(struct head **out, size_t *n, const struct cpkey *k)
 /* Where the term of the row of `st` occurs in the text: candidates. */
 static int
 add_cands(struct cand **cands, size_t *n, size_t *cap, const struct cpkey *k,
-    sqlite3_stmt *st, const char *from)
+    tm__stmt *st, const char *from)
 {
-	const char *lang = (const char *)sqlite3_column_text(st, 2);
-	const char *key = (const char *)sqlite3_column_text(st, 3);
+	const char *lang = (const char *)tm__column_text(st, 2);
+	const char *key = (const char *)tm__column_text(st, 3);
 	const char *p, *hay = tm__buf_str(&k->key);
 	size_t klen, b, e;
 
@@ -290,8 +290,8 @@ add_cands(struct cand **cands, size_t *n, size_t *cap, const struct cpkey *k,
 			return tm__error_nomem();
 		(*cands)[*n].b = b;
 		(*cands)[*n].e = e;
-		(*cands)[*n].term_id = sqlite3_column_int64(st, 0);
-		(*cands)[*n].entry_id = sqlite3_column_int64(st, 1);
+		(*cands)[*n].term_id = tm__column_int64(st, 0);
+		(*cands)[*n].entry_id = tm__column_int64(st, 1);
 		snprintf((*cands)[*n].lang, sizeof((*cands)[*n].lang), "%s",
 		    lang ? lang : "");
 		(*n)++;
@@ -308,7 +308,7 @@ tm_glossary_find(tm_term_hits **out, tm_db *db, const char *text,
 	struct cand *cands = NULL;
 	size_t ncands = 0, ccap = 0, i, j;
 	bool *used = NULL;
-	sqlite3_stmt *st = NULL, *tst = NULL;
+	tm__stmt *st = NULL, *tst = NULL;
 	struct head *heads = NULL;
 	size_t nheads = 0, hi;
 	int error = 0, rc;
@@ -330,17 +330,17 @@ tm_glossary_find(tm_term_hits **out, tm_db *db, const char *text,
 	    "FROM gloss_term WHERE head = ?")) < 0 ||
 	    (error = text_heads(&heads, &nheads, &k)) < 0)
 		goto done;
-	rc = SQLITE_DONE;
-	for (hi = 0; hi < nheads && rc == SQLITE_DONE && !error; hi++) {
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, heads[hi].c, -1, SQLITE_STATIC);
-		while (!error && (rc = sqlite3_step(st)) == SQLITE_ROW)
+	rc = TM__DONE;
+	for (hi = 0; hi < nheads && rc == TM__DONE && !error; hi++) {
+		tm__reset(st);
+		tm__bind_text(st, 1, heads[hi].c, -1);
+		while (!error && (rc = tm__step(st)) == TM__ROW)
 			error = add_cands(&cands, &ncands, &ccap, &k, st, from);
 	}
 	if (error)
 		goto done;
-	if (rc != SQLITE_DONE) {
-		error = tm__error_sqlite(db->sql, "glossary");
+	if (rc != TM__DONE) {
+		error = tm__error_db(db, "glossary");
 		goto done;
 	}
 	if (ncands == 0)
@@ -350,7 +350,7 @@ tm_glossary_find(tm_term_hits **out, tm_db *db, const char *text,
 		error = tm__error_nomem();
 		goto done;
 	}
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	st = NULL;
 	if ((error = tm__prepare(db, &st, "SELECT text, lang, status, pos, "
 	    "note FROM gloss_term WHERE id = ?")) < 0 ||
@@ -384,20 +384,20 @@ tm_glossary_find(tm_term_hits **out, tm_db *db, const char *text,
 		hit->len = k.off[c->e] - k.off[c->b];
 		hit->entry_id = c->entry_id;
 		h->src_ix[h->n] = h->nterms;
-		sqlite3_bind_int64(st, 1, c->term_id);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			error = tm__error_sqlite(db->sql, "glossary");
+		tm__bind_int64(st, 1, c->term_id);
+		if (tm__step(st) != TM__ROW) {
+			error = tm__error_db(db, "glossary");
 			goto done;
 		}
 		error = add_term(h, st);
-		sqlite3_reset(st);
+		tm__reset(st);
 		if (error)
 			goto done;
 		t0 = h->nterms;
-		sqlite3_bind_int64(tst, 1, c->entry_id);
-		while ((rc = sqlite3_step(tst)) == SQLITE_ROW) {
+		tm__bind_int64(tst, 1, c->entry_id);
+		while ((rc = tm__step(tst)) == TM__ROW) {
 			const char *lang = (const char *)
-			    sqlite3_column_text(tst, 1);
+			    tm__column_text(tst, 1);
 
 			if (to ? !tm_lang_match(to, lang) :
 			    tm_lang_match(c->lang, lang))
@@ -405,11 +405,11 @@ tm_glossary_find(tm_term_hits **out, tm_db *db, const char *text,
 			if ((error = add_term(h, tst)) < 0)
 				break;
 		}
-		sqlite3_reset(tst);
+		tm__reset(tst);
 		if (error)
 			goto done;
-		if (rc != SQLITE_DONE) {
-			error = tm__error_sqlite(db->sql, "glossary");
+		if (rc != TM__DONE) {
+			error = tm__error_db(db, "glossary");
 			goto done;
 		}
 		h->tgt_ix[h->n] = t0;
@@ -425,8 +425,8 @@ tm_glossary_find(tm_term_hits **out, tm_db *db, const char *text,
 	if (h->n > 1)
 		qsort(h->hits, h->n, sizeof(*h->hits), cmp_hit);
 done:
-	sqlite3_finalize(st);
-	sqlite3_finalize(tst);
+	tm__finalize(st);
+	tm__finalize(tst);
 	if (have_key)
 		cpkey_release(&k);
 	free(cands);
@@ -535,7 +535,7 @@ struct gentry {
 struct gimport {
 	tm_db *db;
 	const char *file;
-	sqlite3_stmt *ins_entry, *ins_term;
+	tm__stmt *ins_entry, *ins_term;
 	tm_glossary_result res;
 };
 
@@ -620,7 +620,7 @@ status_norm(const char *s)
 static int
 gentry_store(struct gimport *gi, struct gentry *e)
 {
-	sqlite3_stmt *st = gi->ins_entry;
+	tm__stmt *st = gi->ins_entry;
 	int64_t id;
 	size_t i, nt = 0;
 	int error = 0;
@@ -630,16 +630,16 @@ gentry_store(struct gimport *gi, struct gentry *e)
 			nt++;
 	if (nt == 0)
 		return 0;
-	sqlite3_bind_text(st, 1, gi->file, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, e->ext_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, e->note, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, e->created, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, e->modified, -1, SQLITE_STATIC);
+	tm__bind_text(st, 1, gi->file, -1);
+	tm__bind_text(st, 2, e->ext_id, -1);
+	tm__bind_text(st, 3, e->note, -1);
+	tm__bind_text(st, 4, e->created, -1);
+	tm__bind_text(st, 5, e->modified, -1);
 	if ((error = tm__step_done(gi->db, st, "cannot store a glossary "
 	    "entry")) < 0)
 		return error;
-	sqlite3_clear_bindings(st);
-	id = sqlite3_last_insert_rowid(gi->db->sql);
+	tm__clear_bindings(st);
+	id = gi->db->store->last_insert_id(gi->db);
 	st = gi->ins_term;
 	for (i = 0; i < e->n && !error; i++) {
 		struct gterm *t = &e->terms[i];
@@ -654,20 +654,20 @@ gentry_store(struct gimport *gi, struct gentry *e)
 		}
 		if ((error = term_key(&key, t->text)) < 0)
 			return error;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-		sqlite3_bind_text(st, 3, t->lang, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, lk, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, t->text, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, t->status, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 8, t->pos, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 9, t->note, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 10, t->created, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 11, t->modified, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 12, key, (int)head_len(key), SQLITE_STATIC);
+		tm__bind_int64(st, 1, id);
+		tm__bind_int64(st, 2, (int64_t)i);
+		tm__bind_text(st, 3, t->lang, -1);
+		tm__bind_text(st, 4, lk, -1);
+		tm__bind_text(st, 5, t->text, -1);
+		tm__bind_text(st, 6, key, -1);
+		tm__bind_text(st, 7, t->status, -1);
+		tm__bind_text(st, 8, t->pos, -1);
+		tm__bind_text(st, 9, t->note, -1);
+		tm__bind_text(st, 10, t->created, -1);
+		tm__bind_text(st, 11, t->modified, -1);
+		tm__bind_text(st, 12, key, (int)head_len(key));
 		error = tm__step_done(gi->db, st, "cannot store a term");
-		sqlite3_clear_bindings(st);
+		tm__clear_bindings(st);
 		free(key);
 		gi->res.terms++;
 	}
@@ -1319,15 +1319,15 @@ tm_glossary_import(tm_glossary_result *out, tm_db *db, const char *path,
 		goto done;
 	/* A file imported again replaces what it brought before. */
 	{
-		sqlite3_stmt *del = NULL;
+		tm__stmt *del = NULL;
 
 		if ((error = tm__prepare(db, &del, "DELETE FROM gloss_entry "
 		    "WHERE file = ?")) < 0)
 			goto rollback;
-		sqlite3_bind_text(del, 1, path, -1, SQLITE_STATIC);
+		tm__bind_text(del, 1, path, -1);
 		error = tm__step_done(db, del, "cannot replace the file's "
 		    "entries");
-		sqlite3_finalize(del);
+		tm__finalize(del);
 		if (error)
 			goto rollback;
 	}
@@ -1341,16 +1341,16 @@ tm_glossary_import(tm_glossary_result *out, tm_db *db, const char *path,
 		error = import_tbx(&gi, path);
 	else
 		error = import_csv(&gi, path, strcmp(format, "tsv") == 0);
-	sqlite3_finalize(gi.ins_entry);
-	sqlite3_finalize(gi.ins_term);
+	tm__finalize(gi.ins_entry);
+	tm__finalize(gi.ins_term);
 	gi.ins_entry = gi.ins_term = NULL;
 	if (!error)
 		error = tm__exec(db, "COMMIT");
 rollback:
-	sqlite3_finalize(gi.ins_entry);
-	sqlite3_finalize(gi.ins_term);
+	tm__finalize(gi.ins_entry);
+	tm__finalize(gi.ins_term);
 	if (error)
-		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		tm__exec_quiet(db, "ROLLBACK");
 done:
 	if (error) {
 		tm__error_prefix("'%s'", path);
@@ -1397,7 +1397,7 @@ xml_el(struct tm__buf *b, const char *indent, const char *open,
 static int
 export_tbx(struct tm__buf *b, tm_db *db)
 {
-	sqlite3_stmt *e = NULL, *t = NULL;
+	tm__stmt *e = NULL, *t = NULL;
 	int error, rc;
 
 	if ((error = tm__buf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -1412,22 +1412,22 @@ export_tbx(struct tm__buf *b, tm_db *db)
 	    "note, created, modified FROM gloss_term WHERE entry_id = ? "
 	    "ORDER BY lang_key, ord")) < 0)
 		goto done;
-	while (!error && (rc = sqlite3_step(e)) == SQLITE_ROW) {
+	while (!error && (rc = tm__step(e)) == TM__ROW) {
 		char prev[128] = "";
 
 		error = tm__buf_printf(b, "      <termEntry id=\"e%lld\">\n",
-		    (long long)sqlite3_column_int64(e, 0));
+		    (long long)tm__column_int64(e, 0));
 		if (!error)
 			error = xml_el(b, "        ",
 			    "<descrip type=\"definition\">",
-			    (const char *)sqlite3_column_text(e, 1),
+			    (const char *)tm__column_text(e, 1),
 			    "</descrip>");
-		sqlite3_bind_int64(t, 1, sqlite3_column_int64(e, 0));
-		while (!error && (rc = sqlite3_step(t)) == SQLITE_ROW) {
+		tm__bind_int64(t, 1, tm__column_int64(e, 0));
+		while (!error && (rc = tm__step(t)) == TM__ROW) {
 			const char *lang = (const char *)
-			    sqlite3_column_text(t, 0);
+			    tm__column_text(t, 0);
 			const char *st = tbx_status((const char *)
-			    sqlite3_column_text(t, 2));
+			    tm__column_text(t, 2));
 
 			if (strcmp(prev, lang) != 0) {
 				if (*prev)
@@ -1447,12 +1447,12 @@ export_tbx(struct tm__buf *b, tm_db *db)
 				error = tm__buf_adds(b, "          <tig>\n");
 			if (!error)
 				error = xml_el(b, "            ", "<term>",
-				    (const char *)sqlite3_column_text(t, 1),
+				    (const char *)tm__column_text(t, 1),
 				    "</term>");
 			if (!error)
 				error = xml_el(b, "            ",
 				    "<termNote type=\"partOfSpeech\">",
-				    (const char *)sqlite3_column_text(t, 3),
+				    (const char *)tm__column_text(t, 3),
 				    "</termNote>");
 			if (!error)
 				error = xml_el(b, "            ",
@@ -1460,36 +1460,36 @@ export_tbx(struct tm__buf *b, tm_db *db)
 				    st, "</termNote>");
 			if (!error)
 				error = xml_el(b, "            ", "<note>",
-				    (const char *)sqlite3_column_text(t, 4),
+				    (const char *)tm__column_text(t, 4),
 				    "</note>");
-			if (!error && sqlite3_column_text(t, 5))
+			if (!error && tm__column_text(t, 5))
 				error = xml_el(b, "            ",
 				    "<transacGrp><transac type=\"origination\">"
 				    "tm</transac><date>",
-				    (const char *)sqlite3_column_text(t, 5),
+				    (const char *)tm__column_text(t, 5),
 				    "</date></transacGrp>");
-			if (!error && sqlite3_column_text(t, 6))
+			if (!error && tm__column_text(t, 6))
 				error = xml_el(b, "            ",
 				    "<transacGrp><transac type=\"modification\">"
 				    "tm</transac><date>",
-				    (const char *)sqlite3_column_text(t, 6),
+				    (const char *)tm__column_text(t, 6),
 				    "</date></transacGrp>");
 			if (!error)
 				error = tm__buf_adds(b, "          </tig>\n");
 		}
-		sqlite3_reset(t);
+		tm__reset(t);
 		if (!error && *prev)
 			error = tm__buf_adds(b, "        </langSet>\n");
 		if (!error)
 			error = tm__buf_adds(b, "      </termEntry>\n");
 	}
-	if (!error && rc != SQLITE_DONE)
-		error = tm__error_sqlite(db->sql, "glossary export");
+	if (!error && rc != TM__DONE)
+		error = tm__error_db(db, "glossary export");
 	if (!error)
 		error = tm__buf_adds(b, "    </body>\n  </text>\n</martif>\n");
 done:
-	sqlite3_finalize(e);
-	sqlite3_finalize(t);
+	tm__finalize(e);
+	tm__finalize(t);
 	return error;
 }
 
@@ -1525,7 +1525,7 @@ csv_cell(struct tm__buf *b, const char *s, bool tsv, bool first)
 static int
 export_csv(struct tm__buf *b, tm_db *db, bool tsv)
 {
-	sqlite3_stmt *l = NULL, *e = NULL, *t = NULL;
+	tm__stmt *l = NULL, *e = NULL, *t = NULL;
 	char **langs = NULL;
 	struct tm__buf cell = { 0 };
 	size_t nl = 0, lcap = 0, i;
@@ -1534,14 +1534,14 @@ export_csv(struct tm__buf *b, tm_db *db, bool tsv)
 	if ((error = tm__prepare(db, &l, "SELECT lang FROM gloss_term "
 	    "GROUP BY lang ORDER BY min(id)")) < 0)
 		goto done;
-	while ((rc = sqlite3_step(l)) == SQLITE_ROW) {
+	while ((rc = tm__step(l)) == TM__ROW) {
 		if (nl == lcap && tm__grow((void **)&langs, &lcap, nl,
 		    sizeof(*langs)) < 0) {
 			error = tm__error_nomem();
 			goto done;
 		}
 		if (!(langs[nl++] = tm__strdup((const char *)
-		    sqlite3_column_text(l, 0)))) {
+		    tm__column_text(l, 0)))) {
 			error = tm__error_nomem();
 			goto done;
 		}
@@ -1557,26 +1557,26 @@ export_csv(struct tm__buf *b, tm_db *db, bool tsv)
 	    (error = tm__prepare(db, &t, "SELECT text FROM gloss_term WHERE "
 	    "entry_id = ? AND lang = ? ORDER BY ord")) < 0)
 		goto done;
-	while (!error && (rc = sqlite3_step(e)) == SQLITE_ROW) {
+	while (!error && (rc = tm__step(e)) == TM__ROW) {
 		for (i = 0; i < nl && !error; i++) {
 			tm__buf_reset(&cell);
-			sqlite3_bind_int64(t, 1, sqlite3_column_int64(e, 0));
-			sqlite3_bind_text(t, 2, langs[i], -1, SQLITE_STATIC);
-			while (!error && sqlite3_step(t) == SQLITE_ROW) {
+			tm__bind_int64(t, 1, tm__column_int64(e, 0));
+			tm__bind_text(t, 2, langs[i], -1);
+			while (!error && tm__step(t) == TM__ROW) {
 				if (cell.len)
 					error = tm__buf_adds(&cell, " | ");
 				if (!error)
 					error = tm__buf_adds(&cell, (const char *)
-					    sqlite3_column_text(t, 0));
+					    tm__column_text(t, 0));
 			}
-			sqlite3_reset(t);
+			tm__reset(t);
 			if (!error)
 				error = csv_cell(b, tm__buf_str(&cell), tsv,
 				    i == 0);
 		}
 		if (!error)
 			error = csv_cell(b, (const char *)
-			    sqlite3_column_text(e, 1), tsv, nl == 0);
+			    tm__column_text(e, 1), tsv, nl == 0);
 		if (!error)
 			error = tm__buf_adds(b, "\n");
 	}
@@ -1585,9 +1585,9 @@ done:
 		free(langs[i]);
 	free(langs);
 	tm__buf_release(&cell);
-	sqlite3_finalize(l);
-	sqlite3_finalize(e);
-	sqlite3_finalize(t);
+	tm__finalize(l);
+	tm__finalize(e);
+	tm__finalize(t);
 	return error;
 }
 

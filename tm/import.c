@@ -48,7 +48,7 @@ struct tm__sink {
 	int64_t next_id;	/* id for the next unit */
 	tm_import_result counts;	/* imported, duplicates, updated, variants */
 
-	sqlite3_stmt *ins_tu, *ins_tuv, *ins_annot, *sel_dup, *sel_mtime,
+	tm__stmt *ins_tu, *ins_tuv, *ins_annot, *sel_dup, *sel_mtime,
 	    *del_annot, *del_tuv, *del_tu;
 	int64_t first_id;	/* of this import's units */
 	bool had_units;		/* tu_dup may hold a duplicate */
@@ -88,13 +88,12 @@ tm__batch_free(struct tm__batch *b)
 }
 
 int
-tm__bind_str(const struct tm__batch *b, sqlite3_stmt *st, int col,
+tm__bind_str(const struct tm__batch *b, tm__stmt *st, int col,
     const struct tm__str *s)
 {
 	if (!s->set)
-		return sqlite3_bind_null(st, col);
-	return sqlite3_bind_text(st, col, tm__str_get(b, s), (int)s->len,
-	    SQLITE_STATIC);
+		return tm__bind_null(st, col);
+	return tm__bind_text(st, col, tm__str_get(b, s), (int)s->len);
 }
 
 static int
@@ -123,22 +122,22 @@ static const char annot_sql[] =
 
 /* Bind and insert a prop or note: of a unit (tu_id) or a header. */
 static int
-insert_annot(tm_db *db, sqlite3_stmt *st, const struct tm__batch *b,
+insert_annot(tm_db *db, tm__stmt *st, const struct tm__batch *b,
     const struct tm__annot *a, int64_t import_id, int64_t tu_id, int ord)
 {
 	if (tu_id) {
-		sqlite3_bind_null(st, 1);
-		sqlite3_bind_int64(st, 2, tu_id);
+		tm__bind_null(st, 1);
+		tm__bind_int64(st, 2, tu_id);
 	} else {
-		sqlite3_bind_int64(st, 1, import_id);
-		sqlite3_bind_null(st, 2);
+		tm__bind_int64(st, 1, import_id);
+		tm__bind_null(st, 2);
 	}
 	if (a->tuv >= 0)
-		sqlite3_bind_int(st, 3, a->tuv);
+		tm__bind_int(st, 3, a->tuv);
 	else
-		sqlite3_bind_null(st, 3);
-	sqlite3_bind_int(st, 4, ord);
-	sqlite3_bind_text(st, 5, a->note ? "note" : "prop", -1, SQLITE_STATIC);
+		tm__bind_null(st, 3);
+	tm__bind_int(st, 4, ord);
+	tm__bind_text(st, 5, a->note ? "note" : "prop", -1);
 	tm__bind_str(b, st, 6, &a->type);
 	tm__bind_str(b, st, 7, &a->lang);
 	tm__bind_str(b, st, 8, &a->oenc);
@@ -146,7 +145,7 @@ insert_annot(tm_db *db, sqlite3_stmt *st, const struct tm__batch *b,
 	if (a->value.set)
 		tm__bind_str(b, st, 10, &a->value);
 	else
-		sqlite3_bind_text(st, 10, "", 0, SQLITE_STATIC);
+		tm__bind_text(st, 10, "", 0);
 	return tm__step_done(db, st, "cannot store prop or note");
 }
 
@@ -154,13 +153,13 @@ int
 tm__store_header_annot(tm_db *db, int64_t import_id,
     const struct tm__batch *b, const struct tm__annot *a, int ord)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error;
 
 	if ((error = tm__prepare(db, &st, annot_sql)) < 0)
 		return error;
 	error = insert_annot(db, st, b, a, import_id, 0, ord);
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	return error;
 }
 
@@ -178,20 +177,20 @@ static int
 find_dup(struct tm__sink *s, const struct tm__unit *u, int64_t *id,
     size_t *pos)
 {
-	sqlite3_stmt *st = s->sel_dup;
+	tm__stmt *st = s->sel_dup;
 	int rc;
 
 	*pos = SIZE_MAX;
 	if ((*id = tm__idmap_find(&s->added, u->hash, u->hash2, pos)) != 0 ||
 	    !s->had_units)
 		return 0;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)u->hash);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)u->hash2);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	tm__bind_int64(st, 1, (int64_t)u->hash);
+	tm__bind_int64(st, 2, (int64_t)u->hash2);
+	rc = tm__step(st);
+	if (rc == TM__ROW)
+		*id = tm__column_int64(st, 0);
+	tm__reset(st);
+	if (rc != TM__ROW && rc != TM__DONE)
 		return tm__error_sqlite(s->db->sql,
 		    "cannot look for duplicates");
 	return 0;
@@ -204,12 +203,12 @@ stored_mtime(struct tm__sink *s, int64_t id, char out[17])
 	const unsigned char *m;
 	int rc;
 
-	sqlite3_bind_int64(s->sel_mtime, 1, id);
-	rc = sqlite3_step(s->sel_mtime);
-	m = rc == SQLITE_ROW ? sqlite3_column_text(s->sel_mtime, 0) : NULL;
+	tm__bind_int64(s->sel_mtime, 1, id);
+	rc = tm__step(s->sel_mtime);
+	m = rc == TM__ROW ? tm__column_text(s->sel_mtime, 0) : NULL;
 	snprintf(out, 17, "%s", m ? (const char *)m : "");
-	sqlite3_reset(s->sel_mtime);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	tm__reset(s->sel_mtime);
+	if (rc != TM__ROW && rc != TM__DONE)
 		return tm__error_sqlite(s->db->sql, "cannot read unit");
 	return 0;
 }
@@ -220,9 +219,9 @@ delete_unit(struct tm__sink *s, int64_t id)
 {
 	int error;
 
-	sqlite3_bind_int64(s->del_annot, 1, id);
-	sqlite3_bind_int64(s->del_tuv, 1, id);
-	sqlite3_bind_int64(s->del_tu, 1, id);
+	tm__bind_int64(s->del_annot, 1, id);
+	tm__bind_int64(s->del_tuv, 1, id);
+	tm__bind_int64(s->del_tu, 1, id);
 	if ((error = tm__step_done(s->db, s->del_annot, "cannot replace unit")) < 0 ||
 	    (error = tm__step_done(s->db, s->del_tuv, "cannot replace unit")) < 0)
 		return error;
@@ -233,7 +232,7 @@ delete_unit(struct tm__sink *s, int64_t id)
 static int
 flush_keys(struct tm__sink *s)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	size_t i, n = tm__idmap_sort(&s->added);
 	int error;
 
@@ -243,12 +242,12 @@ flush_keys(struct tm__sink *s)
 	for (i = 0; i < n && !error; i++) {
 		const struct tm__idmap_slot *e = &s->added.slots[i];
 
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)e->hash);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)e->hash2);
-		sqlite3_bind_int64(st, 3, tm__idmap_id(&s->added, i));
+		tm__bind_int64(st, 1, (int64_t)e->hash);
+		tm__bind_int64(st, 2, (int64_t)e->hash2);
+		tm__bind_int64(st, 3, tm__idmap_id(&s->added, i));
 		error = tm__step_done(s->db, st, "cannot index units");
 	}
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	/* From now on earlier units of this import are found in tu_dup. */
 	tm__idmap_release(&s->added);
 	s->had_units = true;
@@ -284,19 +283,19 @@ store_unit(struct tm__sink *s, const struct tm__batch *b,
 	}
 
 	tu_id = s->next_id++;
-	sqlite3_bind_int64(s->ins_tu, 1, tu_id);
-	sqlite3_bind_int64(s->ins_tu, 2, s->import_id);
+	tm__bind_int64(s->ins_tu, 1, tu_id);
+	tm__bind_int64(s->ins_tu, 2, s->import_id);
 	for (i = 0; i < tm__ntu_attrs; i++)
 		tm__bind_str(b, s->ins_tu, 3 + (int)i, &u->attr[i]);
 	col = 3 + (int)tm__ntu_attrs;
 	tm__bind_str(b, s->ins_tu, col++, &u->extra);
 	if (u->mtime[0])
-		sqlite3_bind_text(s->ins_tu, col++, u->mtime, -1, SQLITE_STATIC);
+		tm__bind_text(s->ins_tu, col++, u->mtime, -1);
 	else
-		sqlite3_bind_null(s->ins_tu, col++);
+		tm__bind_null(s->ins_tu, col++);
 	tm__bind_str(b, s->ins_tu, col++, &u->langs);
-	sqlite3_bind_int64(s->ins_tu, col++, (sqlite3_int64)u->hash);
-	sqlite3_bind_int64(s->ins_tu, col, (sqlite3_int64)u->hash2);
+	tm__bind_int64(s->ins_tu, col++, (int64_t)u->hash);
+	tm__bind_int64(s->ins_tu, col, (int64_t)u->hash2);
 	if ((error = tm__step_done(s->db, s->ins_tu, "cannot store unit")) < 0 ||
 	    (s->added.used >= s->added_max && (error = flush_keys(s)) < 0) ||
 	    (error = tm__idmap_add(&s->added, u->hash, u->hash2, tu_id)) < 0)
@@ -304,13 +303,13 @@ store_unit(struct tm__sink *s, const struct tm__batch *b,
 
 	for (i = 0; i < u->ntuv; i++) {
 		const struct tm__tuv *v = &b->tuvs[u->tuv0 + i];
-		sqlite3_stmt *st = s->ins_tuv;
+		tm__stmt *st = s->ins_tuv;
 
-		sqlite3_bind_int64(st, 1, tu_id);
-		sqlite3_bind_int(st, 2, (int)i);
+		tm__bind_int64(st, 1, tu_id);
+		tm__bind_int(st, 2, (int)i);
 		tm__bind_str(b, st, 3, &v->lang);
-		sqlite3_bind_text(st, 4, v->lang_key, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 5, v->lang11);
+		tm__bind_text(st, 4, v->lang_key, -1);
+		tm__bind_int(st, 5, v->lang11);
 		for (k = 0; k < tm__ntuv_attrs; k++)
 			tm__bind_str(b, st, 6 + (int)k, &v->attr[k]);
 		col = 6 + (int)tm__ntuv_attrs;
@@ -325,8 +324,7 @@ store_unit(struct tm__sink *s, const struct tm__batch *b,
 			const struct tm__str *t = v->key.set ? &v->key :
 			    v->text.set ? &v->text : &v->seg;
 
-			tm__prebuild_add(s->pb, sqlite3_last_insert_rowid(
-			    s->db->sql), v->lang_key, tm__str_get(b, t),
+			tm__prebuild_add(s->pb, s->db->store->last_insert_id(s->db), v->lang_key, tm__str_get(b, t),
 			    t->set ? t->len : 0, v->key.set);
 		}
 	}
@@ -439,7 +437,7 @@ tm__sink_open(struct tm__sink **out, tm_db *db, int64_t import_id,
     int dup_mode, struct tm__prebuild *pb)
 {
 	struct tm__sink *s;
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error;
 
 	*out = NULL;
@@ -457,14 +455,14 @@ tm__sink_open(struct tm__sink **out, tm_db *db, int64_t import_id,
 	if ((error = prepare(s)) < 0 ||
 	    (error = tm__prepare(db, &st, "SELECT max(id) FROM tu")) < 0)
 		goto done;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		error = tm__error_sqlite(db->sql, "cannot read units");
+	if (tm__step(st) != TM__ROW) {
+		error = tm__error_db(db, "cannot read units");
 		goto done;
 	}
-	s->next_id = s->first_id = sqlite3_column_int64(st, 0) + 1;
+	s->next_id = s->first_id = tm__column_int64(st, 0) + 1;
 	s->had_units = s->next_id > 1;
 done:
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	if (error) {
 		tm__sink_close(s, NULL, true);
 		return error;
@@ -588,15 +586,15 @@ tm__sink_close(struct tm__sink *s, tm_import_result *res, bool abort)
 		s->spare = b->next;
 		tm__batch_free(b);
 	}
-	sqlite3_finalize(s->ins_tu);
-	sqlite3_finalize(s->ins_tuv);
-	sqlite3_finalize(s->ins_annot);
-	sqlite3_finalize(s->sel_dup);
-	sqlite3_finalize(s->sel_mtime);
+	tm__finalize(s->ins_tu);
+	tm__finalize(s->ins_tuv);
+	tm__finalize(s->ins_annot);
+	tm__finalize(s->sel_dup);
+	tm__finalize(s->sel_mtime);
 	tm__idmap_release(&s->added);
-	sqlite3_finalize(s->del_annot);
-	sqlite3_finalize(s->del_tuv);
-	sqlite3_finalize(s->del_tu);
+	tm__finalize(s->del_annot);
+	tm__finalize(s->del_tuv);
+	tm__finalize(s->del_tu);
 	free(s->errmsg);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->nonempty);

@@ -96,7 +96,7 @@ int tm__sink_put(struct tm__sink *s, struct tm__batch **batch);
 int tm__sink_close(struct tm__sink *s, tm_import_result *res, bool abort);
 
 /* Bind a batch string to column `col` of `st` (NULL when unset). */
-int tm__bind_str(const struct tm__batch *b, sqlite3_stmt *st, int col,
+int tm__bind_str(const struct tm__batch *b, tm__stmt *st, int col,
     const struct tm__str *s);
 
 /* Store one header prop or note (reader's thread, before any put). */

@@ -343,11 +343,11 @@ struct builder {
 	uint64_t *spill_ends;	/* where each spilled run ends */
 	uint32_t spill_gram;	/* the previous record's gram */
 	size_t nspill, spill_cap;
-	sqlite3_stmt *ins;
+	tm__stmt *ins;
 	/* The block of sketches being filled, and its number (-1: none). */
 	uint64_t sk[TM__SKETCH_BLOCK];
 	int64_t sk_block;
-	sqlite3_stmt *sk_get, *sk_put;
+	tm__stmt *sk_get, *sk_put;
 	/*
 	 * Building ahead of the database (struct tm__prebuild): sketches
 	 * go to a temporary file of (id, sketch) records instead, -1 when
@@ -391,14 +391,14 @@ static int
 put_row(struct builder *b, uint32_t gram, int64_t row, const void *p,
     size_t n)
 {
-	sqlite3_bind_int64(b->ins, 1, (sqlite3_int64)gram);
-	sqlite3_bind_int64(b->ins, 2, row);
-	sqlite3_bind_blob(b->ins, 3, p, (int)n, SQLITE_STATIC);
-	if (sqlite3_step(b->ins) != SQLITE_DONE) {
-		sqlite3_reset(b->ins);
+	tm__bind_int64(b->ins, 1, (int64_t)gram);
+	tm__bind_int64(b->ins, 2, row);
+	tm__bind_blob(b->ins, 3, p, (int)n);
+	if (tm__step(b->ins) != TM__DONE) {
+		tm__reset(b->ins);
 		return tm__error_sqlite(b->db->sql, "cannot write the index");
 	}
-	sqlite3_reset(b->ins);
+	tm__reset(b->ins);
 	return 0;
 }
 
@@ -840,41 +840,41 @@ finish_run(struct builder *b)
 static int
 meta_int(tm_db *db, const char *key, int64_t *out)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error;
 
 	*out = 0;
 	if ((error = tm__prepare(db, &st, "SELECT value FROM meta "
 	    "WHERE key = ?")) < 0)
 		return error;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*out = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	tm__bind_text(st, 1, key, -1);
+	if (tm__step(st) == TM__ROW)
+		*out = tm__column_int64(st, 0);
+	tm__finalize(st);
 	return 0;
 }
 
 static int
 set_meta_int(tm_db *db, const char *key, int64_t v)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error;
 
 	if ((error = tm__prepare(db, &st, "INSERT OR REPLACE INTO meta "
 	    "VALUES (?, ?)")) < 0)
 		return error;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, v);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		error = tm__error_sqlite(db->sql, "cannot record the index");
-	sqlite3_finalize(st);
+	tm__bind_text(st, 1, key, -1);
+	tm__bind_int64(st, 2, v);
+	if (tm__step(st) != TM__DONE)
+		error = tm__error_db(db, "cannot record the index");
+	tm__finalize(st);
 	return error;
 }
 
 int
 tm__key_flags(tm_db *db, unsigned *out)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error;
 
 	/* Folding is the default: only an explicit 0 turns it off. */
@@ -882,11 +882,11 @@ tm__key_flags(tm_db *db, unsigned *out)
 	if ((error = tm__prepare(db, &st, "SELECT value FROM meta WHERE key = "
 	    "'fold_traditional'")) < 0)
 		return error;
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_type(st, 0) != SQLITE_NULL &&
-	    !sqlite3_column_int(st, 0))
+	if (tm__step(st) == TM__ROW &&
+	    tm__column_type(st, 0) != TM__NULL &&
+	    !tm__column_int(st, 0))
 		*out = 0;
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	return 0;
 }
 
@@ -914,17 +914,17 @@ add_lang(struct tm__buf *set, const char *lang_key)
 static int
 set_meta_text(tm_db *db, const char *key, const char *v)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error;
 
 	if ((error = tm__prepare(db, &st, "INSERT OR REPLACE INTO meta "
 	    "VALUES (?, ?)")) < 0)
 		return error;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, v, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		error = tm__error_sqlite(db->sql, "cannot record the index");
-	sqlite3_finalize(st);
+	tm__bind_text(st, 1, key, -1);
+	tm__bind_text(st, 2, v, -1);
+	if (tm__step(st) != TM__DONE)
+		error = tm__error_db(db, "cannot record the index");
+	tm__finalize(st);
 	return error;
 }
 
@@ -961,13 +961,13 @@ sketch_flush(struct builder *b)
 	for (i = 0; i < TM__SKETCH_BLOCK; i++)
 		for (k = 0; k < 8; k++)
 			v[8 * i + k] = (unsigned char)(b->sk[i] >> (8 * k));
-	sqlite3_bind_int64(b->sk_put, 1, b->sk_block);
-	sqlite3_bind_blob(b->sk_put, 2, v, (int)sizeof(v), SQLITE_STATIC);
-	if (sqlite3_step(b->sk_put) != SQLITE_DONE) {
-		sqlite3_reset(b->sk_put);
+	tm__bind_int64(b->sk_put, 1, b->sk_block);
+	tm__bind_blob(b->sk_put, 2, v, (int)sizeof(v));
+	if (tm__step(b->sk_put) != TM__DONE) {
+		tm__reset(b->sk_put);
 		return tm__error_sqlite(b->db->sql, "cannot write the index");
 	}
-	sqlite3_reset(b->sk_put);
+	tm__reset(b->sk_put);
 	return 0;
 }
 
@@ -982,12 +982,12 @@ sketch_put(struct builder *b, int64_t id, uint64_t sk)
 		if ((error = sketch_flush(b)) < 0)
 			return error;
 		memset(b->sk, 0, sizeof(b->sk));
-		sqlite3_bind_int64(b->sk_get, 1, block);
-		if (sqlite3_step(b->sk_get) == SQLITE_ROW &&
-		    sqlite3_column_bytes(b->sk_get, 0) == (int)sizeof(b->sk))
-			sketch_decode(b->sk, sqlite3_column_blob(b->sk_get, 0),
+		tm__bind_int64(b->sk_get, 1, block);
+		if (tm__step(b->sk_get) == TM__ROW &&
+		    tm__column_bytes(b->sk_get, 0) == (int)sizeof(b->sk))
+			sketch_decode(b->sk, tm__column_blob(b->sk_get, 0),
 			    TM__SKETCH_BLOCK);
-		sqlite3_reset(b->sk_get);
+		tm__reset(b->sk_get);
 		b->sk_block = block;
 	}
 	b->sk[id % TM__SKETCH_BLOCK] = sk;
@@ -997,7 +997,7 @@ sketch_put(struct builder *b, int64_t id, uint64_t sk)
 int
 tm__sketches_load(tm_db *db, uint64_t **arr, size_t *n)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int64_t block, first = *n ? (int64_t)(*n / TM__SKETCH_BLOCK) - 1 : 0;
 	size_t need;
 	int rc, error;
@@ -1005,9 +1005,9 @@ tm__sketches_load(tm_db *db, uint64_t **arr, size_t *n)
 	/* Room for them all at once: one allocation, not one a block. */
 	if ((error = tm__prepare(db, &st, "SELECT max(block) FROM sketch")) < 0)
 		return error;
-	block = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) :
+	block = tm__step(st) == TM__ROW ? tm__column_int64(st, 0) :
 	    -1;
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	st = NULL;
 	if (block < 0 || block > INT32_MAX)
 		return 0;
@@ -1025,18 +1025,18 @@ tm__sketches_load(tm_db *db, uint64_t **arr, size_t *n)
 	if ((error = tm__prepare(db, &st, "SELECT block, v FROM sketch "
 	    "WHERE block >= ? ORDER BY block")) < 0)
 		return error;
-	sqlite3_bind_int64(st, 1, first);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		block = sqlite3_column_int64(st, 0);
+	tm__bind_int64(st, 1, first);
+	while ((rc = tm__step(st)) == TM__ROW) {
+		block = tm__column_int64(st, 0);
 		if (block < 0 || (size_t)block >= *n / TM__SKETCH_BLOCK ||
-		    sqlite3_column_bytes(st, 1) != 8 * TM__SKETCH_BLOCK)
+		    tm__column_bytes(st, 1) != 8 * TM__SKETCH_BLOCK)
 			continue;	/* not ours: as if missing */
 		sketch_decode(*arr + (size_t)block * TM__SKETCH_BLOCK,
-		    sqlite3_column_blob(st, 1), TM__SKETCH_BLOCK);
+		    tm__column_blob(st, 1), TM__SKETCH_BLOCK);
 	}
-	if (rc != SQLITE_DONE)
-		error = tm__error_sqlite(db->sql, "cannot read the index");
-	sqlite3_finalize(st);
+	if (rc != TM__DONE)
+		error = tm__error_db(db, "cannot read the index");
+	tm__finalize(st);
 	return error;
 }
 
@@ -1234,7 +1234,7 @@ gworker_start(struct gworker *w)
  * salt computed once a run of rows) and the set of languages seen.
  */
 struct greader {
-	sqlite3_stmt *sel;
+	tm__stmt *sel;
 	int rc;			/* the statement's last step */
 	struct tm__buf prev, *langs;
 	uint32_t salt;
@@ -1301,24 +1301,23 @@ gbatch_fill(struct gbatch *g, struct greader *rd)
 
 	gbatch_reset(g);
 	/* Not again once done: a statement stepped after that starts over. */
-	while (rd->rc != SQLITE_DONE && g->n < rd->rows &&
+	while (rd->rc != TM__DONE && g->n < rd->rows &&
 	    g->text.len < GBATCH_BYTES &&
-	    (rd->rc = sqlite3_step(rd->sel)) == SQLITE_ROW) {
-		const char *lang = (const char *)sqlite3_column_text(rd->sel, 1);
-		bool keyed = sqlite3_column_type(rd->sel, 2) != SQLITE_NULL;
+	    (rd->rc = tm__step(rd->sel)) == TM__ROW) {
+		const char *lang = (const char *)tm__column_text(rd->sel, 1);
+		bool keyed = tm__column_type(rd->sel, 2) != TM__NULL;
 		int col = keyed ? 2 : 3;
-		const char *text = (const char *)sqlite3_column_text(rd->sel,
+		const char *text = (const char *)tm__column_text(rd->sel,
 		    col);
-		size_t len = (size_t)sqlite3_column_bytes(rd->sel, col);
+		size_t len = (size_t)tm__column_bytes(rd->sel, col);
 
 		if ((error = greader_lang(rd, lang)) < 0 ||
-		    (error = gbatch_push(g, sqlite3_column_int64(rd->sel, 0),
+		    (error = gbatch_push(g, tm__column_int64(rd->sel, 0),
 		    rd->salt, text, len, keyed)) < 0)
 			return error;
 	}
-	if (rd->rc != SQLITE_ROW && rd->rc != SQLITE_DONE && rd->rc != 0)
-		return tm__error_sqlite(sqlite3_db_handle(rd->sel),
-		    "cannot read variants");
+	if (rd->rc != TM__ROW && rd->rc != TM__DONE && rd->rc != 0)
+		return tm__error_db(rd->sel->db, "cannot read variants");
 	return 0;
 }
 
@@ -1460,9 +1459,9 @@ builder_prepare(struct builder *b, tm_db *db)
 static void
 builder_unprepare(struct builder *b)
 {
-	sqlite3_finalize(b->ins);
-	sqlite3_finalize(b->sk_get);
-	sqlite3_finalize(b->sk_put);
+	tm__finalize(b->ins);
+	tm__finalize(b->sk_get);
+	tm__finalize(b->sk_put);
 	b->ins = b->sk_get = b->sk_put = NULL;
 	b->db = NULL;
 }
@@ -1491,16 +1490,16 @@ builder_release(struct builder *b)
 static int
 indexed_langs(tm_db *db, struct tm__buf *langs)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error;
 
 	if ((error = tm__prepare(db, &st, "SELECT value FROM meta "
 	    "WHERE key = 'index_langs'")) < 0)
 		return error;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+	if (tm__step(st) == TM__ROW && tm__column_text(st, 0))
 		error = tm__buf_adds(langs, (const char *)
-		    sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+		    tm__column_text(st, 0));
+	tm__finalize(st);
 	return error;
 }
 
@@ -1553,14 +1552,14 @@ index_from(tm_db *db, int64_t from)
 	    (error = tm__prepare(db, &rd.sel, "SELECT id, lang_key, key, "
 	    "coalesce(text, seg) FROM tuv WHERE id > ? ORDER BY id")) < 0)
 		goto done;
-	sqlite3_bind_int64(rd.sel, 1, from);
+	tm__bind_int64(rd.sel, 1, from);
 	for (;;) {
 		struct gbatch *g = gb[cur], *ready = NULL;
 
 		if ((error = gbatch_fill(g, &rd)) < 0)
 			break;
 		/* More rows to come after a full batch: worth a thread. */
-		if (!threaded && !pending && rd.rc == SQLITE_ROW &&
+		if (!threaded && !pending && rd.rc == TM__ROW &&
 		    gworker_start(&w) == 0)
 			threaded = true;
 		if (pending) {
@@ -1594,7 +1593,7 @@ done:
 	}
 	gbatch_free(gb[0]);
 	gbatch_free(gb[1]);
-	sqlite3_finalize(rd.sel);
+	tm__finalize(rd.sel);
 	builder_release(&b);
 	return error;
 }
@@ -1769,7 +1768,7 @@ static bool
 prebuild_covers(tm_db *db, struct tm__prebuild *pb, int64_t from)
 {
 	struct gbatch *g = pb->gb[pb->cur];
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	bool ok;
 
 	if (pb->failed || !pb->n || !prebuild_wait(pb))
@@ -1790,12 +1789,12 @@ prebuild_covers(tm_db *db, struct tm__prebuild *pb, int64_t from)
 		tm_error_clear();
 		return false;
 	}
-	sqlite3_bind_int64(st, 1, from);
-	ok = sqlite3_step(st) == SQLITE_ROW &&
-	    (uint64_t)sqlite3_column_int64(st, 0) == pb->n &&
-	    sqlite3_column_int64(st, 1) == pb->first &&
-	    sqlite3_column_int64(st, 2) == pb->last;
-	sqlite3_finalize(st);
+	tm__bind_int64(st, 1, from);
+	ok = tm__step(st) == TM__ROW &&
+	    (uint64_t)tm__column_int64(st, 0) == pb->n &&
+	    tm__column_int64(st, 1) == pb->first &&
+	    tm__column_int64(st, 2) == pb->last;
+	tm__finalize(st);
 	return ok;
 }
 
@@ -1835,7 +1834,7 @@ done:
 int
 tm__rekey(tm_db *db, unsigned flags, int64_t *changed)
 {
-	sqlite3_stmt *sel = NULL, *upd = NULL;
+	tm__stmt *sel = NULL, *upd = NULL;
 	struct tm__buf key = { 0 }, old = { 0 }, q = { 0 };
 	bool sparse = false;
 	int rc, error;
@@ -1845,18 +1844,18 @@ tm__rekey(tm_db *db, unsigned flags, int64_t *changed)
 	if ((error = tm__prepare(db, &sel, "SELECT \"notnull\" FROM "
 	    "pragma_table_info('tuv') WHERE name = 'key'")) < 0)
 		goto done;
-	sparse = sqlite3_step(sel) == SQLITE_ROW &&
-	    sqlite3_column_int(sel, 0) == 0;
-	sqlite3_finalize(sel);
+	sparse = tm__step(sel) == TM__ROW &&
+	    tm__column_int(sel, 0) == 0;
+	tm__finalize(sel);
 	sel = NULL;
 	if ((error = tm__prepare(db, &sel, "SELECT id, key, coalesce(text, "
 	    "seg) FROM tuv")) < 0 ||
 	    (error = tm__prepare(db, &upd, "UPDATE tuv SET key = ? WHERE "
 	    "id = ? AND key IS NOT ?1")) < 0)
 		goto done;
-	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
-		const char *text = (const char *)sqlite3_column_text(sel, 2);
-		size_t tlen = (size_t)sqlite3_column_bytes(sel, 2);
+	while ((rc = tm__step(sel)) == TM__ROW) {
+		const char *text = (const char *)tm__column_text(sel, 2);
+		size_t tlen = (size_t)tm__column_bytes(sel, 2);
 		const char *was;
 		size_t wlen;
 		int store = 1;
@@ -1877,27 +1876,26 @@ tm__rekey(tm_db *db, unsigned flags, int64_t *changed)
 		if (wlen != key.len || memcmp(was, key.ptr, wlen) != 0)
 			++*changed;
 		if (store)
-			sqlite3_bind_text(upd, 1, key.ptr, (int)key.len,
-			    SQLITE_STATIC);
+			tm__bind_text(upd, 1, key.ptr, (int)key.len);
 		else
-			sqlite3_bind_null(upd, 1);
-		sqlite3_bind_int64(upd, 2, sqlite3_column_int64(sel, 0));
-		if (sqlite3_step(upd) != SQLITE_DONE) {
-			sqlite3_reset(upd);
-			error = tm__error_sqlite(db->sql, "cannot update keys");
+			tm__bind_null(upd, 1);
+		tm__bind_int64(upd, 2, tm__column_int64(sel, 0));
+		if (tm__step(upd) != TM__DONE) {
+			tm__reset(upd);
+			error = tm__error_db(db, "cannot update keys");
 			goto done;
 		}
-		sqlite3_reset(upd);
+		tm__reset(upd);
 	}
-	if (rc != SQLITE_DONE) {
-		error = tm__error_sqlite(db->sql, "cannot read variants");
+	if (rc != TM__DONE) {
+		error = tm__error_db(db, "cannot read variants");
 		goto done;
 	}
 	error = tm__exec(db, "INSERT OR REPLACE INTO meta VALUES ('key_rules', "
 	    TM__STR(TM__KEY_RULES) ")");
 done:
-	sqlite3_finalize(sel);
-	sqlite3_finalize(upd);
+	tm__finalize(sel);
+	tm__finalize(upd);
 	tm__buf_release(&key);
 	tm__buf_release(&old);
 	tm__buf_release(&q);
@@ -1921,7 +1919,7 @@ tm__keys_migrate(tm_db *db)
 int
 tm_reindex(tm_db *db, int fold_traditional)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	unsigned flags = 0;
 	int64_t changed;
 	int error;
@@ -1937,9 +1935,9 @@ tm_reindex(tm_db *db, int fold_traditional)
 		if ((error = tm__prepare(db, &st, "INSERT OR REPLACE INTO meta "
 		    "VALUES ('fold_traditional', ?)")) < 0)
 			goto done;
-		sqlite3_bind_int(st, 1, fold_traditional);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			error = tm__error_sqlite(db->sql, "cannot save setting");
+		tm__bind_int(st, 1, fold_traditional);
+		if (tm__step(st) != TM__DONE) {
+			error = tm__error_db(db, "cannot save setting");
 			goto done;
 		}
 	}
@@ -1947,11 +1945,11 @@ tm_reindex(tm_db *db, int fold_traditional)
 		goto done;
 	error = tm__rekey(db, flags, &changed);
 done:
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	if (!error)
 		error = tm__exec(db, "COMMIT");
 	if (error) {
-		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		tm__exec_quiet(db, "ROLLBACK");
 		return error;
 	}
 	return tm__index_rebuild(db);
@@ -1969,7 +1967,7 @@ tm__index_update(tm_db *db, struct tm__prebuild *pb)
 	    (error = pb && prebuild_covers(db, pb, from) ?
 	    index_prebuilt(db, from, pb) : index_from(db, from)) < 0 ||
 	    (error = tm__exec(db, "COMMIT")) < 0) {
-		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		tm__exec_quiet(db, "ROLLBACK");
 		return tm__error_prefix("cannot update the index");
 	}
 	return 0;
@@ -1978,7 +1976,7 @@ tm__index_update(tm_db *db, struct tm__prebuild *pb)
 int
 tm__index_behind(tm_db *db, uint64_t *units)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error;
 
 	*units = 0;
@@ -1986,11 +1984,11 @@ tm__index_behind(tm_db *db, uint64_t *units)
 	    "FROM tuv WHERE id > coalesce((SELECT CAST(value AS INTEGER) "
 	    "FROM meta WHERE key = 'index_tuv'), 0)")) < 0)
 		return error;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*units = (uint64_t)sqlite3_column_int64(st, 0);
+	if (tm__step(st) == TM__ROW)
+		*units = (uint64_t)tm__column_int64(st, 0);
 	else
-		error = tm__error_sqlite(db->sql, "cannot read the index");
-	sqlite3_finalize(st);
+		error = tm__error_db(db, "cannot read the index");
+	tm__finalize(st);
 	return error;
 }
 
@@ -2031,7 +2029,7 @@ tm__index_rebuild(tm_db *db)
 		return error;
 	if ((error = tm__index_rebuild_tx(db)) < 0 ||
 	    (error = tm__exec(db, "COMMIT")) < 0) {
-		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		tm__exec_quiet(db, "ROLLBACK");
 		return tm__error_prefix("cannot rebuild the index");
 	}
 	return 0;
@@ -2061,7 +2059,7 @@ struct size_slot {
 
 struct tm__postings {
 	tm_db *db;
-	sqlite3_stmt *sel, *size;
+	tm__stmt *sel, *size;
 	struct size_slot *sizes;	/* SIZES slots, or NULL */
 	size_t nsizes;
 };
@@ -2092,8 +2090,8 @@ tm__postings_close(struct tm__postings *p)
 {
 	if (!p)
 		return;
-	sqlite3_finalize(p->sel);
-	sqlite3_finalize(p->size);
+	tm__finalize(p->sel);
+	tm__finalize(p->size);
 	free(p->sizes);
 	free(p);
 }
@@ -2133,12 +2131,12 @@ tm__postings_size(struct tm__postings *p, uint32_t gram, size_t *bytes)
 		*bytes = s->bytes;
 		return 0;
 	}
-	sqlite3_bind_int64(p->size, 1, (sqlite3_int64)gram);
-	rc = sqlite3_step(p->size);
-	if (rc == SQLITE_ROW)
-		*bytes = (size_t)sqlite3_column_int64(p->size, 0);
-	sqlite3_reset(p->size);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	tm__bind_int64(p->size, 1, (int64_t)gram);
+	rc = tm__step(p->size);
+	if (rc == TM__ROW)
+		*bytes = (size_t)tm__column_int64(p->size, 0);
+	tm__reset(p->size);
+	if (rc != TM__ROW && rc != TM__DONE)
 		return tm__error_sqlite(p->db->sql, "cannot read the index");
 	/* Kept when more than a row. */
 	if (*bytes > CHUNK) {
@@ -2160,13 +2158,13 @@ tm__postings_count(struct tm__postings *p, uint32_t gram, uint8_t *counts,
 {
 	int rc, error = 0;
 
-	sqlite3_bind_int64(p->sel, 1, (sqlite3_int64)gram);
-	while ((rc = sqlite3_step(p->sel)) == SQLITE_ROW && !error)
-		error = count_list(sqlite3_column_blob(p->sel, 0),
-		    (size_t)sqlite3_column_bytes(p->sel, 0), counts, ncounts,
+	tm__bind_int64(p->sel, 1, (int64_t)gram);
+	while ((rc = tm__step(p->sel)) == TM__ROW && !error)
+		error = count_list(tm__column_blob(p->sel, 0),
+		    (size_t)tm__column_bytes(p->sel, 0), counts, ncounts,
 		    touched);
-	sqlite3_reset(p->sel);
-	if (!error && rc != SQLITE_DONE && rc != SQLITE_ROW)
+	tm__reset(p->sel);
+	if (!error && rc != TM__DONE && rc != TM__ROW)
 		error = tm__error_sqlite(p->db->sql, "cannot read the index");
 	return error;
 }
@@ -2176,12 +2174,12 @@ tm__postings_read(struct tm__postings *p, uint32_t gram, struct tm__i64v *out)
 {
 	int rc, error = 0;
 
-	sqlite3_bind_int64(p->sel, 1, (sqlite3_int64)gram);
-	while ((rc = sqlite3_step(p->sel)) == SQLITE_ROW && !error)
-		error = decode(sqlite3_column_blob(p->sel, 0),
-		    (size_t)sqlite3_column_bytes(p->sel, 0), out);
-	sqlite3_reset(p->sel);
-	if (!error && rc != SQLITE_DONE && rc != SQLITE_ROW)
+	tm__bind_int64(p->sel, 1, (int64_t)gram);
+	while ((rc = tm__step(p->sel)) == TM__ROW && !error)
+		error = decode(tm__column_blob(p->sel, 0),
+		    (size_t)tm__column_bytes(p->sel, 0), out);
+	tm__reset(p->sel);
+	if (!error && rc != TM__DONE && rc != TM__ROW)
 		error = tm__error_sqlite(p->db->sql, "cannot read the index");
 	return error;
 }

@@ -49,15 +49,15 @@
 #define MMAP_BYTES 2147418112
 
 struct tm__matcher {
-	sqlite3_stmt *tuv;	/* a variant by id */
-	sqlite3_stmt *unit;	/* a unit's attributes and import */
-	sqlite3_stmt *others;	/* the other variants of a unit */
-	sqlite3_stmt *rank;	/* a unit's use, date and its variants' langs */
-	sqlite3_stmt *context;	/* a unit's context props */
-	sqlite3_stmt *maxid;
-	sqlite3_stmt *tail;	/* the variants past the index, newest first */
-	sqlite3_stmt *behind;	/* the units they belong to */
-	sqlite3_stmt *begin, *commit;	/* one read transaction a lookup */
+	tm__stmt *tuv;	/* a variant by id */
+	tm__stmt *unit;	/* a unit's attributes and import */
+	tm__stmt *others;	/* the other variants of a unit */
+	tm__stmt *rank;	/* a unit's use, date and its variants' langs */
+	tm__stmt *context;	/* a unit's context props */
+	tm__stmt *maxid;
+	tm__stmt *tail;	/* the variants past the index, newest first */
+	tm__stmt *behind;	/* the units they belong to */
+	tm__stmt *begin, *commit;	/* one read transaction a lookup */
 	struct tm__postings *post;
 	unsigned key_flags;
 	/*
@@ -89,17 +89,17 @@ matcher_free(struct tm__matcher *m)
 	if (!m)
 		return;
 	tm__buf_release(&m->ckey);
-	sqlite3_finalize(m->tuv);
-	sqlite3_finalize(m->unit);
-	sqlite3_finalize(m->others);
-	sqlite3_finalize(m->rank);
-	sqlite3_finalize(m->context);
-	sqlite3_finalize(m->maxid);
-	sqlite3_finalize(m->tail);
-	sqlite3_finalize(m->behind);
+	tm__finalize(m->tuv);
+	tm__finalize(m->unit);
+	tm__finalize(m->others);
+	tm__finalize(m->rank);
+	tm__finalize(m->context);
+	tm__finalize(m->maxid);
+	tm__finalize(m->tail);
+	tm__finalize(m->behind);
 	tm__postings_close(m->post);
-	sqlite3_finalize(m->begin);
-	sqlite3_finalize(m->commit);
+	tm__finalize(m->begin);
+	tm__finalize(m->commit);
 	free(m->counts);
 	free(m->sk);
 	tm__i64v_release(&m->touched);
@@ -178,23 +178,23 @@ prepare_lookup(tm_db *db, struct tm__matcher **out)
 
 	if ((error = matcher(db, &m)) < 0)
 		return error;
-	if (sqlite3_step(m->maxid) == SQLITE_ROW) {
-		max = sqlite3_column_int64(m->maxid, 0);
-		indexed = sqlite3_column_int64(m->maxid, 1);
-		version = sqlite3_column_int64(m->maxid, 3);
+	if (tm__step(m->maxid) == TM__ROW) {
+		max = tm__column_int64(m->maxid, 0);
+		indexed = tm__column_int64(m->maxid, 1);
+		version = tm__column_int64(m->maxid, 3);
 		/* As tm__key_flags(): folding unless turned off. */
-		m->key_flags = sqlite3_column_type(m->maxid, 2) ==
-		    SQLITE_NULL || sqlite3_column_int(m->maxid, 2) ?
+		m->key_flags = tm__column_type(m->maxid, 2) ==
+		    TM__NULL || tm__column_int(m->maxid, 2) ?
 		    TM__KEY_TRAD_TO_SIMP : 0;
 	}
-	sqlite3_reset(m->maxid);
+	tm__reset(m->maxid);
 	/* The sizes of lists remembered may be out of date. */
 	if (version != m->data_version || max != m->max ||
-	    indexed != m->indexed || sqlite3_total_changes(db->sql) !=
+	    indexed != m->indexed || db->store->total_changes(db) !=
 	    m->changes)
 		tm__postings_forget(m->post);
 	m->data_version = version;
-	m->changes = sqlite3_total_changes(db->sql);
+	m->changes = db->store->total_changes(db);
 	m->max = max;
 	m->indexed = indexed;
 	if (indexed > m->sk_upto) {
@@ -225,13 +225,13 @@ static int
 begin_read(tm_db *db, struct tm__matcher *m, bool *began)
 {
 	*began = false;
-	if (!sqlite3_get_autocommit(db->sql))
+	if (db->store->in_transaction(db))
 		return 0;
-	if (sqlite3_step(m->begin) != SQLITE_DONE) {
-		sqlite3_reset(m->begin);
-		return tm__error_sqlite(db->sql, "cannot read the database");
+	if (tm__step(m->begin) != TM__DONE) {
+		tm__reset(m->begin);
+		return tm__error_db(db, "cannot read the database");
 	}
-	sqlite3_reset(m->begin);
+	tm__reset(m->begin);
 	*began = true;
 	return 0;
 }
@@ -251,22 +251,22 @@ each_unindexed(tm_db *db, struct tm__matcher *m,
 	*units = 0;
 	if (m->max <= m->indexed)
 		return 0;
-	sqlite3_bind_int64(m->behind, 1, m->indexed);
-	if (sqlite3_step(m->behind) == SQLITE_ROW)
-		*units = (uint64_t)sqlite3_column_int64(m->behind, 0);
+	tm__bind_int64(m->behind, 1, m->indexed);
+	if (tm__step(m->behind) == TM__ROW)
+		*units = (uint64_t)tm__column_int64(m->behind, 0);
 	else
-		error = tm__error_sqlite(db->sql, "cannot read variants");
-	sqlite3_reset(m->behind);
+		error = tm__error_db(db, "cannot read variants");
+	tm__reset(m->behind);
 	if (error)
 		return error;
-	sqlite3_bind_int64(m->tail, 1, m->indexed);
-	while ((rc = sqlite3_step(m->tail)) == SQLITE_ROW) {
-		if ((error = fn(payload, sqlite3_column_int64(m->tail, 0))) != 0)
+	tm__bind_int64(m->tail, 1, m->indexed);
+	while ((rc = tm__step(m->tail)) == TM__ROW) {
+		if ((error = fn(payload, tm__column_int64(m->tail, 0))) != 0)
 			break;
 	}
-	if (!error && rc != SQLITE_DONE)
-		error = tm__error_sqlite(db->sql, "cannot read variants");
-	sqlite3_reset(m->tail);
+	if (!error && rc != TM__DONE)
+		error = tm__error_db(db, "cannot read variants");
+	tm__reset(m->tail);
 	return error < 0 ? error : 0;
 }
 
@@ -276,9 +276,9 @@ end_read(tm_db *db, struct tm__matcher *m, bool began)
 	if (!began)
 		return;
 	/* A read transaction cannot fail to commit; roll back if it does. */
-	if (sqlite3_step(m->commit) != SQLITE_DONE)
-		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_reset(m->commit);
+	if (tm__step(m->commit) != TM__DONE)
+		tm__exec_quiet(db, "ROLLBACK");
+	tm__reset(m->commit);
 }
 
 /*
@@ -322,12 +322,12 @@ keep(tm_matches *m, const char *s, size_t len)
 }
 
 static const char *
-keep_col(tm_matches *m, sqlite3_stmt *st, int col)
+keep_col(tm_matches *m, tm__stmt *st, int col)
 {
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+	if (tm__column_type(st, col) == TM__NULL)
 		return NULL;
-	return keep(m, (const char *)sqlite3_column_text(st, col),
-	    (size_t)sqlite3_column_bytes(st, col));
+	return keep(m, (const char *)tm__column_text(st, col),
+	    (size_t)tm__column_bytes(st, col));
 }
 
 size_t
@@ -1392,11 +1392,11 @@ context_matches(struct tm__matcher *m, int64_t tu_id, const char *before,
 	int rc, error = 0;
 
 	*yes = false;
-	sqlite3_bind_int64(m->context, 1, tu_id);
-	while ((rc = sqlite3_step(m->context)) == SQLITE_ROW && !error) {
-		const char *type = (const char *)sqlite3_column_text(
+	tm__bind_int64(m->context, 1, tu_id);
+	while ((rc = tm__step(m->context)) == TM__ROW && !error) {
+		const char *type = (const char *)tm__column_text(
 		    m->context, 0);
-		const char *val = (const char *)sqlite3_column_text(
+		const char *val = (const char *)tm__column_text(
 		    m->context, 1);
 		const char *want = strcmp(type, "x-context-pre") == 0 ?
 		    before : after;
@@ -1416,7 +1416,7 @@ context_matches(struct tm__matcher *m, int64_t tu_id, const char *before,
 				post_ok = true;
 		}
 	}
-	sqlite3_reset(m->context);
+	tm__reset(m->context);
 	tm__buf_release(&k1);
 	tm__buf_release(&k2);
 	*yes = pre_ok && post_ok && (before || after);
@@ -1454,11 +1454,11 @@ add_match(tm_matches *r, struct tm__matcher *m, const tm_lookup_options *o,
 	int rc, error = 0;
 
 	*found = false;
-	sqlite3_bind_int64(m->others, 1, tu_id);
-	while ((rc = sqlite3_step(m->others)) == SQLITE_ROW) {
-		const char *lang = (const char *)sqlite3_column_text(
+	tm__bind_int64(m->others, 1, tu_id);
+	while ((rc = tm__step(m->others)) == TM__ROW) {
+		const char *lang = (const char *)tm__column_text(
 		    m->others, 1);
-		const char *text = (const char *)sqlite3_column_text(
+		const char *text = (const char *)tm__column_text(
 		    m->others, 2);
 
 		if (!lang || !tm_lang_match(o->to, lang))
@@ -1518,27 +1518,27 @@ add_match(tm_matches *r, struct tm__matcher *m, const tm_lookup_options *o,
 		*found = true;
 		break;
 	}
-	sqlite3_reset(m->others);
+	tm__reset(m->others);
 	tm__buf_release(&fixed);
 	if (error || !*found)
 		return error;
 
 	x = &r->v[r->n].pub;
-	sqlite3_bind_int64(m->unit, 1, tu_id);
-	if (sqlite3_step(m->unit) == SQLITE_ROW) {
-		const unsigned char *mt = sqlite3_column_text(m->unit, 6);
+	tm__bind_int64(m->unit, 1, tu_id);
+	if (tm__step(m->unit) == TM__ROW) {
+		const unsigned char *mt = tm__column_text(m->unit, 6);
 
 		x->tuid = keep_col(r, m->unit, 0);
 		x->creationdate = keep_col(r, m->unit, 1);
 		x->creationid = keep_col(r, m->unit, 2);
 		x->changedate = keep_col(r, m->unit, 3);
 		x->changeid = keep_col(r, m->unit, 4);
-		x->usagecount = sqlite3_column_int64(m->unit, 5);
+		x->usagecount = tm__column_int64(m->unit, 5);
 		x->import_file = keep_col(r, m->unit, 7);
 		if (mt)
 			snprintf(r->v[r->n].mtime, 17, "%s", mt);
 	}
-	sqlite3_reset(m->unit);
+	tm__reset(m->unit);
 	r->n++;
 	return 0;
 }
@@ -1624,11 +1624,11 @@ ranks_out(struct lookup *lk, int64_t tu_id, int score, int numbers,
 	 * variants' languages in add_match()'s order, which keeps the
 	 * first translation into --to.
 	 */
-	sqlite3_bind_int64(m->rank, 1, tu_id);
-	if (sqlite3_step(m->rank) == SQLITE_ROW) {
-		const unsigned char *mt = sqlite3_column_text(m->rank, 1);
+	tm__bind_int64(m->rank, 1, tu_id);
+	if (tm__step(m->rank) == TM__ROW) {
+		const unsigned char *mt = tm__column_text(m->rank, 1);
 
-		x.pub.usagecount = sqlite3_column_int64(m->rank, 0);
+		x.pub.usagecount = tm__column_int64(m->rank, 0);
 		if (mt)
 			snprintf(x.mtime, sizeof(x.mtime), "%s", mt);
 		for (i = 0; i < lk->r->n && before < lk->o->limit; i++)
@@ -1636,13 +1636,13 @@ ranks_out(struct lookup *lk, int64_t tu_id, int score, int numbers,
 		if (before >= lk->o->limit) {
 			do {
 				const char *lang = (const char *)
-				    sqlite3_column_text(m->rank, 2);
+				    tm__column_text(m->rank, 2);
 
 				out = lang && tm_lang_match(lk->o->to, lang);
-			} while (!out && sqlite3_step(m->rank) == SQLITE_ROW);
+			} while (!out && tm__step(m->rank) == TM__ROW);
 		}
 	}
-	sqlite3_reset(m->rank);
+	tm__reset(m->rank);
 	return out;
 }
 
@@ -1652,7 +1652,7 @@ consider(struct lookup *lk, int64_t id)
 {
 	struct tm__matcher *m = lk->m;
 	const tm_lookup_options *o = lk->o;
-	sqlite3_stmt *st = m->tuv;
+	tm__stmt *st = m->tuv;
 	const char *lang, *ckey, *seg, *ctext;
 	char *src = NULL, *orig = NULL, *sl = NULL, *ck = NULL;
 	int64_t tu_id;
@@ -1660,13 +1660,13 @@ consider(struct lookup *lk, int64_t id)
 	bool found = false, yes, folded, all;
 	size_t k;
 
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	tm__bind_int64(st, 1, id);
+	if (tm__step(st) != TM__ROW)
 		goto done;	/* deleted since it was indexed */
-	tu_id = sqlite3_column_int64(st, 0);
-	lang = (const char *)sqlite3_column_text(st, 1);
-	seg = (const char *)sqlite3_column_text(st, 3);
-	ctext = (const char *)sqlite3_column_text(st, 4);
+	tu_id = tm__column_int64(st, 0);
+	lang = (const char *)tm__column_text(st, 1);
+	seg = (const char *)tm__column_text(st, 3);
+	ctext = (const char *)tm__column_text(st, 4);
 	for (k = 0; k < lk->nseen; k++)
 		if (lk->seen_tu[k] == tu_id)
 			goto done;
@@ -1715,7 +1715,7 @@ consider(struct lookup *lk, int64_t id)
 	orig = tm__strdup(ctext);
 	sl = tm__strdup(lang);
 	ck = tm__strdup(ckey);
-	sqlite3_reset(st);
+	tm__reset(st);
 	if (!src || !orig || !sl || !ck) {
 		error = tm__error_nomem();
 		goto done;
@@ -1734,7 +1734,7 @@ consider(struct lookup *lk, int64_t id)
 	if (found && lk->nseen < TM__ARRAY_SIZE(lk->seen_tu))
 		lk->seen_tu[lk->nseen++] = tu_id;
 done:
-	sqlite3_reset(st);
+	tm__reset(st);
 	free(src);
 	free(orig);
 	free(sl);
@@ -2066,11 +2066,11 @@ add_hit(tm_hits *h, struct tm__matcher *m, const tm_concordance_options *o,
 	x->start = start;
 	x->len = len;
 	x->unit_id = tu_id;
-	sqlite3_bind_int64(m->others, 1, tu_id);
-	while ((rc = sqlite3_step(m->others)) == SQLITE_ROW) {
-		const char *ol = (const char *)sqlite3_column_text(m->others, 1);
+	tm__bind_int64(m->others, 1, tu_id);
+	while ((rc = tm__step(m->others)) == TM__ROW) {
+		const char *ol = (const char *)tm__column_text(m->others, 1);
 
-		if (sqlite3_column_int64(m->others, 0) == tuv_id || !ol)
+		if (tm__column_int64(m->others, 0) == tuv_id || !ol)
 			continue;
 		/* The translation: another language than the hit's. */
 		if (o->lang && o->in == TM_IN_SOURCE &&
@@ -2080,11 +2080,11 @@ add_hit(tm_hits *h, struct tm__matcher *m, const tm_concordance_options *o,
 		x->other_lang = keep(&h->strings, ol, strlen(ol));
 		break;
 	}
-	sqlite3_reset(m->others);
-	sqlite3_bind_int64(m->unit, 1, tu_id);
-	if (sqlite3_step(m->unit) == SQLITE_ROW)
+	tm__reset(m->others);
+	tm__bind_int64(m->unit, 1, tu_id);
+	if (tm__step(m->unit) == TM__ROW)
 		x->tuid = keep_col(&h->strings, m->unit, 0);
-	sqlite3_reset(m->unit);
+	tm__reset(m->unit);
 	if (!x->text || !x->lang)
 		return tm__error_nomem();
 	h->n++;
@@ -2096,30 +2096,30 @@ static int
 check_hit(tm_hits *h, struct tm__matcher *m, const tm_concordance_options *o,
     int64_t id, const char *tkey, size_t tklen)
 {
-	sqlite3_stmt *st = m->tuv;
+	tm__stmt *st = m->tuv;
 	const char *lang, *key, *hit;
 	char *text = NULL, *lg = NULL;
 	int64_t tu_id;
 	size_t start, len, klen;
 	int error = 0;
 
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
+	tm__bind_int64(st, 1, id);
+	if (tm__step(st) != TM__ROW) {
+		tm__reset(st);
 		return 0;
 	}
-	tu_id = sqlite3_column_int64(st, 0);
-	lang = (const char *)sqlite3_column_text(st, 1);
+	tu_id = tm__column_int64(st, 0);
+	lang = (const char *)tm__column_text(st, 1);
 	if (!lang || !side_wanted(o, lang) || tm__key_column(&m->ckey, st, 2,
 	    4, m->key_flags, &key, &klen) < 0 || !(hit = strstr(key, tkey))) {
-		sqlite3_reset(st);
+		tm__reset(st);
 		return 0;
 	}
-	hit_in_text((const char *)sqlite3_column_text(st, 4), key,
+	hit_in_text((const char *)tm__column_text(st, 4), key,
 	    (size_t)(hit - key), tklen, m->key_flags, &start, &len);
-	text = tm__strdup((const char *)sqlite3_column_text(st, 4));
+	text = tm__strdup((const char *)tm__column_text(st, 4));
 	lg = tm__strdup(lang);
-	sqlite3_reset(st);
+	tm__reset(st);
 	if (!text || !lg)
 		error = tm__error_nomem();
 	else
@@ -2159,7 +2159,7 @@ static int
 scan_for(tm_hits *h, tm_db *db, struct tm__matcher *m,
     const tm_concordance_options *o, const char *tkey, size_t tklen)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	struct tm__buf kb = { 0 };
 	const char *key;
 	size_t klen;
@@ -2170,14 +2170,14 @@ scan_for(tm_hits *h, tm_db *db, struct tm__matcher *m,
 	    "seg) FROM tuv ORDER BY id DESC")) < 0)
 		return error;
 	while (!error && h->n < o->limit &&
-	    (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	    (rc = tm__step(st)) == TM__ROW) {
 		if ((error = tm__key_column(&kb, st, 1, 2, m->key_flags, &key,
 		    &klen)) < 0 || !strstr(key, tkey))
 			continue;
-		error = check_hit(h, m, o, sqlite3_column_int64(st, 0), tkey,
+		error = check_hit(h, m, o, tm__column_int64(st, 0), tkey,
 		    tklen);
 	}
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	tm__buf_release(&kb);
 	return error;
 }
@@ -2186,16 +2186,16 @@ scan_for(tm_hits *h, tm_db *db, struct tm__matcher *m,
 static int
 index_langs(tm_db *db, struct tm__buf *out)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error;
 
 	if ((error = tm__prepare(db, &st, "SELECT value FROM meta WHERE "
 	    "key = 'index_langs'")) < 0)
 		return error;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		error = tm__buf_adds(out, (const char *)sqlite3_column_text(st,
+	if (tm__step(st) == TM__ROW && tm__column_text(st, 0))
+		error = tm__buf_adds(out, (const char *)tm__column_text(st,
 		    0));
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	return error;
 }
 

@@ -388,7 +388,7 @@ static int
 cache_lookup(tm_db *db, const tm_mt *mt, const char *const *segs,
     tm_mt_results *res, bool *todo)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	size_t i;
 	int error, rc;
 
@@ -396,29 +396,29 @@ cache_lookup(tm_db *db, const tm_mt *mt, const char *const *segs,
 	    "WHERE provider = ?1 AND fingerprint = ?2 AND src_lang = ?3 "
 	    "AND tgt_lang = ?4 AND source = ?5")) < 0)
 		return error;
-	sqlite3_bind_text(st, 1, mt->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, mt->fingerprint, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, mt->from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, mt->to, -1, SQLITE_STATIC);
+	tm__bind_text(st, 1, mt->name, -1);
+	tm__bind_text(st, 2, mt->fingerprint, -1);
+	tm__bind_text(st, 3, mt->from, -1);
+	tm__bind_text(st, 4, mt->to, -1);
 	for (i = 0; i < res->n && !error; i++) {
 		if (!todo[i])
 			continue;
-		sqlite3_bind_text(st, 5, segs[i], -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			const char *t = (const char *)sqlite3_column_text(st, 0);
+		tm__bind_text(st, 5, segs[i], -1);
+		rc = tm__step(st);
+		if (rc == TM__ROW) {
+			const char *t = (const char *)tm__column_text(st, 0);
 
 			if (!(res->r[i].text = tm__strdup(t ? t : "")))
 				error = tm__error_nomem();
 			res->r[i].cached = 1;
 			todo[i] = false;
-		} else if (rc != SQLITE_DONE) {
-			error = tm__error_sqlite(db->sql, "cannot read the MT "
+		} else if (rc != TM__DONE) {
+			error = tm__error_db(db, "cannot read the MT "
 			    "cache");
 		}
-		sqlite3_reset(st);
+		tm__reset(st);
 	}
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	return error;
 }
 
@@ -426,7 +426,7 @@ static int
 cache_store(tm_db *db, const tm_mt *mt, const char *const *segs,
     const tm_mt_results *res, const bool *sent)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	char date[21];
 	size_t i;
 	int error;
@@ -438,24 +438,24 @@ cache_store(tm_db *db, const tm_mt *mt, const char *const *segs,
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")) < 0)
 		goto done;
 	tm__now_iso(date);
-	sqlite3_bind_text(st, 1, mt->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, mt->fingerprint, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, mt->from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, mt->to, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, date, -1, SQLITE_STATIC);
+	tm__bind_text(st, 1, mt->name, -1);
+	tm__bind_text(st, 2, mt->fingerprint, -1);
+	tm__bind_text(st, 3, mt->from, -1);
+	tm__bind_text(st, 4, mt->to, -1);
+	tm__bind_text(st, 7, date, -1);
 	for (i = 0; i < res->n && !error; i++) {
 		if (!sent[i] || !res->r[i].text)
 			continue;
-		sqlite3_bind_text(st, 5, segs[i], -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, res->r[i].text, -1, SQLITE_STATIC);
+		tm__bind_text(st, 5, segs[i], -1);
+		tm__bind_text(st, 6, res->r[i].text, -1);
 		error = tm__step_done(db, st, "cannot write the MT cache");
 	}
 done:
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	if (!error)
 		error = tm__exec(db, "COMMIT");
 	if (error)
-		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		tm__exec_quiet(db, "ROLLBACK");
 	return error;
 }
 

@@ -556,16 +556,16 @@ tm__key_of(struct tm__buf *scratch, const char *text, size_t tlen,
 }
 
 int
-tm__key_column(struct tm__buf *scratch, sqlite3_stmt *st, int kcol,
+tm__key_column(struct tm__buf *scratch, tm__stmt *st, int kcol,
     int tcol, unsigned flags, const char **key, size_t *klen)
 {
-	if (sqlite3_column_type(st, kcol) != SQLITE_NULL) {
-		*key = (const char *)sqlite3_column_text(st, kcol);
-		*klen = (size_t)sqlite3_column_bytes(st, kcol);
+	if (tm__column_type(st, kcol) != TM__NULL) {
+		*key = (const char *)tm__column_text(st, kcol);
+		*klen = (size_t)tm__column_bytes(st, kcol);
 		return *key ? 0 : tm__error_nomem();
 	}
-	return tm__key_of(scratch, (const char *)sqlite3_column_text(st, tcol),
-	    (size_t)sqlite3_column_bytes(st, tcol), flags, key, klen);
+	return tm__key_of(scratch, (const char *)tm__column_text(st, tcol),
+	    (size_t)tm__column_bytes(st, tcol), flags, key, klen);
 }
 
 int

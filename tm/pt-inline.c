@@ -1352,17 +1352,17 @@ tm__pt_html_rebuild(xmlDocPtr doc, xmlNodePtr node,
 int
 tm__pt_target_seg(char **out, tm_db *db, int64_t unit_id, const char *to)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error, rc;
 
 	*out = NULL;
 	if ((error = tm__prepare(db, &st, "SELECT lang, seg FROM tuv WHERE "
 	    "tu_id = ? ORDER BY ord")) < 0)
 		return error;
-	sqlite3_bind_int64(st, 1, unit_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *lang = (const char *)sqlite3_column_text(st, 0);
-		const char *seg = (const char *)sqlite3_column_text(st, 1);
+	tm__bind_int64(st, 1, unit_id);
+	while ((rc = tm__step(st)) == TM__ROW) {
+		const char *lang = (const char *)tm__column_text(st, 0);
+		const char *seg = (const char *)tm__column_text(st, 1);
 
 		if (!lang || !tm_lang_match(to, lang))
 			continue;
@@ -1370,9 +1370,9 @@ tm__pt_target_seg(char **out, tm_db *db, int64_t unit_id, const char *to)
 			error = tm__error_nomem();
 		break;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		error = tm__error_sqlite(db->sql, "cannot read a unit");
-	sqlite3_finalize(st);
+	if (rc != TM__ROW && rc != TM__DONE)
+		error = tm__error_db(db, "cannot read a unit");
+	tm__finalize(st);
 	return error;
 }
 

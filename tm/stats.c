@@ -37,16 +37,16 @@ keep(struct stats_priv *s, const unsigned char *text)
 static int
 count(tm_db *db, const char *sql, uint64_t *out)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error;
 
 	if ((error = tm__prepare(db, &st, sql)) < 0)
 		return error;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*out = (uint64_t)sqlite3_column_int64(st, 0);
+	if (tm__step(st) == TM__ROW)
+		*out = (uint64_t)tm__column_int64(st, 0);
 	else
-		error = tm__error_sqlite(db->sql, "cannot count");
-	sqlite3_finalize(st);
+		error = tm__error_db(db, "cannot count");
+	tm__finalize(st);
 	return error;
 }
 
@@ -79,16 +79,16 @@ add_pair(struct stats_priv *s, const char *a, const char *b, uint64_t n)
 static int
 gather_pairs(struct stats_priv *s, tm_db *db)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	char *langs[64];
 	int rc, error = 0;
 
 	if ((error = tm__prepare(db, &st, "SELECT langs, count(*) FROM tu "
 	    "GROUP BY langs")) < 0)
 		return error;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !error) {
-		char *set = tm__strdup((const char *)sqlite3_column_text(st, 0));
-		uint64_t n = (uint64_t)sqlite3_column_int64(st, 1);
+	while ((rc = tm__step(st)) == TM__ROW && !error) {
+		char *set = tm__strdup((const char *)tm__column_text(st, 0));
+		uint64_t n = (uint64_t)tm__column_int64(st, 1);
 		size_t nl = 0, i, k;
 		char *p, *save = NULL;
 
@@ -104,9 +104,9 @@ gather_pairs(struct stats_priv *s, tm_db *db)
 				error = add_pair(s, langs[i], langs[k], n);
 		free(set);
 	}
-	if (!error && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		error = tm__error_sqlite(db->sql, "cannot read language pairs");
-	sqlite3_finalize(st);
+	if (!error && rc != TM__DONE && rc != TM__ROW)
+		error = tm__error_db(db, "cannot read language pairs");
+	tm__finalize(st);
 	return error;
 }
 
@@ -125,7 +125,7 @@ tm_stats_get(tm_stats **out, tm_db *db)
 {
 	struct stats_priv *s;
 	tm_stats *p;
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int rc, error = 0;
 
 	*out = NULL;
@@ -152,7 +152,7 @@ tm_stats_get(tm_stats **out, tm_db *db)
 	    "count(*) AS n FROM tuv GROUP BY lang_key) AS g "
 	    "ORDER BY 2 DESC, 1")) < 0)
 		goto done;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = tm__step(st)) == TM__ROW) {
 		tm_stats_lang *v = tm__realloc(p->langs, (p->nlangs + 1) *
 		    sizeof(*v));
 
@@ -161,18 +161,18 @@ tm_stats_get(tm_stats **out, tm_db *db)
 			goto done;
 		}
 		p->langs = v;
-		v[p->nlangs].lang = keep(s, sqlite3_column_text(st, 0));
-		v[p->nlangs].variants = (uint64_t)sqlite3_column_int64(st, 1);
+		v[p->nlangs].lang = keep(s, tm__column_text(st, 0));
+		v[p->nlangs].variants = (uint64_t)tm__column_int64(st, 1);
 		if (!v[p->nlangs++].lang) {
 			error = tm__error_nomem();
 			goto done;
 		}
 	}
-	if (rc != SQLITE_DONE) {
-		error = tm__error_sqlite(db->sql, "cannot read languages");
+	if (rc != TM__DONE) {
+		error = tm__error_db(db, "cannot read languages");
 		goto done;
 	}
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	st = NULL;
 
 	if ((error = gather_pairs(s, db)) < 0)
@@ -198,7 +198,7 @@ tm_stats_get(tm_stats **out, tm_db *db)
 	    "imported, duplicates, updated, skipped, seconds FROM import "
 	    "ORDER BY id")) < 0)
 		goto done;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = tm__step(st)) == TM__ROW) {
 		tm_stats_import *v = tm__realloc(p->imports, (p->nimports + 1) *
 		    sizeof(*v));
 
@@ -208,25 +208,25 @@ tm_stats_get(tm_stats **out, tm_db *db)
 		}
 		p->imports = v;
 		v += p->nimports++;
-		v->id = sqlite3_column_int64(st, 0);
-		v->file = keep(s, sqlite3_column_text(st, 1));
-		v->date = keep(s, sqlite3_column_text(st, 2));
-		v->units_read = (uint64_t)sqlite3_column_int64(st, 3);
-		v->imported = (uint64_t)sqlite3_column_int64(st, 4);
-		v->duplicates = (uint64_t)sqlite3_column_int64(st, 5);
-		v->updated = (uint64_t)sqlite3_column_int64(st, 6);
-		v->skipped = (uint64_t)sqlite3_column_int64(st, 7);
-		v->seconds = sqlite3_column_double(st, 8);
+		v->id = tm__column_int64(st, 0);
+		v->file = keep(s, tm__column_text(st, 1));
+		v->date = keep(s, tm__column_text(st, 2));
+		v->units_read = (uint64_t)tm__column_int64(st, 3);
+		v->imported = (uint64_t)tm__column_int64(st, 4);
+		v->duplicates = (uint64_t)tm__column_int64(st, 5);
+		v->updated = (uint64_t)tm__column_int64(st, 6);
+		v->skipped = (uint64_t)tm__column_int64(st, 7);
+		v->seconds = tm__column_double(st, 8);
 		if (!v->file || !v->date) {
 			error = tm__error_nomem();
 			goto done;
 		}
 	}
-	if (rc != SQLITE_DONE)
-		error = tm__error_sqlite(db->sql, "cannot read imports");
+	if (rc != TM__DONE)
+		error = tm__error_db(db, "cannot read imports");
 done:
-	sqlite3_finalize(st);
-	sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL);
+	tm__finalize(st);
+	tm__exec_quiet(db, "COMMIT");
 	if (error) {
 		tm_stats_free(p);
 		return error;

@@ -89,30 +89,42 @@ tm__attr_find(const struct tm__attr *attrs, size_t n, const char *name)
 }
 
 int
-tm__prepare(tm_db *db, sqlite3_stmt **out, const char *sql)
+tm__prepare(tm_db *db, tm__stmt **out, const char *sql)
 {
-	if (sqlite3_prepare_v2(db->sql, sql, -1, out, NULL) != SQLITE_OK)
-		return tm__error_sqlite(db->sql, "cannot prepare statement");
-	return 0;
+	return db->store->prepare(db, out, sql);
 }
 
 int
-tm__step_done(tm_db *db, sqlite3_stmt *st, const char *what)
+tm__step_done(tm_db *db, tm__stmt *st, const char *what)
 {
-	int rc = sqlite3_step(st);
+	int rc = tm__step(st);
 
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return tm__error_sqlite(db->sql, what);
+	tm__reset(st);
+	if (rc != TM__DONE)
+		return tm__error_db(db, what);
 	return 0;
 }
 
 int
 tm__exec(tm_db *db, const char *sql)
 {
-	if (sqlite3_exec(db->sql, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return tm__error_sqlite(db->sql, "database");
+	if (db->store->exec(db, sql) != 0)
+		return db->store->error(db, "database");
 	return 0;
+}
+
+void
+tm__exec_quiet(tm_db *db, const char *sql)
+{
+	(void)db->store->exec(db, sql);
+}
+
+int
+tm__error_db(tm_db *db, const char *what)
+{
+	if (!db || !db->store)
+		return tm__error_sqlite(NULL, what);
+	return db->store->error(db, what);
 }
 
 /* Append "name TEXT, ..." for an attribute table. */
@@ -394,16 +406,16 @@ migrate_6(tm_db *db)
 static int
 migrate_7(tm_db *db)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error, n = 0;
 
 	/* A memory set back to an older version may have the column. */
 	if ((error = tm__prepare(db, &st, "SELECT count(*) FROM "
 	    "pragma_table_info('gloss_term') WHERE name = 'head'")) < 0)
 		return error;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	if (tm__step(st) == TM__ROW)
+		n = tm__column_int(st, 0);
+	tm__finalize(st);
 	if (n == 0 && (error = tm__exec(db, "ALTER TABLE gloss_term ADD "
 	    "COLUMN head TEXT NOT NULL DEFAULT ''")) < 0)
 		return error;
@@ -461,19 +473,19 @@ static int
 migrate_9(tm_db *db)
 {
 	struct tm__buf q = { 0 }, sql = { 0 }, cols = { 0 };
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	const char *was, *key_def = "\tkey TEXT NOT NULL\n", *p, *open;
 	int error = 0, rc;
 
 	if ((error = tm__prepare(db, &st, "SELECT sql FROM sqlite_schema "
 	    "WHERE type = 'table' AND name = 'tuv'")) < 0)
 		return error;
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    (was = (const char *)sqlite3_column_text(st, 0)) &&
+	if (tm__step(st) == TM__ROW &&
+	    (was = (const char *)tm__column_text(st, 0)) &&
 	    strstr(was, "\tkey TEXT\n"))
 		goto done;	/* a memory set back to an older version */
-	if (sqlite3_reset(st), sqlite3_step(st) != SQLITE_ROW ||
-	    !(was = (const char *)sqlite3_column_text(st, 0)) ||
+	if (tm__reset(st), tm__step(st) != TM__ROW ||
+	    !(was = (const char *)tm__column_text(st, 0)) ||
 	    !(p = strstr(was, key_def)) || !(open = strchr(was, '(')) ||
 	    open > p) {
 		error = tm__error(TM_EDB, "unexpected schema of table tuv");
@@ -485,14 +497,14 @@ migrate_9(tm_db *db)
 	    (error = tm__buf_adds(&sql, "\tkey TEXT\n")) < 0 ||
 	    (error = tm__buf_adds(&sql, p + strlen(key_def))) < 0)
 		goto done;
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	st = NULL;
 	if ((error = tm__exec(db, sql.ptr)) < 0 ||
 	    (error = tm__prepare(db, &st, "SELECT name FROM "
 	    "pragma_table_info('tuv') ORDER BY cid")) < 0)
 		goto done;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !error) {
-		const char *name = (const char *)sqlite3_column_text(st, 0);
+	while ((rc = tm__step(st)) == TM__ROW && !error) {
+		const char *name = (const char *)tm__column_text(st, 0);
 
 		if (cols.len && (error = tm__buf_adds(&cols, ", ")) < 0)
 			break;
@@ -500,14 +512,14 @@ migrate_9(tm_db *db)
 		    "tm_stored_key(key, coalesce(text, seg))") :
 		    tm__buf_printf(&cols, "\"%s\"", name);
 	}
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	st = NULL;
 	if (error)
 		goto done;
 	if (sqlite3_create_function_v2(db->sql, "tm_stored_key", 2,
 	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, &q, stored_key_fn, NULL, NULL,
 	    NULL) != SQLITE_OK) {
-		error = tm__error_sqlite(db->sql, "cannot migrate keys");
+		error = tm__error_db(db, "cannot migrate keys");
 		goto done;
 	}
 	tm__buf_reset(&sql);
@@ -521,7 +533,7 @@ migrate_9(tm_db *db)
 	sqlite3_create_function_v2(db->sql, "tm_stored_key", 2, SQLITE_UTF8,
 	    NULL, NULL, NULL, NULL, NULL);
 done:
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	tm__buf_release(&q);
 	tm__buf_release(&sql);
 	tm__buf_release(&cols);
@@ -575,23 +587,23 @@ exec_retry(tm_db *db, const char *sql)
 			pause *= 2;
 	}
 	if (rc != SQLITE_OK)
-		return tm__error_sqlite(db->sql, "database");
+		return tm__error_db(db, "database");
 	return 0;
 }
 
 static int
 user_version(tm_db *db, int *out)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error = 0;
 
 	if ((error = tm__prepare(db, &st, "PRAGMA user_version")) < 0)
 		return error;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*out = sqlite3_column_int(st, 0);
+	if (tm__step(st) == TM__ROW)
+		*out = tm__column_int(st, 0);
 	else
-		error = tm__error_sqlite(db->sql, "cannot read schema version");
-	sqlite3_finalize(st);
+		error = tm__error_db(db, "cannot read schema version");
+	tm__finalize(st);
 	return error;
 }
 
@@ -599,7 +611,7 @@ user_version(tm_db *db, int *out)
 static int
 check_foreign(tm_db *db, int version)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error = 0, n = 0;
 
 	if (version != 0)
@@ -607,9 +619,9 @@ check_foreign(tm_db *db, int version)
 	if ((error = tm__prepare(db, &st,
 	    "SELECT count(*) FROM sqlite_schema")) < 0)
 		return error;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	if (tm__step(st) == TM__ROW)
+		n = tm__column_int(st, 0);
+	tm__finalize(st);
 	if (n > 0)
 		return tm__error(TM_EDB, "'%s' is a SQLite database but not "
 		    "a translation memory", db->path);
@@ -660,7 +672,7 @@ done:
 	if (!error)
 		error = tm__exec(db, "COMMIT");
 	if (error) {
-		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		tm__exec_quiet(db, "ROLLBACK");
 		tm__error_prefix("cannot set up '%s'", db->path);
 	}
 	return error;
@@ -680,7 +692,7 @@ probe(tm_db *db)
 		return error;
 	if ((error = user_version(db, &version)) == 0)
 		error = check_foreign(db, version);
-	sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL);
+	tm__exec_quiet(db, "COMMIT");
 	return error;
 }
 
@@ -827,6 +839,7 @@ tm_db_open(tm_db **out, const char *path, unsigned flags)
 		goto done;
 	}
 	db->flags = flags;
+	db->store = &tm__store_sqlite;
 	error = connect(db);
 done:
 	if (error < 0) {
@@ -944,7 +957,7 @@ tm__side_abort(tm_db *db)
 		sqlite3_close_v2(db->sql);
 		db->sql = db->held;
 		db->held = NULL;
-		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		tm__exec_quiet(db, "ROLLBACK");
 		sqlite3_exec(db->sql, "PRAGMA journal_mode = WAL", NULL, NULL,
 		    NULL);
 	}
@@ -975,7 +988,7 @@ copy_file(sqlite3 *sql, const char *to)
 		return tm__error(TM_EIO, "cannot create '%s': %s", to,
 		    tm__strerror(errno));
 	for (off = 0; off < size && !error; ) {
-		int n = size - off < (sqlite3_int64)sizeof(buf) ?
+		int n = size - off < (int64_t)sizeof(buf) ?
 		    (int)(size - off) : (int)sizeof(buf);
 		char *p = buf;
 
@@ -1044,7 +1057,7 @@ tm__side_begin(tm_db *db)
 	/* Another import may have come first. */
 	if ((error = query_int(db->sql, "SELECT EXISTS (SELECT 1 FROM tu)",
 	    &units)) < 0 || units) {
-		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		tm__exec_quiet(db, "ROLLBACK");
 		sqlite3_exec(db->sql, "PRAGMA journal_mode = WAL", NULL, NULL,
 		    NULL);
 		return error;
@@ -1087,7 +1100,7 @@ fail:
 		side_unlink(db->side);
 	free(db->side);
 	db->side = NULL;
-	sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	tm__exec_quiet(db, "ROLLBACK");
 	sqlite3_exec(db->sql, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
 	return error;
 }
@@ -1120,7 +1133,7 @@ tm__side_commit(tm_db *db)
 		return 0;
 	tm__db_drop_matcher(db);
 	if (sqlite3_close(db->sql) != SQLITE_OK) {
-		error = tm__error_sqlite(db->sql, "cannot close the new memory");
+		error = tm__error_db(db, "cannot close the new memory");
 		return error;
 	}
 	db->sql = NULL;

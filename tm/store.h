@@ -176,12 +176,24 @@ struct tm__store {
 	const char *name;	/* "sqlite", "postgresql" */
 	/* Prepare one statement; a TM_E* code (with the message set) on failure. */
 	int (*prepare)(tm_db *db, tm__stmt **out, const char *sql);
-	/* Run statements that return no rows; TM_E* on failure. */
+	/*
+	 * Run statements that return no rows: 0, or nonzero on failure
+	 * without setting the thread's error (error() below reads it), so
+	 * that a ROLLBACK after a failure keeps the first message.
+	 */
 	int (*exec)(tm_db *db, const char *sql);
 	/* Rows changed by the last INSERT, UPDATE or DELETE. */
 	int64_t (*changes)(tm_db *db);
+	/* Rows changed by this connection since it opened. */
+	int64_t (*total_changes)(tm_db *db);
+	/* The id the last INSERT on this connection gave its row. */
+	int64_t (*last_insert_id)(tm_db *db);
 	/* Inside a transaction that BEGIN opened. */
 	int (*in_transaction)(tm_db *db);
+	/* The memory was opened read-only (or the server is a replica). */
+	int (*read_only)(tm_db *db);
+	/* The last failure broke a unique key (a row with that key exists). */
+	int (*unique_violation)(tm_db *db);
 	/*
 	 * Set the thread's error from the backend's last failure on db,
 	 * prefixed with `what`; returns TM_EDB (or TM_ENOMEM).

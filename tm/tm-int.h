@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "tm.h"
+#include "store.h"
 #include "banned.h"
 
 #if defined(__GNUC__)
@@ -37,6 +38,8 @@ int tm__error(int code, const char *fmt, ...) TM__PRINTF(2, 3);
 int tm__error_prefix(const char *fmt, ...) TM__PRINTF(1, 2);
 /* Translate a SQLite failure on `db` into TM_EDB (or TM_ENOMEM). */
 int tm__error_sqlite(sqlite3 *db, const char *what);
+/* Translate the last failure of db's backend, whichever it is. */
+int tm__error_db(tm_db *db, const char *what);
 int tm__error_nomem(void);
 /*
  * The English of error e when it is the thread's last error (its message
@@ -194,7 +197,7 @@ int tm__key_of(struct tm__buf *scratch, const char *text, size_t tlen,
  * column tcol (into *scratch).  *key stays valid until the statement
  * moves or *scratch changes.
  */
-int tm__key_column(struct tm__buf *scratch, sqlite3_stmt *st, int kcol,
+int tm__key_column(struct tm__buf *scratch, tm__stmt *st, int kcol,
     int tcol, unsigned flags, const char **key, size_t *klen);
 /*
  * The version of the key rules.  The store records it beside the keys;
@@ -272,7 +275,10 @@ int tm__date_norm(char out[17], const char *s);
 /* store.c */
 struct tm__matcher;
 struct tm_db {
+	/* The backend (store.h) and its connection. */
+	const struct tm__store *store;
 	sqlite3 *sql;
+	struct tm__pg *pg;
 	char *path;
 	unsigned flags;
 	/*
@@ -308,11 +314,14 @@ void tm__side_abort(tm_db *db);
 void tm__side_clean(tm_db *db);
 /* Free the handle's lookup statements, if made (before its SQL changes). */
 void tm__db_drop_matcher(tm_db *db);
-/* Prepare `sql` on db, translating errors. */
-int tm__prepare(tm_db *db, sqlite3_stmt **out, const char *sql);
+/* Prepare `sql` on db's backend, translating errors. */
+int tm__prepare(tm_db *db, tm__stmt **out, const char *sql);
+/* Run `sql` (no rows); TM_EDB with the backend's reason on failure. */
 int tm__exec(tm_db *db, const char *sql);
+/* The same, failure ignored and the thread's error kept (ROLLBACK). */
+void tm__exec_quiet(tm_db *db, const char *sql);
 /* Step a statement that returns no row, reset it; TM_EDB with `what`. */
-int tm__step_done(tm_db *db, sqlite3_stmt *st, const char *what);
+int tm__step_done(tm_db *db, tm__stmt *st, const char *what);
 
 /*
  * The TMX attributes that the store keeps in columns, per element.  The

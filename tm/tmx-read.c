@@ -574,7 +574,7 @@ begin_header(struct reader *r, const xmlChar **attrs, int nattrs)
 {
 	struct tm__str cols[TM__MAX_ATTRS], extra;
 	struct tm__buf sql = { 0 };
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	size_t i;
 	int error;
 
@@ -595,7 +595,7 @@ begin_header(struct reader *r, const xmlChar **attrs, int nattrs)
 		tm__bind_str(&r->hb, st, 2 + (int)i, &cols[i]);
 	error = tm__step_done(r->db, st, "cannot store header");
 done:
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	tm__buf_release(&sql);
 	if (error)
 		fail(r, error);
@@ -608,7 +608,7 @@ begin_ude(struct reader *r, const xmlChar **attrs, int nattrs)
 		{ "name", "name" }, { "base", "base" },
 	};
 	struct tm__str cols[2], extra;
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error;
 
 	tm__batch_reset(&r->hb);
@@ -617,21 +617,21 @@ begin_ude(struct reader *r, const xmlChar **attrs, int nattrs)
 	    (error = tm__prepare(r->db, &st, "INSERT INTO ude (import_id, ord, "
 	    "name, base, extra) VALUES (?, ?, ?, ?, ?)")) < 0)
 		goto done;
-	sqlite3_bind_int64(st, 1, r->import_id);
+	tm__bind_int64(st, 1, r->import_id);
 	/* One sequence with the header's props and notes: order is kept. */
-	sqlite3_bind_int(st, 2, r->header_annots++);
+	tm__bind_int(st, 2, r->header_annots++);
 	if (cols[0].set)
 		tm__bind_str(&r->hb, st, 3, &cols[0]);
 	else
-		sqlite3_bind_text(st, 3, "", 0, SQLITE_STATIC);
+		tm__bind_text(st, 3, "", 0);
 	tm__bind_str(&r->hb, st, 4, &cols[1]);
 	tm__bind_str(&r->hb, st, 5, &extra);
 	if ((error = tm__step_done(r->db, st, "cannot store ude")) < 0)
 		goto done;
-	r->ude_id = sqlite3_last_insert_rowid(r->db->sql);
+	r->ude_id = r->db->store->last_insert_id(r->db);
 	r->maps = 0;
 done:
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	if (error)
 		fail(r, error);
 }
@@ -644,7 +644,7 @@ begin_map(struct reader *r, const xmlChar **attrs, int nattrs)
 		{ "ent", "ent" }, { "subst", "subst" },
 	};
 	struct tm__str cols[4], extra;
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int i, error;
 
 	tm__batch_reset(&r->hb);
@@ -654,14 +654,14 @@ begin_map(struct reader *r, const xmlChar **attrs, int nattrs)
 	    "unicode, code, ent, subst, extra) VALUES (?, ?, ?, ?, ?, ?, ?)"))
 	    < 0)
 		goto done;
-	sqlite3_bind_int64(st, 1, r->ude_id);
-	sqlite3_bind_int(st, 2, r->maps++);
+	tm__bind_int64(st, 1, r->ude_id);
+	tm__bind_int(st, 2, r->maps++);
 	for (i = 0; i < 4; i++)
 		tm__bind_str(&r->hb, st, 3 + i, &cols[i]);
 	tm__bind_str(&r->hb, st, 7, &extra);
 	error = tm__step_done(r->db, st, "cannot store ude map");
 done:
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	if (error)
 		fail(r, error);
 }
@@ -1202,7 +1202,7 @@ on_close(void *ctx)
 static int
 begin_import(struct reader *r)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	char now[21];
 	int error;
 
@@ -1210,11 +1210,11 @@ begin_import(struct reader *r)
 	if ((error = tm__prepare(r->db, &st, "INSERT INTO import (file, date) "
 	    "VALUES (?, ?)")) < 0)
 		return error;
-	sqlite3_bind_text(st, 1, r->file, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	tm__bind_text(st, 1, r->file, -1);
+	tm__bind_text(st, 2, now, -1);
 	error = tm__step_done(r->db, st, "cannot record import");
-	sqlite3_finalize(st);
-	r->import_id = sqlite3_last_insert_rowid(r->db->sql);
+	tm__finalize(st);
+	r->import_id = r->db->store->last_insert_id(r->db);
 	if (!error)
 		error = tm__sink_open(&r->sink, r->db, r->import_id,
 		    r->opts->duplicates, r->pb);
@@ -1224,7 +1224,7 @@ begin_import(struct reader *r)
 static int
 finish_import(struct reader *r)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error;
 
 	char *ns = NULL;
@@ -1237,17 +1237,17 @@ finish_import(struct reader *r)
 		free(ns);
 		return error;
 	}
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)r->res->units_read);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)r->res->imported);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)r->res->duplicates);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)r->res->updated);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)r->res->skipped);
-	sqlite3_bind_double(st, 6, r->res->seconds);
-	sqlite3_bind_text(st, 7, r->tmx_version, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, ns, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 9, r->import_id);
+	tm__bind_int64(st, 1, (int64_t)r->res->units_read);
+	tm__bind_int64(st, 2, (int64_t)r->res->imported);
+	tm__bind_int64(st, 3, (int64_t)r->res->duplicates);
+	tm__bind_int64(st, 4, (int64_t)r->res->updated);
+	tm__bind_int64(st, 5, (int64_t)r->res->skipped);
+	tm__bind_double(st, 6, r->res->seconds);
+	tm__bind_text(st, 7, r->tmx_version, -1);
+	tm__bind_text(st, 8, ns, -1);
+	tm__bind_int64(st, 9, r->import_id);
 	error = tm__step_done(r->db, st, "cannot record import");
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	free(ns);
 	return error;
 }
@@ -1396,7 +1396,7 @@ tm__tmx_read(tm_import_result *out, uint64_t *total, tm_db *db,
 done:
 	tm__sink_close(r.sink, NULL, true);
 	if (in_tx)
-		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		tm__exec_quiet(db, "ROLLBACK");
 	if (r.ctxt) {
 		if (r.ctxt->myDoc)
 			xmlFreeDoc(r.ctxt->myDoc);

@@ -50,8 +50,8 @@ struct writer {
 	size_t nlangs;
 	char since[17];
 
-	sqlite3_stmt *tu, *tuv, *annot;
-	int tuv_rc, annot_rc;	/* SQLITE_ROW while the cursor has a row */
+	tm__stmt *tu, *tuv, *annot;
+	int tuv_rc, annot_rc;	/* TM__ROW while the cursor has a row */
 	struct vrow *vrows;
 	size_t nv, vcap;
 	struct arow *arows;
@@ -95,14 +95,14 @@ on_close(void *ctx)
 }
 
 static int
-copy_col(struct tm__buf *b, sqlite3_stmt *st, int col, bool *has)
+copy_col(struct tm__buf *b, tm__stmt *st, int col, bool *has)
 {
-	const void *p = sqlite3_column_blob(st, col);
-	int n = sqlite3_column_bytes(st, col);
+	const void *p = tm__column_blob(st, col);
+	int n = tm__column_bytes(st, col);
 
 	tm__buf_reset(b);
 	if (has)
-		*has = sqlite3_column_type(st, col) != SQLITE_NULL;
+		*has = tm__column_type(st, col) != TM__NULL;
 	return tm__buf_add(b, p ? p : "", (size_t)n);
 }
 
@@ -135,12 +135,12 @@ write_extra(struct writer *wr, const char *json)
 }
 
 static int
-write_text_attr(struct writer *wr, const char *name, sqlite3_stmt *st,
+write_text_attr(struct writer *wr, const char *name, tm__stmt *st,
     int col)
 {
-	const unsigned char *v = sqlite3_column_text(st, col);
+	const unsigned char *v = tm__column_text(st, col);
 
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+	if (tm__column_type(st, col) == TM__NULL)
 		return 0;
 	if (xmlTextWriterWriteAttribute(wr->w, BAD_CAST name,
 	    v ? v : BAD_CAST "") < 0)
@@ -188,14 +188,14 @@ done:
 
 /* Read an annotation row (columns from `col` on) into *a. */
 static int
-read_annot(struct arow *a, sqlite3_stmt *st, int col)
+read_annot(struct arow *a, tm__stmt *st, int col)
 {
 	int error;
 	const unsigned char *kind;
 
-	a->tuv_ord = sqlite3_column_type(st, col) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int(st, col);
-	kind = sqlite3_column_text(st, col + 1);
+	a->tuv_ord = tm__column_type(st, col) == TM__NULL ? -1 :
+	    tm__column_int(st, col);
+	kind = tm__column_text(st, col + 1);
 	a->note = kind && kind[0] == 'n';
 	if ((error = copy_col(&a->type, st, col + 2, &a->has_type)) < 0 ||
 	    (error = copy_col(&a->lang, st, col + 3, &a->has_lang)) < 0 ||
@@ -216,7 +216,7 @@ release_arow(struct arow *a)
 }
 
 static int
-write_ude(struct writer *wr, sqlite3_stmt *st, sqlite3_stmt *maps)
+write_ude(struct writer *wr, tm__stmt *st, tm__stmt *maps)
 {
 	static const char *const names[] = { "unicode", "code", "ent", "subst" };
 	int rc, i, error = 0;
@@ -225,29 +225,29 @@ write_ude(struct writer *wr, sqlite3_stmt *st, sqlite3_stmt *maps)
 	W(xmlTextWriterStartElement(wr->w, BAD_CAST "ude"));
 	if ((error = write_text_attr(wr, "name", st, 2)) < 0 ||
 	    (error = write_text_attr(wr, "base", st, 3)) < 0 ||
-	    (error = write_extra(wr, (const char *)sqlite3_column_text(st,
+	    (error = write_extra(wr, (const char *)tm__column_text(st,
 	    4))) < 0)
 		goto done;
-	sqlite3_bind_int64(maps, 1, sqlite3_column_int64(st, 1));
-	while ((rc = sqlite3_step(maps)) == SQLITE_ROW) {
+	tm__bind_int64(maps, 1, tm__column_int64(st, 1));
+	while ((rc = tm__step(maps)) == TM__ROW) {
 		W(indent(wr, "\n      "));
 		W(xmlTextWriterStartElement(wr->w, BAD_CAST "map"));
 		for (i = 0; i < 4; i++)
 			if ((error = write_text_attr(wr, names[i], maps, i)) < 0)
 				goto done;
 		if ((error = write_extra(wr, (const char *)
-		    sqlite3_column_text(maps, 4))) < 0)
+		    tm__column_text(maps, 4))) < 0)
 			goto done;
 		W(xmlTextWriterEndElement(wr->w));
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != TM__DONE) {
 		error = tm__error_sqlite(wr->db->sql, "cannot read header");
 		goto done;
 	}
 	W(indent(wr, "\n    "));
 	W(xmlTextWriterEndElement(wr->w));
 done:
-	sqlite3_reset(maps);
+	tm__reset(maps);
 	return error;
 }
 
@@ -258,7 +258,7 @@ done:
 static int
 write_header_content(struct writer *wr, int64_t import_id)
 {
-	sqlite3_stmt *an = NULL, *ud = NULL, *maps = NULL;
+	tm__stmt *an = NULL, *ud = NULL, *maps = NULL;
 	struct arow a;
 	int rca, rcu, error = 0;
 
@@ -271,30 +271,30 @@ write_header_content(struct writer *wr, int64_t import_id)
 	    (error = tm__prepare(wr->db, &maps, "SELECT unicode, code, ent, "
 	    "subst, extra FROM ude_map WHERE ude_id = ? ORDER BY ord")) < 0)
 		goto done;
-	sqlite3_bind_int64(an, 1, import_id);
-	sqlite3_bind_int64(ud, 1, import_id);
-	rca = sqlite3_step(an);
-	rcu = sqlite3_step(ud);
-	while (rca == SQLITE_ROW || rcu == SQLITE_ROW) {
-		if (rcu != SQLITE_ROW || (rca == SQLITE_ROW &&
-		    sqlite3_column_int(an, 7) < sqlite3_column_int(ud, 0))) {
+	tm__bind_int64(an, 1, import_id);
+	tm__bind_int64(ud, 1, import_id);
+	rca = tm__step(an);
+	rcu = tm__step(ud);
+	while (rca == TM__ROW || rcu == TM__ROW) {
+		if (rcu != TM__ROW || (rca == TM__ROW &&
+		    tm__column_int(an, 7) < tm__column_int(ud, 0))) {
 			if ((error = read_annot(&a, an, 0)) < 0 ||
 			    (error = write_annot(wr, &a, "\n    ")) < 0)
 				goto done;
-			rca = sqlite3_step(an);
+			rca = tm__step(an);
 		} else {
 			if ((error = write_ude(wr, ud, maps)) < 0)
 				goto done;
-			rcu = sqlite3_step(ud);
+			rcu = tm__step(ud);
 		}
 	}
-	if (rca != SQLITE_DONE || rcu != SQLITE_DONE)
+	if (rca != TM__DONE || rcu != TM__DONE)
 		error = tm__error_sqlite(wr->db->sql, "cannot read header");
 done:
 	release_arow(&a);
-	sqlite3_finalize(an);
-	sqlite3_finalize(ud);
-	sqlite3_finalize(maps);
+	tm__finalize(an);
+	tm__finalize(ud);
+	tm__finalize(maps);
 	return error;
 }
 
@@ -303,19 +303,19 @@ static int
 read_ids(struct writer *wr, const char *sql, int64_t **ids, size_t *n,
     size_t *cap)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int rc, error;
 
 	if ((error = tm__prepare(wr->db, &st, sql)) < 0)
 		return error;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = tm__step(st)) == TM__ROW) {
 		if ((error = tm__grow((void **)ids, cap, *n, sizeof(**ids))) < 0)
 			break;
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+		(*ids)[(*n)++] = tm__column_int64(st, 0);
 	}
-	if (!error && rc != SQLITE_DONE)
+	if (!error && rc != TM__DONE)
 		error = tm__error_sqlite(wr->db->sql, "cannot read imports");
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	return error;
 }
 
@@ -337,7 +337,7 @@ write_header(struct writer *wr)
 		{ "srclang", "*all*" },
 		{ "datatype", "plaintext" },
 	};
-	sqlite3_stmt *hdr = NULL;
+	tm__stmt *hdr = NULL;
 	struct tm__buf sql = { 0 };
 	int64_t *imports = NULL;
 	size_t nimports = 0, icap = 0, i, k;
@@ -361,15 +361,15 @@ write_header(struct writer *wr)
 	W(indent(wr, "\n  "));
 	W(xmlTextWriterStartElement(wr->w, BAD_CAST "header"));
 	if (nimports == 1) {
-		sqlite3_bind_int64(hdr, 1, imports[0]);
-		if (sqlite3_step(hdr) != SQLITE_ROW) {
+		tm__bind_int64(hdr, 1, imports[0]);
+		if (tm__step(hdr) != TM__ROW) {
 			error = tm__error_sqlite(wr->db->sql,
 			    "cannot read header");
 			goto done;
 		}
 		for (i = 0; i < tm__nheader_attrs; i++) {
-			bool have = sqlite3_column_type(hdr, 2 + (int)i) !=
-			    SQLITE_NULL;
+			bool have = tm__column_type(hdr, 2 + (int)i) !=
+			    TM__NULL;
 
 			for (k = 0; !have && k < TM__ARRAY_SIZE(required); k++)
 				if (strcmp(required[k][0],
@@ -382,9 +382,9 @@ write_header(struct writer *wr)
 				goto done;
 		}
 		if ((error = write_extra(wr, (const char *)
-		    sqlite3_column_text(hdr, 1))) < 0)
+		    tm__column_text(hdr, 1))) < 0)
 			goto done;
-		sqlite3_reset(hdr);
+		tm__reset(hdr);
 	} else {
 		for (k = 0; k < TM__ARRAY_SIZE(required); k++)
 			W(xmlTextWriterWriteAttribute(wr->w,
@@ -400,7 +400,7 @@ write_header(struct writer *wr)
 	W(indent(wr, "\n  "));
 	W(xmlTextWriterEndElement(wr->w));
 done:
-	sqlite3_finalize(hdr);
+	tm__finalize(hdr);
 	tm__buf_release(&sql);
 	free(imports);
 	return error;
@@ -440,7 +440,7 @@ prepare_cursors(struct writer *wr)
 	if (error || (error = tm__prepare(wr->db, &wr->tu, sql.ptr)) < 0)
 		goto done;
 	if (wr->since[0])
-		sqlite3_bind_text(wr->tu, 1, wr->since, -1, SQLITE_STATIC);
+		tm__bind_text(wr->tu, 1, wr->since, -1);
 
 	tm__buf_reset(&sql);
 	error = tm__buf_adds(&sql, "SELECT tu_id, ord, lang, extra, seg");
@@ -454,8 +454,8 @@ prepare_cursors(struct writer *wr)
 	    "kind, type, lang, o_encoding, extra, value FROM annot "
 	    "WHERE tu_id IS NOT NULL ORDER BY tu_id, tuv_ord, ord")) < 0)
 		goto done;
-	wr->tuv_rc = sqlite3_step(wr->tuv);
-	wr->annot_rc = sqlite3_step(wr->annot);
+	wr->tuv_rc = tm__step(wr->tuv);
+	wr->annot_rc = tm__step(wr->annot);
 done:
 	tm__buf_release(&sql);
 	return error;
@@ -483,16 +483,16 @@ collect(struct writer *wr, int64_t id)
 	size_t i;
 
 	wr->nv = wr->na = 0;
-	while (wr->tuv_rc == SQLITE_ROW &&
-	    sqlite3_column_int64(wr->tuv, 0) <= id) {
-		if (sqlite3_column_int64(wr->tuv, 0) == id) {
+	while (wr->tuv_rc == TM__ROW &&
+	    tm__column_int64(wr->tuv, 0) <= id) {
+		if (tm__column_int64(wr->tuv, 0) == id) {
 			struct vrow *v;
 
 			if ((error = grow_zeroed((void **)&wr->vrows,
 			    &wr->vcap, wr->nv, sizeof(*wr->vrows))) < 0)
 				return error;
 			v = &wr->vrows[wr->nv++];
-			v->ord = sqlite3_column_int(wr->tuv, 1);
+			v->ord = tm__column_int(wr->tuv, 1);
 			if ((error = copy_col(&v->lang, wr->tuv, 2, NULL)) < 0 ||
 			    (error = copy_col(&v->extra, wr->tuv, 3, NULL)) < 0 ||
 			    (error = copy_col(&v->seg, wr->tuv, 4, NULL)) < 0)
@@ -503,13 +503,13 @@ collect(struct writer *wr, int64_t id)
 					return error;
 			v->keep = lang_wanted(wr, tm__buf_str(&v->lang));
 		}
-		wr->tuv_rc = sqlite3_step(wr->tuv);
+		wr->tuv_rc = tm__step(wr->tuv);
 	}
-	if (wr->tuv_rc != SQLITE_ROW && wr->tuv_rc != SQLITE_DONE)
+	if (wr->tuv_rc != TM__ROW && wr->tuv_rc != TM__DONE)
 		return tm__error_sqlite(wr->db->sql, "cannot read variants");
-	while (wr->annot_rc == SQLITE_ROW &&
-	    sqlite3_column_int64(wr->annot, 0) <= id) {
-		if (sqlite3_column_int64(wr->annot, 0) == id) {
+	while (wr->annot_rc == TM__ROW &&
+	    tm__column_int64(wr->annot, 0) <= id) {
+		if (tm__column_int64(wr->annot, 0) == id) {
 			if ((error = grow_zeroed((void **)&wr->arows,
 			    &wr->acap, wr->na, sizeof(*wr->arows))) < 0)
 				return error;
@@ -517,9 +517,9 @@ collect(struct writer *wr, int64_t id)
 			    wr->annot, 1)) < 0)
 				return error;
 		}
-		wr->annot_rc = sqlite3_step(wr->annot);
+		wr->annot_rc = tm__step(wr->annot);
 	}
-	if (wr->annot_rc != SQLITE_ROW && wr->annot_rc != SQLITE_DONE)
+	if (wr->annot_rc != TM__ROW && wr->annot_rc != TM__DONE)
 		return tm__error_sqlite(wr->db->sql, "cannot read props");
 	return 0;
 }
@@ -550,7 +550,7 @@ two_languages(struct writer *wr)
 static int
 write_unit(struct writer *wr)
 {
-	sqlite3_stmt *st = wr->tu;
+	tm__stmt *st = wr->tu;
 	size_t i, k, kept = 0;
 	int error = 0;
 
@@ -565,7 +565,7 @@ write_unit(struct writer *wr)
 		if ((error = write_text_attr(wr, tm__tu_attrs[i].xml, st,
 		    2 + (int)i)) < 0)
 			goto done;
-	if ((error = write_extra(wr, (const char *)sqlite3_column_text(st,
+	if ((error = write_extra(wr, (const char *)tm__column_text(st,
 	    1))) < 0)
 		goto done;
 	for (k = 0; k < wr->na; k++)
@@ -614,20 +614,20 @@ static int
 write_body(struct writer *wr)
 {
 	int64_t max_id = 0;
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	uint64_t n = 0;
 	int rc, error = 0;
 
 	if (wr->opts->progress && tm__prepare(wr->db, &st,
-	    "SELECT max(id) FROM tu") == 0 && sqlite3_step(st) == SQLITE_ROW)
-		max_id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	    "SELECT max(id) FROM tu") == 0 && tm__step(st) == TM__ROW)
+		max_id = tm__column_int64(st, 0);
+	tm__finalize(st);
 	if ((error = prepare_cursors(wr)) < 0)
 		goto done;
 	W(indent(wr, "\n  "));
 	W(xmlTextWriterStartElement(wr->w, BAD_CAST "body"));
-	while ((rc = sqlite3_step(wr->tu)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(wr->tu, 0);
+	while ((rc = tm__step(wr->tu)) == TM__ROW) {
+		int64_t id = tm__column_int64(wr->tu, 0);
 
 		if ((error = collect(wr, id)) < 0 ||
 		    (error = write_unit(wr)) < 0)
@@ -636,7 +636,7 @@ write_body(struct writer *wr)
 			wr->opts->progress((uint64_t)id, (uint64_t)max_id,
 			    wr->opts->payload);
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != TM__DONE) {
 		error = tm__error_sqlite(wr->db->sql, "cannot read units");
 		goto done;
 	}
@@ -653,7 +653,7 @@ done:
 static int
 write_namespaces(struct writer *wr)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	json_t *seen = NULL;
 	int rc, error;
 
@@ -664,8 +664,8 @@ write_namespaces(struct writer *wr)
 		error = tm__error_nomem();
 		goto done;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !error) {
-		json_t *arr = json_loads((const char *)sqlite3_column_text(st,
+	while ((rc = tm__step(st)) == TM__ROW && !error) {
+		json_t *arr = json_loads((const char *)tm__column_text(st,
 		    0), 0, NULL);
 		size_t i;
 
@@ -693,7 +693,7 @@ write_namespaces(struct writer *wr)
 	}
 done:
 	json_decref(seen);
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	return error;
 }
 
@@ -857,10 +857,10 @@ export_tmx(tm_export_result *out, tm_db *db, const char *path, int out_fd,
 	}
 done:
 	if (in_tx)
-		sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL);
-	sqlite3_finalize(wr->tu);
-	sqlite3_finalize(wr->tuv);
-	sqlite3_finalize(wr->annot);
+		tm__exec_quiet(db, "COMMIT");
+	tm__finalize(wr->tu);
+	tm__finalize(wr->tuv);
+	tm__finalize(wr->annot);
 	if (wr->w)
 		xmlFreeTextWriter(wr->w);
 	if (wr->gz && gzclose(wr->gz) != Z_OK && !error)

@@ -30,9 +30,9 @@ dump(char **out, json_t *obj)
 }
 
 static json_t *
-col_str(sqlite3_stmt *st, int i)
+col_str(tm__stmt *st, int i)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
+	const unsigned char *s = tm__column_text(st, i);
 
 	return s ? json_string((const char *)s) : json_null();
 }
@@ -40,7 +40,7 @@ col_str(sqlite3_stmt *st, int i)
 int
 tm_unit_json(char **out, tm_db *db, int64_t id)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	json_t *obj = NULL, *vars, *props, *notes;
 	int rc, error = 0;
 
@@ -52,14 +52,14 @@ tm_unit_json(char **out, tm_db *db, int64_t id)
 	    "u.usagecount, i.file FROM tu u LEFT JOIN import i ON "
 	    "i.id = u.import_id WHERE u.id = ?")) < 0)
 		return error;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
+	tm__bind_int64(st, 1, id);
+	rc = tm__step(st);
+	if (rc == TM__DONE) {
 		error = tm__error(TM_ENOTFOUND, "no unit %lld", (long long)id);
 		goto done;
 	}
-	if (rc != SQLITE_ROW) {
-		error = tm__error_sqlite(db->sql, "cannot read the unit");
+	if (rc != TM__ROW) {
+		error = tm__error_db(db, "cannot read the unit");
 		goto done;
 	}
 	if (!(obj = json_object()) || !(vars = json_array()) ||
@@ -67,7 +67,7 @@ tm_unit_json(char **out, tm_db *db, int64_t id)
 		error = tm__error_nomem();
 		goto done;
 	}
-	json_object_set_new(obj, "id", json_integer(sqlite3_column_int64(st,
+	json_object_set_new(obj, "id", json_integer(tm__column_int64(st,
 	    0)));
 	json_object_set_new(obj, "tuid", col_str(st, 1));
 	json_object_set_new(obj, "srclang", col_str(st, 2));
@@ -75,21 +75,21 @@ tm_unit_json(char **out, tm_db *db, int64_t id)
 	json_object_set_new(obj, "creationid", col_str(st, 4));
 	json_object_set_new(obj, "changedate", col_str(st, 5));
 	json_object_set_new(obj, "changeid", col_str(st, 6));
-	json_object_set_new(obj, "usagecount", sqlite3_column_type(st, 7) ==
-	    SQLITE_NULL ? json_null() : json_integer(sqlite3_column_int64(st,
+	json_object_set_new(obj, "usagecount", tm__column_type(st, 7) ==
+	    TM__NULL ? json_null() : json_integer(tm__column_int64(st,
 	    7)));
 	json_object_set_new(obj, "import", col_str(st, 8));
 	json_object_set_new(obj, "variants", vars);
 	json_object_set_new(obj, "props", props);
 	json_object_set_new(obj, "notes", notes);
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	st = NULL;
 
 	if ((error = tm__prepare(db, &st, "SELECT lang, coalesce(text, seg), "
 	    "seg FROM tuv WHERE tu_id = ? ORDER BY ord")) < 0)
 		goto done;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	tm__bind_int64(st, 1, id);
+	while ((rc = tm__step(st)) == TM__ROW) {
 		json_t *v = json_object();
 
 		if (!v || json_array_append_new(vars, v) < 0) {
@@ -100,11 +100,11 @@ tm_unit_json(char **out, tm_db *db, int64_t id)
 		json_object_set_new(v, "text", col_str(st, 1));
 		json_object_set_new(v, "seg", col_str(st, 2));
 	}
-	if (rc != SQLITE_DONE) {
-		error = tm__error_sqlite(db->sql, "cannot read the unit");
+	if (rc != TM__DONE) {
+		error = tm__error_db(db, "cannot read the unit");
 		goto done;
 	}
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	st = NULL;
 
 	/* The unit's own props and notes; a variant's carry its language. */
@@ -113,9 +113,9 @@ tm_unit_json(char **out, tm_db *db, int64_t id)
 	    "ON v.tu_id = a.tu_id AND v.ord = a.tuv_ord WHERE a.tu_id = ? "
 	    "ORDER BY a.tuv_ord IS NOT NULL, a.tuv_ord, a.ord")) < 0)
 		goto done;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *kind = (const char *)sqlite3_column_text(st, 0);
+	tm__bind_int64(st, 1, id);
+	while ((rc = tm__step(st)) == TM__ROW) {
+		const char *kind = (const char *)tm__column_text(st, 0);
 		json_t *a = json_object();
 
 		if (!a || json_array_append_new(kind && strcmp(kind, "note") ==
@@ -128,10 +128,10 @@ tm_unit_json(char **out, tm_db *db, int64_t id)
 		json_object_set_new(a, "lang", col_str(st, 2));
 		json_object_set_new(a, "value", col_str(st, 3));
 	}
-	if (rc != SQLITE_DONE)
-		error = tm__error_sqlite(db->sql, "cannot read the unit");
+	if (rc != TM__DONE)
+		error = tm__error_db(db, "cannot read the unit");
 done:
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	if (error) {
 		json_decref(obj);
 		return error;
@@ -142,7 +142,7 @@ done:
 int
 tm_unit_delete(tm_db *db, int64_t id)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error;
 
 	if (!db)
@@ -151,10 +151,10 @@ tm_unit_delete(tm_db *db, int64_t id)
 		return tm__error(TM_EINVAL, "the database is open read-only");
 	if ((error = tm__prepare(db, &st, "DELETE FROM tu WHERE id = ?")) < 0)
 		return error;
-	sqlite3_bind_int64(st, 1, id);
+	tm__bind_int64(st, 1, id);
 	error = tm__step_done(db, st, "cannot delete the unit");
-	sqlite3_finalize(st);
-	if (!error && sqlite3_changes(db->sql) == 0)
+	tm__finalize(st);
+	if (!error && db->store->changes(db) == 0)
 		error = tm__error(TM_ENOTFOUND, "no unit %lld", (long long)id);
 	return error;
 }
@@ -199,15 +199,15 @@ hash_secret(unsigned char md[32], const char *secret)
 static int
 have_table(tm_db *db, bool *out)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error;
 
 	*out = false;
 	if ((error = tm__prepare(db, &st, "SELECT 1 FROM sqlite_schema "
 	    "WHERE type = 'table' AND name = 'token'")) < 0)
 		return error;
-	*out = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	*out = tm__step(st) == TM__ROW;
+	tm__finalize(st);
 	return 0;
 }
 
@@ -242,7 +242,7 @@ tm_token_add(char **out, tm_db *db, const char *name, int role)
 	    "opqrstuvwxyz0123456789-_";
 	unsigned char raw[32], md[32];
 	char secret[3 + 43 + 1], now[21];
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	size_t i, got = 0;
 	int error;
 
@@ -284,20 +284,19 @@ tm_token_add(char **out, tm_db *db, const char *name, int role)
 	if ((error = tm__prepare(db, &st, "INSERT INTO token (name, hash, "
 	    "role, created) VALUES (?, ?, ?, ?)")) < 0)
 		return error;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, md, sizeof(md), SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, role);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		if (sqlite3_extended_errcode(db->sql) ==
-		    SQLITE_CONSTRAINT_PRIMARYKEY)
+	tm__bind_text(st, 1, name, -1);
+	tm__bind_blob(st, 2, md, sizeof(md));
+	tm__bind_int(st, 3, role);
+	tm__bind_text(st, 4, now, -1);
+	if (tm__step(st) != TM__DONE) {
+		if (db->store->unique_violation(db))
 			error = tm__error(TM_EINVAL, "a token called '%s' "
 			    "exists already", name);
 		else
-			error = tm__error_sqlite(db->sql, "cannot store the "
+			error = tm__error_db(db, "cannot store the "
 			    "token");
 	}
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	if (!error && !(*out = tm__strdup(secret)))
 		error = tm__error_nomem();
 	return error;
@@ -306,7 +305,7 @@ tm_token_add(char **out, tm_db *db, const char *name, int role)
 int
 tm_token_revoke(tm_db *db, const char *name)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	bool have;
 	int error;
 
@@ -321,10 +320,10 @@ tm_token_revoke(tm_db *db, const char *name)
 	if ((error = tm__prepare(db, &st, "DELETE FROM token WHERE name = ?"))
 	    < 0)
 		return error;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	tm__bind_text(st, 1, name, -1);
 	error = tm__step_done(db, st, "cannot revoke the token");
-	sqlite3_finalize(st);
-	if (!error && sqlite3_changes(db->sql) == 0)
+	tm__finalize(st);
+	if (!error && db->store->changes(db) == 0)
 		error = tm__error(TM_ENOTFOUND, "no token called '%s'", name);
 	return error;
 }
@@ -332,7 +331,7 @@ tm_token_revoke(tm_db *db, const char *name)
 int
 tm_token_list_json(char **out, tm_db *db)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	json_t *obj, *arr;
 	bool have;
 	int rc, error;
@@ -350,23 +349,23 @@ tm_token_list_json(char **out, tm_db *db)
 		json_decref(obj);
 		return error;
 	}
-	while (have && (rc = sqlite3_step(st)) != SQLITE_DONE) {
+	while (have && (rc = tm__step(st)) != TM__DONE) {
 		json_t *t;
 
-		if (rc != SQLITE_ROW) {
-			error = tm__error_sqlite(db->sql, "cannot read the "
+		if (rc != TM__ROW) {
+			error = tm__error_db(db, "cannot read the "
 			    "tokens");
 			break;
 		}
 		t = json_pack("{s:o, s:s, s:o}", "name", col_str(st, 0),
-		    "role", tm_role_name(sqlite3_column_int(st, 1)),
+		    "role", tm_role_name(tm__column_int(st, 1)),
 		    "created", col_str(st, 2));
 		if (!t || json_array_append_new(arr, t) < 0) {
 			error = tm__error_nomem();
 			break;
 		}
 	}
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	if (error) {
 		json_decref(obj);
 		return error;
@@ -377,7 +376,7 @@ tm_token_list_json(char **out, tm_db *db)
 int
 tm_token_count(size_t *out, tm_db *db)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	bool have;
 	int error;
 
@@ -388,11 +387,11 @@ tm_token_count(size_t *out, tm_db *db)
 		return error;
 	if ((error = tm__prepare(db, &st, "SELECT count(*) FROM token")) < 0)
 		return error;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*out = (size_t)sqlite3_column_int64(st, 0);
+	if (tm__step(st) == TM__ROW)
+		*out = (size_t)tm__column_int64(st, 0);
 	else
-		error = tm__error_sqlite(db->sql, "cannot count the tokens");
-	sqlite3_finalize(st);
+		error = tm__error_db(db, "cannot count the tokens");
+	tm__finalize(st);
 	return error;
 }
 
@@ -400,7 +399,7 @@ int
 tm_token_check(int *out, tm_db *db, const char *secret)
 {
 	unsigned char md[32];
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	bool have;
 	int rc, error;
 
@@ -415,11 +414,11 @@ tm_token_check(int *out, tm_db *db, const char *secret)
 	    (error = tm__prepare(db, &st, "SELECT role FROM token WHERE "
 	    "hash = ?")) < 0)
 		return error;
-	sqlite3_bind_blob(st, 1, md, sizeof(md), SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*out = sqlite3_column_int(st, 0);
-	else if (rc != SQLITE_DONE)
-		error = tm__error_sqlite(db->sql, "cannot check the token");
-	sqlite3_finalize(st);
+	tm__bind_blob(st, 1, md, sizeof(md));
+	if ((rc = tm__step(st)) == TM__ROW)
+		*out = tm__column_int(st, 0);
+	else if (rc != TM__DONE)
+		error = tm__error_db(db, "cannot check the token");
+	tm__finalize(st);
 	return error;
 }

@@ -581,7 +581,7 @@ reviewed(const char *state)
 static int
 unit_prop(tm_db *db, int64_t tu, const char *type, char **out)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error;
 
 	*out = NULL;
@@ -589,12 +589,12 @@ unit_prop(tm_db *db, int64_t tu, const char *type, char **out)
 	    "tu_id = ? AND tuv_ord IS NULL AND kind = 'prop' AND type = ? "
 	    "ORDER BY ord LIMIT 1")) < 0)
 		return error;
-	sqlite3_bind_int64(st, 1, tu);
-	sqlite3_bind_text(st, 2, type, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    !(*out = tm__strdup((const char *)sqlite3_column_text(st, 0))))
+	tm__bind_int64(st, 1, tu);
+	tm__bind_text(st, 2, type, -1);
+	if (tm__step(st) == TM__ROW &&
+	    !(*out = tm__strdup((const char *)tm__column_text(st, 0))))
 		error = tm__error_nomem();
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	return error;
 }
 
@@ -657,7 +657,7 @@ find_unit(tm_db *db, const tm_xliff_unit *u, int64_t *out)
 static int
 rehash(tm_db *db, int64_t tu)
 {
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	struct tm__buf c = { 0 }, langs = { 0 };
 	char prev[64] = "";
 	uint64_t h1, h2;
@@ -666,11 +666,11 @@ rehash(tm_db *db, int64_t tu)
 	if ((error = tm__prepare(db, &st, "SELECT lang_key, seg FROM tuv "
 	    "WHERE tu_id = ? ORDER BY lang_key, seg")) < 0)
 		return error;
-	sqlite3_bind_int64(st, 1, tu);
-	while (!error && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *lk = (const char *)sqlite3_column_text(st, 0);
-		const void *seg = sqlite3_column_blob(st, 1);
-		int n = sqlite3_column_bytes(st, 1);
+	tm__bind_int64(st, 1, tu);
+	while (!error && (rc = tm__step(st)) == TM__ROW) {
+		const char *lk = (const char *)tm__column_text(st, 0);
+		const void *seg = tm__column_blob(st, 1);
+		int n = tm__column_bytes(st, 1);
 
 		if (strcmp(prev, lk) != 0) {
 			if (langs.len)
@@ -686,7 +686,7 @@ rehash(tm_db *db, int64_t tu)
 		if (!error)
 			error = tm__buf_addc(&c, '\0');
 	}
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	st = NULL;
 	if (error)
 		goto done;
@@ -696,29 +696,29 @@ rehash(tm_db *db, int64_t tu)
 	    "AND hash = (SELECT dup FROM tu WHERE id = ?1) AND hash2 = "
 	    "(SELECT dup2 FROM tu WHERE id = ?1)")) < 0)
 		goto done;
-	sqlite3_bind_int64(st, 1, tu);
+	tm__bind_int64(st, 1, tu);
 	if ((error = tm__step_done(db, st, "cannot update a unit")) < 0)
 		goto done;
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	if ((error = tm__prepare(db, &st, "UPDATE tu SET dup = ?, dup2 = ?, "
 	    "langs = ? WHERE id = ?")) < 0)
 		goto done;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)h1);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)h2);
-	sqlite3_bind_text(st, 3, tm__buf_str(&langs), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, tu);
+	tm__bind_int64(st, 1, (int64_t)h1);
+	tm__bind_int64(st, 2, (int64_t)h2);
+	tm__bind_text(st, 3, tm__buf_str(&langs), -1);
+	tm__bind_int64(st, 4, tu);
 	if ((error = tm__step_done(db, st, "cannot update a unit")) < 0)
 		goto done;
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	if ((error = tm__prepare(db, &st, "INSERT OR IGNORE INTO tu_dup "
 	    "VALUES (?, ?, ?)")) < 0)
 		goto done;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)h1);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)h2);
-	sqlite3_bind_int64(st, 3, tu);
+	tm__bind_int64(st, 1, (int64_t)h1);
+	tm__bind_int64(st, 2, (int64_t)h2);
+	tm__bind_int64(st, 3, tu);
 	error = tm__step_done(db, st, "cannot update a unit");
 done:
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	tm__buf_release(&c);
 	tm__buf_release(&langs);
 	return error;
@@ -729,7 +729,7 @@ done:
  * escaped), text (NULL when the same) and key.
  */
 static int
-bind_text(tm_db *db, sqlite3_stmt *st, int col, const char *text,
+bind_text(tm_db *db, tm__stmt *st, int col, const char *text,
     const char *tmx, unsigned key_flags, struct tm__buf *seg,
     struct tm__buf *key)
 {
@@ -744,11 +744,11 @@ bind_text(tm_db *db, sqlite3_stmt *st, int col, const char *text,
 	    (error = tm__text_key(key, text, strlen(text), key_flags)) < 0 ||
 	    (error = tm__buf_adds(key, "")) < 0)
 		return error;
-	sqlite3_bind_text(st, col, seg->ptr, -1, SQLITE_STATIC);
+	tm__bind_text(st, col, seg->ptr, -1);
 	if (strcmp(seg->ptr, text) == 0)
-		sqlite3_bind_null(st, col + 1);
+		tm__bind_null(st, col + 1);
 	else
-		sqlite3_bind_text(st, col + 1, text, -1, SQLITE_STATIC);
+		tm__bind_text(st, col + 1, text, -1);
 	/* Stored only where it is not the quick key of the text. */
 	{
 		struct tm__buf q = { 0 };
@@ -760,9 +760,9 @@ bind_text(tm_db *db, sqlite3_stmt *st, int col, const char *text,
 	if (error < 0)
 		return error;
 	if (error)
-		sqlite3_bind_text(st, col + 2, key->ptr, -1, SQLITE_STATIC);
+		tm__bind_text(st, col + 2, key->ptr, -1);
 	else
-		sqlite3_bind_null(st, col + 2);
+		tm__bind_null(st, col + 2);
 	return 0;
 }
 
@@ -777,7 +777,7 @@ key_flags_for(tm_db *db, const char *lang, unsigned *out)
 struct ximport {
 	tm_db *db;
 	int64_t import_id;
-	sqlite3_stmt *ins_tu, *ins_tuv, *ins_prop, *old, *hist, *upd_tuv,
+	tm__stmt *ins_tu, *ins_tuv, *ins_prop, *old, *hist, *upd_tuv,
 	    *upd_tu;
 	struct tm__buf seg, key;
 };
@@ -791,17 +791,17 @@ insert_unit(struct ximport *xi, const tm_xliff_unit *u, const char *tseg,
 	int error, ord = 0;
 	char lk[64];
 
-	sqlite3_stmt *st = xi->ins_tu;
-	sqlite3_bind_int64(st, 1, xi->import_id);
-	sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, who, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, date, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, who, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, u->source_lang, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, mtime, -1, SQLITE_STATIC);
+	tm__stmt *st = xi->ins_tu;
+	tm__bind_int64(st, 1, xi->import_id);
+	tm__bind_text(st, 2, date, -1);
+	tm__bind_text(st, 3, who, -1);
+	tm__bind_text(st, 4, date, -1);
+	tm__bind_text(st, 5, who, -1);
+	tm__bind_text(st, 6, u->source_lang, -1);
+	tm__bind_text(st, 7, mtime, -1);
 	if ((error = tm__step_done(xi->db, st, "cannot store a unit")) < 0)
 		return error;
-	tu = sqlite3_last_insert_rowid(xi->db->sql);
+	tu = xi->db->store->last_insert_id(xi->db);
 	for (ord = 0; ord < 2; ord++) {
 		const char *lang = ord ? u->target_lang : u->source_lang;
 
@@ -810,10 +810,10 @@ insert_unit(struct ximport *xi, const tm_xliff_unit *u, const char *tseg,
 			return tm__error_prefix("trans-unit '%s'", u->id);
 		if ((error = key_flags_for(xi->db, lang, &kf)) < 0)
 			return error;
-		sqlite3_bind_int64(st, 1, tu);
-		sqlite3_bind_int(st, 2, ord);
-		sqlite3_bind_text(st, 3, lang, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, lk, -1, SQLITE_STATIC);
+		tm__bind_int64(st, 1, tu);
+		tm__bind_int(st, 2, ord);
+		tm__bind_text(st, 3, lang, -1);
+		tm__bind_text(st, 4, lk, -1);
 		if ((error = bind_text(xi->db, st, 5, ord ? u->target_text :
 		    u->source_text, ord ? tseg : NULL, kf, &xi->seg,
 		    &xi->key)) < 0 ||
@@ -827,11 +827,11 @@ insert_unit(struct ximport *xi, const tm_xliff_unit *u, const char *tseg,
 		if (!v || !*v)
 			continue;
 		st = xi->ins_prop;
-		sqlite3_bind_int64(st, 1, tu);
-		sqlite3_bind_int(st, 2, ord);
-		sqlite3_bind_text(st, 3, ord ? "x-context-post" :
-		    "x-context-pre", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, v, -1, SQLITE_STATIC);
+		tm__bind_int64(st, 1, tu);
+		tm__bind_int(st, 2, ord);
+		tm__bind_text(st, 3, ord ? "x-context-post" :
+		    "x-context-pre", -1);
+		tm__bind_text(st, 4, v, -1);
 		if ((error = tm__step_done(xi->db, st, "cannot store a "
 		    "prop")) < 0)
 			return error;
@@ -845,20 +845,20 @@ static int
 update_unit(struct ximport *xi, const tm_xliff_unit *u, const char *tseg,
     int64_t tu, const char *who, const char *date, const char *mtime)
 {
-	sqlite3_stmt *st = xi->old;
+	tm__stmt *st = xi->old;
 	int64_t tuv = 0;
 	unsigned kf;
 	int error = 0, rc;
 	bool same = false;
 
-	sqlite3_bind_int64(st, 1, tu);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *lang = (const char *)sqlite3_column_text(st, 1);
-		const char *text = (const char *)sqlite3_column_text(st, 2);
+	tm__bind_int64(st, 1, tu);
+	while ((rc = tm__step(st)) == TM__ROW) {
+		const char *lang = (const char *)tm__column_text(st, 1);
+		const char *text = (const char *)tm__column_text(st, 2);
 
 		if (!tm_lang_match(u->target_lang, lang))
 			continue;
-		tuv = sqlite3_column_int64(st, 0);
+		tuv = tm__column_int64(st, 0);
 		/*
 		 * The same text with other inline codes (or none where
 		 * the memory has some) is a change too.
@@ -868,23 +868,23 @@ update_unit(struct ximport *xi, const tm_xliff_unit *u, const char *tseg,
 			tm__buf_reset(&xi->seg);
 			if (tm__buf_add_xml(&xi->seg, text, strlen(text),
 			    false) < 0 || tm__buf_adds(&xi->seg, "") < 0) {
-				sqlite3_reset(st);
+				tm__reset(st);
 				return tm__error_nomem();
 			}
 		}
-		same = same && strcmp((const char *)sqlite3_column_text(st, 3),
+		same = same && strcmp((const char *)tm__column_text(st, 3),
 		    tseg ? tseg : xi->seg.ptr) == 0;
 		break;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	tm__reset(st);
+	if (rc != TM__ROW && rc != TM__DONE)
 		return tm__error_sqlite(xi->db->sql, "cannot read a unit");
 	if (!tuv || same)
 		return 0;
 	st = xi->hist;
-	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, who, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, tuv);
+	tm__bind_text(st, 1, date, -1);
+	tm__bind_text(st, 2, who, -1);
+	tm__bind_int64(st, 3, tuv);
 	if ((error = tm__step_done(xi->db, st, "cannot keep the history")) < 0)
 		return error;
 	if ((error = key_flags_for(xi->db, u->target_lang, &kf)) < 0)
@@ -893,16 +893,16 @@ update_unit(struct ximport *xi, const tm_xliff_unit *u, const char *tseg,
 	if ((error = bind_text(xi->db, st, 1, u->target_text, tseg, kf,
 	    &xi->seg, &xi->key)) < 0)
 		return error;
-	sqlite3_bind_text(st, 4, date, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, who, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, tuv);
+	tm__bind_text(st, 4, date, -1);
+	tm__bind_text(st, 5, who, -1);
+	tm__bind_int64(st, 6, tuv);
 	if ((error = tm__step_done(xi->db, st, "cannot update a variant")) < 0)
 		return error;
 	st = xi->upd_tu;
-	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, who, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, mtime, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, tu);
+	tm__bind_text(st, 1, date, -1);
+	tm__bind_text(st, 2, who, -1);
+	tm__bind_text(st, 3, mtime, -1);
+	tm__bind_int64(st, 4, tu);
 	if ((error = tm__step_done(xi->db, st, "cannot update a unit")) < 0 ||
 	    (error = rehash(xi->db, tu)) < 0)
 		return error;
@@ -966,19 +966,18 @@ xliff_import(tm_xliff_import_result *out, tm_db *db, const tm_xliff *x,
 		goto done;
 	in_tx = true;
 	{
-		sqlite3_stmt *st = NULL;
+		tm__stmt *st = NULL;
 
 		if ((error = tm__prepare(db, &st, "INSERT INTO import (file, "
 		    "date, creationtool) VALUES (?, ?, 'tm import-xliff')")) < 0)
 			goto done;
-		sqlite3_bind_text(st, 1, file ? file : "(xliff)", -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, nowiso, -1, SQLITE_STATIC);
+		tm__bind_text(st, 1, file ? file : "(xliff)", -1);
+		tm__bind_text(st, 2, nowiso, -1);
 		error = tm__step_done(db, st, "cannot record the import");
-		sqlite3_finalize(st);
+		tm__finalize(st);
 		if (error)
 			goto done;
-		xi.import_id = sqlite3_last_insert_rowid(db->sql);
+		xi.import_id = db->store->last_insert_id(db);
 	}
 	if ((error = tm__prepare(db, &xi.ins_tu, "INSERT INTO tu (import_id, "
 	    "creationdate, creationid, changedate, changeid, srclang, "
@@ -1047,39 +1046,39 @@ xliff_import(tm_xliff_import_result *out, tm_db *db, const tm_xliff *x,
 			    u->id);
 	}
 	if (!error) {
-		sqlite3_stmt *st = NULL;
+		tm__stmt *st = NULL;
 
 		if ((error = tm__prepare(db, &st, "UPDATE import SET "
 		    "units_read = ?, imported = ?, updated = ?, skipped = ? "
 		    "WHERE id = ?")) < 0)
 			goto done;
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)res.units);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)res.imported);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)res.updated);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)res.skipped);
-		sqlite3_bind_int64(st, 5, xi.import_id);
+		tm__bind_int64(st, 1, (int64_t)res.units);
+		tm__bind_int64(st, 2, (int64_t)res.imported);
+		tm__bind_int64(st, 3, (int64_t)res.updated);
+		tm__bind_int64(st, 4, (int64_t)res.skipped);
+		tm__bind_int64(st, 5, xi.import_id);
 		error = tm__step_done(db, st, "cannot record the import");
-		sqlite3_finalize(st);
+		tm__finalize(st);
 	}
 	if (!error)
 		error = tm__exec(db, "COMMIT");
 	if (!error)
 		in_tx = false;
 done:
-	sqlite3_finalize(xi.ins_tu);
-	sqlite3_finalize(xi.ins_tuv);
-	sqlite3_finalize(xi.ins_prop);
-	sqlite3_finalize(xi.old);
-	sqlite3_finalize(xi.hist);
-	sqlite3_finalize(xi.upd_tuv);
-	sqlite3_finalize(xi.upd_tu);
+	tm__finalize(xi.ins_tu);
+	tm__finalize(xi.ins_tuv);
+	tm__finalize(xi.ins_prop);
+	tm__finalize(xi.old);
+	tm__finalize(xi.hist);
+	tm__finalize(xi.upd_tuv);
+	tm__finalize(xi.upd_tu);
 	tm__buf_release(&xi.seg);
 	tm__buf_release(&xi.key);
 	if (first)
 		*first = found && !error ? found[0] : 0;
 	free(found);
 	if (in_tx)
-		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		tm__exec_quiet(db, "ROLLBACK");
 	if (error)
 		return error;
 	/* The new and changed variants join the candidate index. */
@@ -1191,7 +1190,7 @@ tm_history_get(tm_history **out, tm_db *db, const char *text,
     const char *from)
 {
 	tm_history *h;
-	sqlite3_stmt *st = NULL;
+	tm__stmt *st = NULL;
 	int error = 0, rc;
 	int64_t last = -1;
 
@@ -1207,18 +1206,18 @@ tm_history_get(tm_history **out, tm_db *db, const char *text,
 	    "JOIN tuv s ON s.tu_id = h.tu_id AND s.lang <> h.lang "
 	    "ORDER BY h.id DESC, s.ord")) < 0)
 		goto done;
-	while (!error && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (!error && (rc = tm__step(st)) == TM__ROW) {
 		tm_history_entry *e;
-		const char *lang = (const char *)sqlite3_column_text(st, 2);
-		const char *src = (const char *)sqlite3_column_text(st, 3);
+		const char *lang = (const char *)tm__column_text(st, 2);
+		const char *src = (const char *)tm__column_text(st, 3);
 
 		/* One row per history entry: its first matching source. */
-		if (sqlite3_column_int64(st, 0) == last)
+		if (tm__column_int64(st, 0) == last)
 			continue;
 		if ((from && !tm_lang_match(from, lang)) ||
 		    (text && strcmp(text, src) != 0))
 			continue;
-		last = sqlite3_column_int64(st, 0);
+		last = tm__column_int64(st, 0);
 		if (h->n == h->cap && tm__grow((void **)&h->e, &h->cap, h->n,
 		    sizeof(*h->e)) < 0) {
 			error = tm__error_nomem();
@@ -1226,23 +1225,23 @@ tm_history_get(tm_history **out, tm_db *db, const char *text,
 		}
 		e = &h->e[h->n++];
 		memset(e, 0, sizeof(*e));
-		e->unit_id = sqlite3_column_int64(st, 1);
-		if ((error = hkeep(h, &e->source, sqlite3_column_text(st,
+		e->unit_id = tm__column_int64(st, 1);
+		if ((error = hkeep(h, &e->source, tm__column_text(st,
 		    3))) < 0 || (error = hkeep(h, &e->lang,
-		    sqlite3_column_text(st, 4))) < 0 || (error = hkeep(h,
-		    &e->seg, sqlite3_column_text(st, 5))) < 0 ||
-		    (error = hkeep(h, &e->changeid, sqlite3_column_text(st,
+		    tm__column_text(st, 4))) < 0 || (error = hkeep(h,
+		    &e->seg, tm__column_text(st, 5))) < 0 ||
+		    (error = hkeep(h, &e->changeid, tm__column_text(st,
 		    6))) < 0 || (error = hkeep(h, &e->changedate,
-		    sqlite3_column_text(st, 7))) < 0 || (error = hkeep(h,
-		    &e->replaced, sqlite3_column_text(st, 8))) < 0 ||
+		    tm__column_text(st, 7))) < 0 || (error = hkeep(h,
+		    &e->replaced, tm__column_text(st, 8))) < 0 ||
 		    (error = hkeep(h, &e->replaced_by,
-		    sqlite3_column_text(st, 9))) < 0)
+		    tm__column_text(st, 9))) < 0)
 			break;
 	}
-	if (!error && rc != SQLITE_DONE)
-		error = tm__error_sqlite(db->sql, "history");
+	if (!error && rc != TM__DONE)
+		error = tm__error_db(db, "history");
 done:
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	if (error) {
 		tm_history_free(h);
 		return error;

@@ -69,7 +69,7 @@ main(int argc, char **argv)
 	double *lat = NULL, *lat_kind = NULL, *clat = NULL;
 	char **kinds = NULL, **queries = NULL, line[8192];
 	int *best_index = NULL, *best_exh = NULL;
-	sqlite3_stmt *st;
+	tm__stmt *st = NULL;
 	tm_db *db = NULL;
 	FILE *f;
 	size_t nc = 0;
@@ -101,11 +101,13 @@ main(int argc, char **argv)
 	if (tm__key_flags(db, &kflags) < 0)
 		return fprintf(stderr, "%s\n", tm_error_last()->message), 1;
 	if (!have_exh)
-		sqlite3_prepare_v2(db->sql, "SELECT lang, key, coalesce(text, seg), "
-	    "seg FROM tuv", -1, &st, NULL);
-	while (!have_exh && sqlite3_step(st) == SQLITE_ROW) {
+		if (tm__prepare(db, &st, "SELECT lang, key, "
+		    "coalesce(text, seg), seg FROM tuv") < 0)
+			return fprintf(stderr, "%s\n",
+			    tm_error_last()->message), 1;
+	while (!have_exh && tm__step(st) == TM__ROW) {
 		if (!tm_lang_match(argv[3], (const char *)
-		    sqlite3_column_text(st, 0)))
+		    tm__column_text(st, 0)))
 			continue;
 		if (nv == cap) {
 			cap = cap ? cap * 2 : 1 << 16;
@@ -116,11 +118,11 @@ main(int argc, char **argv)
 			return fprintf(stderr, "%s\n",
 			    tm_error_last()->message), 1;
 		vs[nv].key = strndup(key, klen);
-		vs[nv].text = strdup((const char *)sqlite3_column_text(st, 2));
-		vs[nv].seg = strdup((const char *)sqlite3_column_text(st, 3));
+		vs[nv].text = strdup((const char *)tm__column_text(st, 2));
+		vs[nv].seg = strdup((const char *)tm__column_text(st, 3));
 		nv++;
 	}
-	sqlite3_finalize(st);
+	tm__finalize(st);
 	tm__buf_release(&kbuf);
 
 	if (bench_read_queries(argv[2], &kinds, &queries, &nq) < 0)
