@@ -1315,7 +1315,7 @@ tm_glossary_import(tm_glossary_result *out, tm_db *db, const char *path,
 	gi.file = path;
 	if (!format && (error = sniff(path, &format)) < 0)
 		goto done;
-	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
+	if ((error = tm__begin_write(db)) < 0)
 		goto done;
 	/* A file imported again replaces what it brought before. */
 	{

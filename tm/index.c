@@ -860,8 +860,9 @@ set_meta_int(tm_db *db, const char *key, int64_t v)
 	tm__stmt *st = NULL;
 	int error;
 
-	if ((error = tm__prepare(db, &st, "INSERT OR REPLACE INTO meta "
-	    "VALUES (?, ?)")) < 0)
+	if ((error = tm__prepare(db, &st, "INSERT INTO meta "
+	    "VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+	    "value = excluded.value")) < 0)
 		return error;
 	tm__bind_text(st, 1, key, -1);
 	tm__bind_int64(st, 2, v);
@@ -917,8 +918,9 @@ set_meta_text(tm_db *db, const char *key, const char *v)
 	tm__stmt *st = NULL;
 	int error;
 
-	if ((error = tm__prepare(db, &st, "INSERT OR REPLACE INTO meta "
-	    "VALUES (?, ?)")) < 0)
+	if ((error = tm__prepare(db, &st, "INSERT INTO meta "
+	    "VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+	    "value = excluded.value")) < 0)
 		return error;
 	tm__bind_text(st, 1, key, -1);
 	tm__bind_text(st, 2, v, -1);
@@ -1449,8 +1451,9 @@ builder_prepare(struct builder *b, tm_db *db)
 	    "ids) VALUES (?, ?, ?)")) < 0 ||
 	    (error = tm__prepare(db, &b->sk_get, "SELECT v FROM sketch "
 	    "WHERE block = ?")) < 0 ||
-	    (error = tm__prepare(db, &b->sk_put, "INSERT OR REPLACE INTO "
-	    "sketch (block, v) VALUES (?, ?)")) < 0)
+	    (error = tm__prepare(db, &b->sk_put, "INSERT INTO "
+	    "sketch (block, v) VALUES (?, ?) ON CONFLICT (block) DO "
+	    "UPDATE SET v = excluded.v")) < 0)
 		return error;
 	return 0;
 }
@@ -1851,7 +1854,7 @@ tm__rekey(tm_db *db, unsigned flags, int64_t *changed)
 	if ((error = tm__prepare(db, &sel, "SELECT id, key, coalesce(text, "
 	    "seg) FROM tuv")) < 0 ||
 	    (error = tm__prepare(db, &upd, "UPDATE tuv SET key = ? WHERE "
-	    "id = ? AND key IS NOT ?1")) < 0)
+	    "id = ? AND key IS DISTINCT FROM ?1")) < 0)
 		goto done;
 	while ((rc = tm__step(sel)) == TM__ROW) {
 		const char *text = (const char *)tm__column_text(sel, 2);
@@ -1891,8 +1894,9 @@ tm__rekey(tm_db *db, unsigned flags, int64_t *changed)
 		error = tm__error_db(db, "cannot read variants");
 		goto done;
 	}
-	error = tm__exec(db, "INSERT OR REPLACE INTO meta VALUES ('key_rules', "
-	    TM__STR(TM__KEY_RULES) ")");
+	error = tm__exec(db, "INSERT INTO meta VALUES ('key_rules', "
+	    "'" TM__STR(TM__KEY_RULES) "') ON CONFLICT (key) DO UPDATE SET "
+	    "value = excluded.value");
 done:
 	tm__finalize(sel);
 	tm__finalize(upd);
@@ -1929,11 +1933,12 @@ tm_reindex(tm_db *db, int fold_traditional)
 	if (db->flags & TM_DB_READONLY)
 		return tm__error(TM_EINVAL, "the database is open read-only");
 	tm__db_drop_matcher(db);
-	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
+	if ((error = tm__begin_write(db)) < 0)
 		return error;
 	if (fold_traditional >= 0) {
-		if ((error = tm__prepare(db, &st, "INSERT OR REPLACE INTO meta "
-		    "VALUES ('fold_traditional', ?)")) < 0)
+		if ((error = tm__prepare(db, &st, "INSERT INTO meta "
+		    "VALUES ('fold_traditional', ?) ON CONFLICT (key) DO "
+		    "UPDATE SET value = excluded.value")) < 0)
 			goto done;
 		tm__bind_int(st, 1, fold_traditional);
 		if (tm__step(st) != TM__DONE) {
@@ -1961,7 +1966,7 @@ tm__index_update(tm_db *db, struct tm__prebuild *pb)
 	int64_t from = 0;
 	int error;
 
-	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
+	if ((error = tm__begin_write(db)) < 0)
 		return error;
 	if ((error = meta_int(db, "index_tuv", &from)) < 0 ||
 	    (error = pb && prebuild_covers(db, pb, from) ?
@@ -2025,7 +2030,7 @@ tm__index_rebuild(tm_db *db)
 {
 	int error;
 
-	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
+	if ((error = tm__begin_write(db)) < 0)
 		return error;
 	if ((error = tm__index_rebuild_tx(db)) < 0 ||
 	    (error = tm__exec(db, "COMMIT")) < 0) {

@@ -431,11 +431,13 @@ cache_store(tm_db *db, const tm_mt *mt, const char *const *segs,
 	size_t i;
 	int error;
 
-	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
+	if ((error = tm__begin_write(db)) < 0)
 		return error;
-	if ((error = tm__prepare(db, &st, "INSERT OR REPLACE INTO mt_cache "
+	if ((error = tm__prepare(db, &st, "INSERT INTO mt_cache "
 	    "(provider, fingerprint, src_lang, tgt_lang, source, target, date) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")) < 0)
+	    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider, fingerprint, "
+	    "src_lang, tgt_lang, source) DO UPDATE SET target = "
+	    "excluded.target, date = excluded.date")) < 0)
 		goto done;
 	tm__now_iso(date);
 	tm__bind_text(st, 1, mt->name, -1);

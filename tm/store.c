@@ -120,6 +120,12 @@ tm__exec_quiet(tm_db *db, const char *sql)
 }
 
 int
+tm__begin_write(tm_db *db)
+{
+	return tm__exec(db, db->store->begin_write);
+}
+
+int
 tm__error_db(tm_db *db, const char *what)
 {
 	if (!db || !db->store)

@@ -174,6 +174,12 @@ tm__column_bytes(tm__stmt *st, int i)
  */
 struct tm__store {
 	const char *name;	/* "sqlite", "postgresql" */
+	/*
+	 * What begins a transaction that will write: in SQLite it takes
+	 * the write lock at once, so that a reader inside it never has to
+	 * be turned into a writer (and fail) later.
+	 */
+	const char *begin_write;
 	/* Prepare one statement; a TM_E* code (with the message set) on failure. */
 	int (*prepare)(tm_db *db, tm__stmt **out, const char *sql);
 	/*

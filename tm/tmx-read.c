@@ -1348,7 +1348,7 @@ tm__tmx_read(tm_import_result *out, uint64_t *total, tm_db *db,
 	r.ctxt->sax->externalSubset = on_external_subset;
 	r.ctxt->loadsubset = 0;
 	r.ctxt->validate = 0;
-	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
+	if ((error = tm__begin_write(db)) < 0)
 		goto done;
 	in_tx = true;
 	/* Not into a new file beside the memory: no stray one is left. */

@@ -710,8 +710,8 @@ rehash(tm_db *db, int64_t tu)
 	if ((error = tm__step_done(db, st, "cannot update a unit")) < 0)
 		goto done;
 	tm__finalize(st);
-	if ((error = tm__prepare(db, &st, "INSERT OR IGNORE INTO tu_dup "
-	    "VALUES (?, ?, ?)")) < 0)
+	if ((error = tm__prepare(db, &st, "INSERT INTO tu_dup "
+	    "VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) < 0)
 		goto done;
 	tm__bind_int64(st, 1, (int64_t)h1);
 	tm__bind_int64(st, 2, (int64_t)h2);
@@ -962,7 +962,7 @@ xliff_import(tm_xliff_import_result *out, tm_db *db, const tm_xliff *x,
 			goto done;
 		}
 	}
-	if ((error = tm__exec(db, "BEGIN IMMEDIATE")) < 0)
+	if ((error = tm__begin_write(db)) < 0)
 		goto done;
 	in_tx = true;
 	{

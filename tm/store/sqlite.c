@@ -193,6 +193,7 @@ sq_unique_violation(tm_db *db)
 
 const struct tm__store tm__store_sqlite = {
 	.name = "sqlite",
+	.begin_write = "BEGIN IMMEDIATE",
 	.prepare = sq_prepare,
 	.exec = sq_exec,
 	.changes = sq_changes,
