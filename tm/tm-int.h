@@ -37,6 +37,11 @@ int tm__error(int code, const char *fmt, ...) TM__PRINTF(2, 3);
 int tm__error_prefix(const char *fmt, ...) TM__PRINTF(1, 2);
 /* Translate a SQLite failure on `db` into TM_EDB (or TM_ENOMEM). */
 int tm__error_sqlite(sqlite3 *db, const char *what);
+/*
+ * TM_EDB with the message "what: why", `what` in the user's language
+ * (English kept for tm__error_neutral), `why` a backend's own message.
+ */
+int tm__error_db(const char *what, const char *why);
 int tm__error_nomem(void);
 /*
  * The English of error e when it is the thread's last error (its message
@@ -289,6 +294,9 @@ struct tm_db {
 	 */
 	char *side;
 	sqlite3 *held;
+	/* The backend (store.h), and the PostgreSQL one's connection. */
+	const struct tm__store *store;
+	struct tm__pg *pg;
 };
 /*
  * An import into a memory without units that no other connection has
