@@ -551,6 +551,93 @@ test_transactions(tm_db *db)
 	tm__finalize(st);
 }
 
+/* "table column type nullable" lines of one database's tables. */
+static void
+sqlite_columns(struct tm__buf *out, char *tables, size_t n)
+{
+	char dir[] = "/tmp/tm-unit-pg-XXXXXX", file[64];
+	tm_db *db = NULL;
+	sqlite3 *s = NULL;
+	sqlite3_stmt *st = NULL;
+
+	tables[0] = '\0';
+	if (!mkdtemp(dir))
+		return;
+	snprintf(file, sizeof(file), "%s/tm.db", dir);
+	if (tm_db_open(&db, file, TM_DB_CREATE) == 0) {
+		tm_db_close(db);
+		if (sqlite3_open(file, &s) == SQLITE_OK &&
+		    sqlite3_prepare_v2(s, "SELECT m.name, p.name, p.type, "
+		    "p.\"notnull\" OR p.pk > 0 FROM sqlite_schema m, "
+		    "pragma_table_info(m.name) p WHERE m.type = 'table' "
+		    "ORDER BY m.name, p.cid", -1, &st, NULL) == SQLITE_OK) {
+			while (sqlite3_step(st) == SQLITE_ROW) {
+				const char *t = (const char *)
+				    sqlite3_column_text(st, 0);
+				const char *ty = (const char *)
+				    sqlite3_column_text(st, 2);
+				char quoted[80];
+
+				snprintf(quoted, sizeof(quoted), "'%s'", t);
+				if (!strstr(tables, quoted))
+					snprintf(tables + strlen(tables), n -
+					    strlen(tables), "%s%s", *tables ?
+					    ", " : "", quoted);
+				tm__buf_printf(out, "%s %s %s %s\n", t,
+				    (const char *)sqlite3_column_text(st, 1),
+				    strcmp(ty, "INTEGER") == 0 ? "bigint" :
+				    strcmp(ty, "BLOB") == 0 ? "bytea" :
+				    strcmp(ty, "REAL") == 0 ?
+				    "double precision" : "text",
+				    sqlite3_column_int(st, 3) ? "NO" : "YES");
+			}
+		}
+		sqlite3_finalize(st);
+		sqlite3_close(s);
+	}
+	unlink(file);
+	snprintf(file, sizeof(file), "%s/tm.db-wal", dir);
+	unlink(file);
+	snprintf(file, sizeof(file), "%s/tm.db-shm", dir);
+	unlink(file);
+	rmdir(dir);
+	tm_error_clear();
+}
+
+/*
+ * The tables a new SQLite memory has, with the same columns in the same
+ * order, of the same types and nullability: the modules' SQL is written
+ * once for both.
+ */
+static void
+test_same_as_sqlite(tm_db *db)
+{
+	struct tm__buf lite = { 0 }, pg = { 0 }, q = { 0 };
+	char tables[1024];
+	tm__stmt *st;
+
+	sqlite_columns(&lite, tables, sizeof(tables));
+	ok(lite.len > 0, "a new SQLite memory's columns");
+	tm__buf_printf(&q, "SELECT table_name, column_name, data_type, "
+	    "is_nullable FROM information_schema.columns WHERE table_schema = "
+	    "current_schema() AND table_name IN (%s) ORDER BY table_name "
+	    "COLLATE \"C\", ordinal_position", tables);
+	if ((st = prep(db, q.ptr)) != NULL) {
+		while (tm__step(st) == TM__ROW)
+			tm__buf_printf(&pg, "%s %s %s %s\n",
+			    (const char *)tm__column_text(st, 0),
+			    (const char *)tm__column_text(st, 1),
+			    (const char *)tm__column_text(st, 2),
+			    (const char *)tm__column_text(st, 3));
+		tm__finalize(st);
+	}
+	is_str(tm__buf_str(&pg), tm__buf_str(&lite),
+	    "PostgreSQL's tables are SQLite's, column for column");
+	tm__buf_release(&lite);
+	tm__buf_release(&pg);
+	tm__buf_release(&q);
+}
+
 struct opener {
 	const char *ci;
 	int error;
@@ -626,6 +713,7 @@ main(void)
 	test_schema(ci);
 	db = open_db(ci, 0, &error);
 	if (db) {
+		test_same_as_sqlite(db);
 		test_types(db);
 		test_placeholders(db);
 		test_nesting(db);

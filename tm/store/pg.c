@@ -66,7 +66,12 @@ struct tm__pg {
 	uint64_t nstmt;		/* statements prepared: their names */
 	int64_t changes;	/* rows the last INSERT/UPDATE/DELETE changed */
 	char *shown;		/* the conninfo without its password */
-	char *errmsg;		/* the last failure's message */
+	/*
+	 * The message of the last call that failed, NULL after one that
+	 * worked (error() then says so, as sqlite3_errmsg does).
+	 */
+	char *errmsg;
+	bool oom;		/* no memory for errmsg */
 	char sqlstate[6];	/* and its SQLSTATE */
 	/* "DEALLOCATE name;" for each statement finalised, not yet sent. */
 	struct tm__buf dead;
@@ -150,6 +155,7 @@ keep_error(struct tm__pg *pg, const PGresult *res)
 		msg = "unknown error";
 	free(pg->errmsg);
 	pg->errmsg = one_line(msg);
+	pg->oom = !pg->errmsg;
 	snprintf(pg->sqlstate, sizeof(pg->sqlstate), "%s", state ? state : "");
 }
 
@@ -158,6 +164,17 @@ keep_message(struct tm__pg *pg, const char *msg)
 {
 	free(pg->errmsg);
 	pg->errmsg = tm__strdup(msg);
+	pg->oom = !pg->errmsg;
+	pg->sqlstate[0] = '\0';
+}
+
+/* The last call worked. */
+static void
+no_error(struct tm__pg *pg)
+{
+	free(pg->errmsg);
+	pg->errmsg = NULL;
+	pg->oom = false;
 	pg->sqlstate[0] = '\0';
 }
 
@@ -168,9 +185,11 @@ pg_error(tm_db *db, const char *what)
 
 	if (!pg)
 		return tm__error_db(what, "no database");
-	if (!pg->errmsg)
+	if (pg->oom)
 		return tm__error_nomem();
-	return tm__error_db(what, pg->errmsg);
+	/* A row where none was expected, or the like. */
+	return tm__error_db(what, pg->errmsg ? pg->errmsg :
+	    "unexpected result");
 }
 
 /* Keep the failure of res and set the thread's error with `what`. */
@@ -363,6 +382,7 @@ pg_prepare(tm_db *db, tm__stmt **out, const char *sql)
 		error = fail(db, res, "cannot prepare statement");
 		goto done;
 	}
+	no_error(pg);
 	*out = &st->base;
 	st = NULL;
 done:
@@ -386,10 +406,12 @@ pg_exec(tm_db *db, const char *sql)
 		return tm__error(TM_EINVAL, "no database");
 	flush_dead(pg);
 	res = PQexec(pg->conn, sql);
-	if (!res || !good_status(res))
+	if (!res || !good_status(res)) {
 		error = fail(db, res, "database");
-	else
+	} else {
 		note_changes(pg, res);
+		no_error(pg);
+	}
 	PQclear(res);
 	return error;
 }
@@ -588,6 +610,7 @@ run(struct pg_stmt *st)
 		return TM_EDB;
 	}
 	note_changes(pg, res);
+	no_error(pg);
 	st->ncols = PQnfields(res);
 	for (c = 0; c < st->ncols; c++) {
 		if (!supported(PQftype(res, c))) {
@@ -1425,9 +1448,13 @@ done:
 int
 tm__pg_open(tm_db *db, const char *conninfo, unsigned flags)
 {
-	static const char *const keys[] = { "dbname", "client_encoding",
-	    "fallback_application_name", NULL };
-	const char *values[] = { conninfo, "UTF8", "tm", NULL };
+	/*
+	 * The first "dbname" is the whole conninfo, expanded (libpq): its
+	 * settings override those before it, those after override it.
+	 */
+	static const char *const keys[] = { "connect_timeout", "dbname",
+	    "client_encoding", "fallback_application_name", NULL };
+	const char *values[] = { "10", conninfo, "UTF8", "tm", NULL };
 	struct tm__buf shown = { 0 };
 	struct tm__pg *pg;
 	int error = 0;
@@ -1444,7 +1471,9 @@ tm__pg_open(tm_db *db, const char *conninfo, unsigned flags)
 		error = tm__error_nomem();
 		goto done;
 	}
-	/* The first "dbname" is the whole conninfo, expanded (libpq). */
+	/* A server that does not answer: 10 s, unless the user says. */
+	if (getenv("PGCONNECT_TIMEOUT"))
+		values[0] = getenv("PGCONNECT_TIMEOUT");
 	if (!(pg->conn = PQconnectdbParams(keys, values, 1))) {
 		error = tm__error_nomem();
 		goto done;
