@@ -99,11 +99,13 @@ EOF
 	echo "host=$_dir user=tm dbname=postgres"
 }
 
-# The folder is ours only if it holds a cluster (or nothing yet).
+# The folder is ours only if pg_start made a cluster there (or tried:
+# its initdb.log), or it is empty.
 pg_ours()
 {
 	[ -n "$1" ] && [ -d "$1" ] && case $1 in /|/tmp|/tmp/) false ;; esac &&
-	    { [ -f "$1/data/PG_VERSION" ] || [ -z "$(ls -A "$1")" ]; }
+	    { [ -f "$1/data/PG_VERSION" ] || [ -f "$1/initdb.log" ] ||
+	    [ -z "$(ls -A "$1")" ]; }
 }
 
 pg_createdb()
