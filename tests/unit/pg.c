@@ -409,7 +409,19 @@ test_placeholders(tm_db *db)
 	} else {
 		ok(0, "the row");
 	}
+	is_int(tm__step(st), TM__DONE, "one row");
+	/* As in SQLite: a step after the end runs the statement again. */
+	ok(tm__step(st) == TM__ROW && strcmp((const char *)tm__column_text(st,
+	    5), "three") == 0, "stepped again after its end: again");
+	tm__reset(st);
+	is_int(tm__clear_bindings(st), 0, "bindings cleared");
+	ok(tm__step(st) == TM__ROW && tm__column_type(st, 1) == TM__NULL &&
+	    tm__column_type(st, 5) == TM__NULL, "are NULL");
 	tm__finalize(st);
+	is_int(db->store->error(db, "after a success"), TM_EDB,
+	    "error() after calls that worked");
+	is_str(tm_error_last()->message, "after a success: unexpected result",
+	    "repeats no old failure");
 }
 
 static void
