@@ -27,7 +27,8 @@ pg_bindir()
 {
 	for _d in "${PG_BINDIR:-}" /usr/lib/postgresql/15/bin \
 	    "$(pg_config --bindir 2>/dev/null)"; do
-		if [ -n "$_d" ] && [ -x "$_d/initdb" ] && [ -x "$_d/pg_ctl" ]; then
+		if [ -n "$_d" ] && [ -x "$_d/initdb" ] &&
+		    [ -x "$_d/pg_ctl" ]; then
 			echo "$_d"
 			return 0
 		fi
@@ -145,8 +146,8 @@ pg.sh)
 	createdb) pg_createdb "$@" ;;
 	stop) pg_stop "$@" ;;
 	*)
-		echo "usage: tests/pg.sh have | start [DIR] | createdb DIR NAME |" \
-		    "stop DIR" >&2
+		echo "usage: tests/pg.sh have | start [DIR] |" \
+		    "createdb DIR NAME | stop DIR" >&2
 		exit 2
 		;;
 	esac

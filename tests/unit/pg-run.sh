@@ -20,7 +20,8 @@ fi
 dir=
 if [ -z "${TM_TEST_PG:-}" ]; then
 	pg_have || {
-		echo "1..0 # SKIP no PostgreSQL server programs (initdb, pg_ctl)"
+		echo "1..0 # SKIP no PostgreSQL server programs" \
+		    "(initdb, pg_ctl)"
 		exit 0
 	}
 	dir=$(mktemp -d /tmp/tm-pg.XXXXXX) || {

@@ -518,7 +518,8 @@ test_transactions(tm_db *db)
 	tm__bind_text(st, 1, "k", -1);
 	rc = tm__step(st);
 	ok(rc != TM__ROW && rc != TM__DONE, "a failing step");
-	is_int(db->store->error(db, "cannot add"), TM_EDB, "error() gives TM_EDB");
+	is_int(db->store->error(db, "cannot add"), TM_EDB,
+	    "error() gives TM_EDB");
 	e = tm_error_last();
 	ok(e && strstr(e->message, "cannot add: duplicate key value "
 	    "violates unique constraint \"u_pkey\""), "with the message: %s",
@@ -708,8 +709,8 @@ main(void)
 	char sql[640];
 
 	if (!env || !*env) {
-		printf("1..0 # SKIP TM_TEST_PG is not set (tests/unit/pg-run.sh "
-		    "sets it)\n");
+		printf("1..0 # SKIP TM_TEST_PG is not set "
+		    "(tests/unit/pg-run.sh sets it)\n");
 		return 0;
 	}
 	admin = PQconnectdb(env);

@@ -206,7 +206,8 @@ note_changes(struct tm__pg *pg, const PGresult *res)
 {
 	const char *tag = PQcmdStatus((PGresult *)res);
 
-	if (strncmp(tag, "INSERT ", 7) == 0 || strncmp(tag, "UPDATE ", 7) == 0 ||
+	if (strncmp(tag, "INSERT ", 7) == 0 ||
+	    strncmp(tag, "UPDATE ", 7) == 0 ||
 	    strncmp(tag, "DELETE ", 7) == 0 || strncmp(tag, "MERGE ", 6) == 0)
 		pg->changes = strtoll(PQcmdTuples((PGresult *)res), NULL, 10);
 }
@@ -265,7 +266,8 @@ translate(struct tm__buf *out, const char *sql, int *nparams)
 		if (*p == '\'' || *p == '"') {
 			char q = *p;
 			bool esc = q == '\'' && p > sql && (p[-1] == 'E' ||
-			    p[-1] == 'e') && (p - 1 == sql || !ident_char(p[-2]));
+			    p[-1] == 'e') && (p - 1 == sql ||
+			    !ident_char(p[-2]));
 
 			for (p++; *p && *p != q; p++)
 				if (esc && *p == '\\' && p[1])
@@ -1314,7 +1316,8 @@ migrate_1(tm_db *db)
 		    "\tmodified " TEXT ",\n"
 		    "\thead " TEXT " NOT NULL DEFAULT ''\n"
 		    ");\n"
-		    "CREATE INDEX gloss_term_entry ON gloss_term(entry_id, ord);\n"
+		    "CREATE INDEX gloss_term_entry ON gloss_term(entry_id, "
+		    "ord);\n"
 		    "CREATE INDEX gloss_term_lang ON gloss_term(lang_key);\n"
 		    "CREATE INDEX gloss_term_head ON gloss_term(head);\n"
 		    "CREATE TABLE tu_history (\n"
