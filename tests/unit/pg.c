@@ -564,16 +564,22 @@ test_transactions(tm_db *db)
 	tm__finalize(st);
 }
 
-/* "table column type nullable" lines of one database's tables. */
+/*
+ * "table column type nullable" lines of a new SQLite memory's tables
+ * into *out, "index table unique column" lines of its indexes (those
+ * the schema names) into *idx, and the tables' and indexes' names,
+ * quoted, into tables[n] and indexes[n].
+ */
 static void
-sqlite_columns(struct tm__buf *out, char *tables, size_t n)
+sqlite_columns(struct tm__buf *out, struct tm__buf *idx, char *tables,
+    char *indexes, size_t n)
 {
 	char dir[] = "/tmp/tm-unit-pg-XXXXXX", file[64];
 	tm_db *db = NULL;
 	sqlite3 *s = NULL;
 	sqlite3_stmt *st = NULL;
 
-	tables[0] = '\0';
+	tables[0] = indexes[0] = '\0';
 	if (!mkdtemp(dir))
 		return;
 	snprintf(file, sizeof(file), "%s/tm.db", dir);
@@ -606,6 +612,30 @@ sqlite_columns(struct tm__buf *out, char *tables, size_t n)
 			}
 		}
 		sqlite3_finalize(st);
+		st = NULL;
+		if (sqlite3_prepare_v2(s, "SELECT m.name, m.tbl_name, "
+		    "l.\"unique\", i.name FROM sqlite_schema m, "
+		    "pragma_index_list(m.tbl_name) l, "
+		    "pragma_index_info(m.name) i WHERE m.type = 'index' AND "
+		    "m.sql IS NOT NULL AND l.name = m.name ORDER BY m.name, "
+		    "i.seqno", -1, &st, NULL) == SQLITE_OK) {
+			while (sqlite3_step(st) == SQLITE_ROW) {
+				const char *ix = (const char *)
+				    sqlite3_column_text(st, 0);
+				char quoted[80];
+
+				snprintf(quoted, sizeof(quoted), "'%s'", ix);
+				if (!strstr(indexes, quoted))
+					snprintf(indexes + strlen(indexes), n -
+					    strlen(indexes), "%s%s", *indexes ?
+					    ", " : "", quoted);
+				tm__buf_printf(idx, "%s %s %d %s\n", ix,
+				    (const char *)sqlite3_column_text(st, 1),
+				    sqlite3_column_int(st, 2),
+				    (const char *)sqlite3_column_text(st, 3));
+			}
+		}
+		sqlite3_finalize(st);
 		sqlite3_close(s);
 	}
 	unlink(file);
@@ -625,12 +655,13 @@ sqlite_columns(struct tm__buf *out, char *tables, size_t n)
 static void
 test_same_as_sqlite(tm_db *db)
 {
-	struct tm__buf lite = { 0 }, pg = { 0 }, q = { 0 };
-	char tables[1024];
+	struct tm__buf lite = { 0 }, pg = { 0 }, q = { 0 }, lidx = { 0 };
+	char tables[1024], indexes[1024];
 	tm__stmt *st;
 
-	sqlite_columns(&lite, tables, sizeof(tables));
-	ok(lite.len > 0, "a new SQLite memory's columns");
+	sqlite_columns(&lite, &lidx, tables, indexes, sizeof(tables));
+	ok(lite.len > 0 && lidx.len > 0,
+	    "a new SQLite memory's columns and indexes");
 	tm__buf_printf(&q, "SELECT table_name, column_name, data_type, "
 	    "is_nullable FROM information_schema.columns WHERE table_schema = "
 	    "current_schema() AND table_name IN (%s) ORDER BY table_name "
@@ -646,6 +677,28 @@ test_same_as_sqlite(tm_db *db)
 	}
 	is_str(tm__buf_str(&pg), tm__buf_str(&lite),
 	    "PostgreSQL's tables are SQLite's, column for column");
+	tm__buf_reset(&q);
+	tm__buf_reset(&pg);
+	tm__buf_printf(&q, "SELECT i.relname, t.relname, x.indisunique::int, "
+	    "a.attname FROM pg_index x JOIN pg_class i ON i.oid = "
+	    "x.indexrelid JOIN pg_class t ON t.oid = x.indrelid, "
+	    "unnest(x.indkey) WITH ORDINALITY k(attnum, n), pg_attribute a "
+	    "WHERE a.attrelid = t.oid AND a.attnum = k.attnum AND "
+	    "t.relnamespace = current_schema()::regnamespace AND "
+	    "i.relname IN (%s) ORDER BY i.relname COLLATE \"C\", k.n",
+	    indexes);
+	if ((st = prep(db, q.ptr)) != NULL) {
+		while (tm__step(st) == TM__ROW)
+			tm__buf_printf(&pg, "%s %s %s %s\n",
+			    (const char *)tm__column_text(st, 0),
+			    (const char *)tm__column_text(st, 1),
+			    (const char *)tm__column_text(st, 2),
+			    (const char *)tm__column_text(st, 3));
+		tm__finalize(st);
+	}
+	is_str(tm__buf_str(&pg), tm__buf_str(&lidx),
+	    "and so are its indexes");
+	tm__buf_release(&lidx);
 	tm__buf_release(&lite);
 	tm__buf_release(&pg);
 	tm__buf_release(&q);
