@@ -187,6 +187,22 @@ tm__error_sqlite(sqlite3 *db, const char *what)
 	return TM_EDB;
 }
 
+int
+tm__error_why(const char *what, const char *why)
+{
+	char *msg, *neutral = NULL;
+
+	msg = join(_(what), why);
+	if (msg && _(what) != what && !(neutral = join(what, why))) {
+		free(msg);
+		msg = NULL;
+	}
+	if (!msg)
+		return tm__error_nomem();
+	set_message(TM_EDB, msg, neutral);
+	return TM_EDB;
+}
+
 const char *
 tm__error_neutral(const tm_error *e)
 {

@@ -40,6 +40,11 @@ int tm__error_prefix(const char *fmt, ...) TM__PRINTF(1, 2);
 int tm__error_sqlite(sqlite3 *db, const char *what);
 /* Translate the last failure of db's backend, whichever it is. */
 int tm__error_db(tm_db *db, const char *what);
+/*
+ * TM_EDB with the message "what: why", `what` in the user's language
+ * (English kept for tm__error_neutral), `why` a backend's own message.
+ */
+int tm__error_why(const char *what, const char *why);
 int tm__error_nomem(void);
 /*
  * The English of error e when it is the thread's last error (its message

@@ -40,6 +40,9 @@ pkgs="$pkgs libzip-dev libreoffice-writer-nogui"
 # gettext's build files in; the zh_CN.UTF-8 locale for the test that
 # runs tm in Chinese.
 pkgs="$pkgs gettext autopoint locales"
+# A memory on PostgreSQL: libpq, and PostgreSQL 15's server, which the
+# tests start in a temporary folder (tests/pg.sh).
+pkgs="$pkgs libpq-dev postgresql-15 postgresql-client-15"
 if [ "${1-}" = "--bench" ]; then
 	pkgs="$pkgs translate-toolkit python3-translate python3-cheroot wrk"
 	# bench-docx.sh: OmegaT (its console mode, with Java) on the same
