@@ -64,6 +64,11 @@ int cli_other_option(struct cli *cli, int c, char **argv, const char *usage);
 int cli_parse_num(struct cli *cli, const char *opt, const char *s, long lo,
     long hi, long *out);
 
+/* Seconds on the monotonic clock. */
+double cli_now(void);
+/* Remove a SQLite memory's file and its -wal, -shm and -journal. */
+void cli_remove_db_files(const char *path);
+
 /* Open cli->db (read-only unless the command writes); 0 or 1. */
 int cli_open_db(struct cli *cli);
 
@@ -94,6 +99,7 @@ int cmd_stats(int argc, char **argv, struct cli *cli);
 int cmd_lookup(int argc, char **argv, struct cli *cli);
 int cmd_concordance(int argc, char **argv, struct cli *cli);
 int cmd_reindex(int argc, char **argv, struct cli *cli);
+int cmd_copy(int argc, char **argv, struct cli *cli);
 /* Segmentation and alignment. */
 int cmd_segment(int argc, char **argv, struct cli *cli);
 int cmd_align(int argc, char **argv, struct cli *cli);

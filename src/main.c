@@ -33,6 +33,8 @@ static const struct cmd commands[] = {
 	    N_("find a term in context") },
 	{ "reindex", cmd_reindex, CMD_NEEDS_DB | CMD_WRITES,
 	    N_("recompute matching keys and the n-gram index") },
+	{ "copy", cmd_copy, 0,
+	    N_("copy a memory into a new one, SQLite or PostgreSQL") },
 	{ "segment", cmd_segment, 0,
 	    N_("split a text into sentences") },
 	{ "align", cmd_align, 0,
@@ -128,8 +130,8 @@ cli_parse_num(struct cli *cli, const char *opt, const char *s, long lo,
 	return 0;
 }
 
-static double
-now(void)
+double
+cli_now(void)
 {
 	struct timespec t;
 
@@ -154,7 +156,7 @@ cli_progress_update(uint64_t done, uint64_t total, void *payload)
 
 	if (!p || !p->on)
 		return;
-	t = now();
+	t = cli_now();
 	if (t - p->last < 0.1 && done != total)
 		return;
 	p->last = t;
@@ -233,6 +235,7 @@ cli_open_db(struct cli *cli)
 		cli->db_path = cli->default_path;
 	}
 	cli->created = (cli->flags & CMD_WRITES) &&
+	    !tm_db_is_postgres(cli->db_path) &&
 	    access(cli->db_path, F_OK) != 0;
 	if (tm_db_open(&cli->db, cli->db_path, (cli->flags & CMD_WRITES) ?
 	    TM_DB_CREATE : TM_DB_READONLY) < 0) {
@@ -257,11 +260,8 @@ cli_open_db(struct cli *cli)
 static void
 forget_new_database(struct cli *cli)
 {
-	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
 	tm_stats *st = NULL;
-	char name[4096];
 	bool empty;
-	size_t i;
 
 	if (!cli->created || !cli->db || tm_stats_get(&st, cli->db) < 0) {
 		tm_error_clear();
@@ -273,8 +273,18 @@ forget_new_database(struct cli *cli)
 		return;
 	tm_db_close(cli->db);
 	cli->db = NULL;
+	cli_remove_db_files(cli->db_path);
+}
+
+void
+cli_remove_db_files(const char *path)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	char name[4096];
+	size_t i;
+
 	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++)
-		if ((size_t)snprintf(name, sizeof(name), "%s%s", cli->db_path,
+		if ((size_t)snprintf(name, sizeof(name), "%s%s", path,
 		    suffix[i]) < sizeof(name))
 			unlink(name);
 }

@@ -113,6 +113,9 @@ _cleanup()
 	for _p in $_bg_pids; do
 		kill -9 "$_p" 2>/dev/null
 	done
+	if [ -n "${PG_DIR:-}" ]; then
+		pg_stop "$PG_DIR" >/dev/null 2>&1
+	fi
 	if [ "${TM_KEEP_TMP:-0}" = 1 ]; then
 		echo "# kept $TEST_DIR"
 	else
@@ -331,6 +334,32 @@ dtd_errors()
 dtd_valid()
 {
 	xmllint --noout --nonet --dtdvalid "$2" "$1" >/dev/null 2>&1
+}
+
+# pg_test_start: a PostgreSQL server of the test's own (tests/pg.sh:
+# initdb into a folder under /tmp, a Unix socket there, no TCP port),
+# stopped and removed when the test ends.  Returns 1 when none can run
+# here (PostgreSQL not installed); the test then skips what needs it.
+PG_DIR=
+pg_test_start()
+{
+	[ -z "$PG_DIR" ] || return 0
+	. "$TM_SRCDIR/tests/pg.sh"
+	pg_have || return 1
+	PG_DIR=$(mktemp -d /tmp/tm-pg.XXXXXX) || return 1
+	if ! pg_start "$PG_DIR" >"$TEST_DIR/.pg-start" 2>&1; then
+		diag_file "$TEST_DIR/.pg-start"
+		rm -rf "$PG_DIR"
+		PG_DIR=
+		return 1
+	fi
+}
+
+# pg_test_db NAME: a new, empty database NAME on the test's server;
+# prints its libpq string.
+pg_test_db()
+{
+	pg_createdb "$PG_DIR" "$1"
 }
 
 # serve_start DB [OPTION...]: start `tm --db DB serve` on 127.0.0.1 with

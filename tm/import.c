@@ -191,8 +191,7 @@ find_dup(struct tm__sink *s, const struct tm__unit *u, int64_t *id,
 		*id = tm__column_int64(st, 0);
 	tm__reset(st);
 	if (rc != TM__ROW && rc != TM__DONE)
-		return tm__error_sqlite(s->db->sql,
-		    "cannot look for duplicates");
+		return tm__error_db(s->db, "cannot look for duplicates");
 	return 0;
 }
 
@@ -209,7 +208,7 @@ stored_mtime(struct tm__sink *s, int64_t id, char out[17])
 	snprintf(out, 17, "%s", m ? (const char *)m : "");
 	tm__reset(s->sel_mtime);
 	if (rc != TM__ROW && rc != TM__DONE)
-		return tm__error_sqlite(s->db->sql, "cannot read unit");
+		return tm__error_db(s->db, "cannot read unit");
 	return 0;
 }
 

@@ -1844,13 +1844,10 @@ tm__rekey(tm_db *db, unsigned flags, int64_t *changed)
 
 	*changed = 0;
 	/* Before schema 9 every key is stored (the column is NOT NULL). */
-	if ((error = tm__prepare(db, &sel, "SELECT \"notnull\" FROM "
-	    "pragma_table_info('tuv') WHERE name = 'key'")) < 0)
+	if ((error = db->store->not_null(db, "tuv", "key")) < 0)
 		goto done;
-	sparse = tm__step(sel) == TM__ROW &&
-	    tm__column_int(sel, 0) == 0;
-	tm__finalize(sel);
-	sel = NULL;
+	sparse = error == 0;
+	error = 0;
 	if ((error = tm__prepare(db, &sel, "SELECT id, key, coalesce(text, "
 	    "seg) FROM tuv")) < 0 ||
 	    (error = tm__prepare(db, &upd, "UPDATE tuv SET key = ? WHERE "

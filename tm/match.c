@@ -45,8 +45,6 @@
  */
 #define SECOND_BELOW 80
 #define SECOND_TIMES 4
-/* The file mapped for lookups, at most (SQLite caps it at 2 GiB). */
-#define MMAP_BYTES 2147418112
 
 struct tm__matcher {
 	tm__stmt *tuv;	/* a variant by id */
@@ -110,6 +108,7 @@ static int
 matcher(tm_db *db, struct tm__matcher **out)
 {
 	struct tm__matcher *m;
+	struct tm__buf sql = { 0 };
 	int error;
 
 	if (db->matcher) {
@@ -118,13 +117,13 @@ matcher(tm_db *db, struct tm__matcher **out)
 	}
 	if (!(m = tm__calloc(1, sizeof(*m))))
 		return tm__error_nomem();
-	/*
-	 * Lookups read postings and rows at random: map the file rather
-	 * than copy each page through read(2) (a fifth of a lookup's time).
-	 * Only for the matcher, so that an import's memory stays its own.
-	 */
-	if ((error = tm__exec(db, "PRAGMA mmap_size = " TM__STR(MMAP_BYTES)))
-	    < 0)
+	if (db->store->lookup_settings &&
+	    (error = tm__exec(db, db->store->lookup_settings)) < 0)
+		goto done;
+	if ((error = tm__buf_printf(&sql, "SELECT (SELECT max(id) FROM "
+	    "tuv), (SELECT value FROM meta WHERE key = 'index_tuv'), "
+	    "(SELECT value FROM meta WHERE key = 'fold_traditional'), %s",
+	    db->store->data_version)) < 0)
 		goto done;
 	if ((error = tm__prepare(db, &m->tuv, "SELECT tu_id, lang, key, seg, "
 	    "coalesce(text, seg) FROM tuv WHERE id = ?")) < 0 ||
@@ -140,10 +139,7 @@ matcher(tm_db *db, struct tm__matcher **out)
 	    (error = tm__prepare(db, &m->context, "SELECT type, value FROM "
 	    "annot WHERE tu_id = ? AND kind = 'prop' AND type IN "
 	    "('x-context-pre', 'x-context-post')")) < 0 ||
-	    (error = tm__prepare(db, &m->maxid, "SELECT (SELECT max(id) FROM "
-	    "tuv), (SELECT value FROM meta WHERE key = 'index_tuv'), "
-	    "(SELECT value FROM meta WHERE key = 'fold_traditional'), "
-	    "(SELECT data_version FROM pragma_data_version)")) < 0 ||
+	    (error = tm__prepare(db, &m->maxid, sql.ptr)) < 0 ||
 	    (error = tm__prepare(db, &m->tail, "SELECT id FROM tuv "
 	    "WHERE id > ? ORDER BY id DESC")) < 0 ||
 	    (error = tm__prepare(db, &m->behind, "SELECT count(DISTINCT "
@@ -153,6 +149,7 @@ matcher(tm_db *db, struct tm__matcher **out)
 	    (error = tm__postings_open(&m->post, db)) < 0)
 		goto done;
 done:
+	tm__buf_release(&sql);
 	if (error) {
 		matcher_free(m);
 		return error;

@@ -16,6 +16,7 @@
  * database up to date in one transaction.
  */
 #include "tm-int.h"
+#include "store/pg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -816,6 +817,28 @@ tm__db_drop_matcher(tm_db *db)
 }
 
 int
+tm_db_is_postgres(const char *where)
+{
+	const char *p;
+
+	if (!where)
+		return 0;
+	if (strncmp(where, "postgresql://", 13) == 0 ||
+	    strncmp(where, "postgres://", 11) == 0)
+		return 1;
+	/* libpq's own test: a key=value string has a '=' after a keyword. */
+	for (p = where; *p == ' ' || *p == '\t'; p++)
+		;
+	if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
+		return 0;
+	while ((*p >= 'a' && *p <= 'z') || *p == '_')
+		p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return *p == '=';
+}
+
+int
 tm_db_open(tm_db **out, const char *path, unsigned flags)
 {
 	tm_db *db = NULL;
@@ -826,6 +849,16 @@ tm_db_open(tm_db **out, const char *path, unsigned flags)
 	if (!out || !path || !*path)
 		return tm__error(TM_EINVAL, "no database path");
 	*out = NULL;
+	if (tm_db_is_postgres(path)) {
+		if (!(db = tm__calloc(1, sizeof(*db))) ||
+		    !(db->path = tm__strdup(path))) {
+			error = tm__error_nomem();
+			goto done;
+		}
+		db->flags = flags;
+		error = tm__pg_open(db, path, flags);
+		goto done;
+	}
 	memory = strcmp(path, ":memory:") == 0;
 	if (!memory && stat(path, &st) < 0) {
 		if (errno != ENOENT || !(flags & TM_DB_CREATE) ||
@@ -862,6 +895,8 @@ tm_db_close(tm_db *db)
 	if (!db)
 		return;
 	tm__db_drop_matcher(db);
+	if (db->pg)
+		tm__pg_close(db);
 	if (db->side)
 		tm__side_abort(db);
 	/* The new file's connection first: when it is the last one, its
@@ -945,8 +980,8 @@ tm__side_clean(tm_db *db)
 {
 	char *side;
 
-	if ((db->flags & TM_DB_READONLY) || strcmp(db->path, ":memory:") == 0 ||
-	    !(side = side_path(db)))
+	if (!db->sql || (db->flags & TM_DB_READONLY) ||
+	    strcmp(db->path, ":memory:") == 0 || !(side = side_path(db)))
 		return;
 	side_unlink(side);
 	free(side);
@@ -1033,7 +1068,8 @@ tm__side_begin(tm_db *db)
 	bool alone = false;
 	int error = 0, rc;
 
-	if ((db->flags & TM_DB_READONLY) || db->held || db->side ||
+	/* A file of its own: SQLite's alone. */
+	if (!db->sql || (db->flags & TM_DB_READONLY) || db->held || db->side ||
 	    strcmp(db->path, ":memory:") == 0 || !sqlite3_get_autocommit(
 	    db->sql))
 		return 0;

@@ -56,6 +56,9 @@ struct tm__stmt_ops {
 	const unsigned char *(*column_text)(tm__stmt *st, int i);
 	const void *(*column_blob)(tm__stmt *st, int i);
 	int (*column_bytes)(tm__stmt *st, int i);
+	/* The result's columns: how many, and each one's name. */
+	int (*column_count)(tm__stmt *st);
+	const char *(*column_name)(tm__stmt *st, int i);
 };
 
 /* Every backend's statement starts with this. */
@@ -168,6 +171,18 @@ tm__column_bytes(tm__stmt *st, int i)
 	return st->ops->column_bytes(st, i);
 }
 
+static inline int
+tm__column_count(tm__stmt *st)
+{
+	return st->ops->column_count(st);
+}
+
+static inline const char *
+tm__column_name(tm__stmt *st, int i)
+{
+	return st->ops->column_name(st, i);
+}
+
 /*
  * A backend: what it does with a connection.  db->store points to one
  * of these; db->conn is the backend's own connection.
@@ -180,6 +195,16 @@ struct tm__store {
 	 * be turned into a writer (and fail) later.
 	 */
 	const char *begin_write;
+	/* What begins a transaction that reads one snapshot throughout. */
+	const char *begin_read;
+	/* Settings for a connection that looks up (NULL: none). */
+	const char *lookup_settings;
+	/*
+	 * An SQL expression that changes whenever another connection has
+	 * committed a change to the memory (caches of what was read are
+	 * dropped then), or a constant where the backend cannot tell.
+	 */
+	const char *data_version;
 	/* Prepare one statement; a TM_E* code (with the message set) on failure. */
 	int (*prepare)(tm_db *db, tm__stmt **out, const char *sql);
 	/*
@@ -200,6 +225,15 @@ struct tm__store {
 	int (*read_only)(tm_db *db);
 	/* The last failure broke a unique key (a row with that key exists). */
 	int (*unique_violation)(tm_db *db);
+	/*
+	 * Rows went into `table` with ids of their own (a copy): ids given
+	 * from now on must be past them.  0, or TM_E* with the message set.
+	 */
+	int (*ids_taken)(tm_db *db, const char *table);
+	/* 1 when `table` exists, 0 when not, TM_E* on failure. */
+	int (*has_table)(tm_db *db, const char *table);
+	/* 1 when the column is NOT NULL, 0 when not, TM_E* on failure. */
+	int (*not_null)(tm_db *db, const char *table, const char *column);
 	/*
 	 * Set the thread's error from the backend's last failure on db,
 	 * prefixed with `what`; returns TM_EDB (or TM_ENOMEM).

@@ -325,6 +325,8 @@ int tm__prepare(tm_db *db, tm__stmt **out, const char *sql);
 int tm__exec(tm_db *db, const char *sql);
 /* The same, failure ignored and the thread's error kept (ROLLBACK). */
 void tm__exec_quiet(tm_db *db, const char *sql);
+/* unit.c: make the access tokens' table, made on first use. */
+int tm__token_table(tm_db *db);
 /* Begin a transaction that writes (the backend's begin_write). */
 int tm__begin_write(tm_db *db);
 /* Step a statement that returns no row, reset it; TM_EDB with `what`. */

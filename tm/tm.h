@@ -132,6 +132,13 @@ TM_EXTERN int tm_db_open(tm_db **out, const char *path, unsigned flags);
 /* Close the database.  NULL is a no-op. */
 TM_EXTERN void tm_db_close(tm_db *db);
 
+/*
+ * 1 when `where` names a PostgreSQL database rather than a file: a URL
+ * (postgresql://..., postgres://...) or a libpq key=value string
+ * ("host=/run/pg dbname=tm").  tm_db_open() opens those through libpq.
+ */
+TM_EXTERN int tm_db_is_postgres(const char *where);
+
 /* The schema version this library writes. */
 TM_EXTERN int tm_db_schema_version(void);
 
@@ -509,6 +516,20 @@ TM_EXTERN int tm_hits_json(char **out, const char *term, const tm_hits *h);
  * Simplified in keys from now on, 0 not to, -1 to keep the setting.
  */
 TM_EXTERN int tm_reindex(tm_db *db, int fold_traditional);
+
+/*
+ * Copy the memory `src` into `dst`, a new memory on either backend
+ * (SQLite to PostgreSQL, back, or the same kind): every import and its
+ * header, unit, variant, note and property, glossary entry, replaced
+ * translation, machine-translation cache entry and access token, with
+ * their ids; then dst's n-gram index is built, with src's setting for
+ * folding Traditional Chinese.  The rows go into dst in one
+ * transaction, read from one snapshot of src: the copy lands whole or
+ * not at all.  *units (may be NULL) gets the units copied.  Returns 0,
+ * TM_EINVAL (dst holds units, imports or terms, or is src, or is
+ * read-only) or TM_EDB.
+ */
+TM_EXTERN int tm_db_copy(tm_db *src, tm_db *dst, uint64_t *units);
 
 /*
  * Bring the n-gram index up to date with the units stored since its

@@ -199,20 +199,14 @@ hash_secret(unsigned char md[32], const char *secret)
 static int
 have_table(tm_db *db, bool *out)
 {
-	tm__stmt *st = NULL;
-	int error;
+	int r = db->store->has_table(db, "token");
 
-	*out = false;
-	if ((error = tm__prepare(db, &st, "SELECT 1 FROM sqlite_schema "
-	    "WHERE type = 'table' AND name = 'token'")) < 0)
-		return error;
-	*out = tm__step(st) == TM__ROW;
-	tm__finalize(st);
-	return 0;
+	*out = r == 1;
+	return r < 0 ? r : 0;
 }
 
-static int
-make_table(tm_db *db)
+int
+tm__token_table(tm_db *db)
 {
 	return tm__exec(db, "CREATE TABLE IF NOT EXISTS token (\n"
 	    "\tname TEXT PRIMARY KEY,\n"
@@ -278,7 +272,7 @@ tm_token_add(char **out, tm_db *db, const char *name, int role)
 	}
 	secret[3 + 43] = '\0';
 	if ((error = hash_secret(md, secret)) < 0 ||
-	    (error = make_table(db)) < 0)
+	    (error = tm__token_table(db)) < 0)
 		return error;
 	tm__now_iso(now);
 	if ((error = tm__prepare(db, &st, "INSERT INTO token (name, hash, "

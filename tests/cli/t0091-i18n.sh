@@ -32,8 +32,8 @@ like "$(cat "$ERR")" '^[0-9]+ translated messages\.$' \
 # Every source file that marks messages is in POTFILES.in.
 unlisted=
 for f in $(cd "$TM_SRCDIR" && grep -l -E \
-    '(\b_|N_|P_|tm__error(_prefix|_sqlite)?|cli_error|cli_usage_error)\(' \
-    src/*.c tm/*.c tm/serve/*.c); do
+    '(\b_|N_|P_|tm__error(_prefix|_sqlite|_db)?|cli_error|cli_usage_error)\(' \
+    src/*.c tm/*.c tm/store/*.c tm/serve/*.c); do
 	grep -qx "$f" "$PO/POTFILES.in" || unlisted="$unlisted $f"
 done
 is "$unlisted" "" "po/POTFILES.in lists every source file with messages"

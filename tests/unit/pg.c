@@ -86,7 +86,7 @@ close_db(tm_db *db)
 static int
 x(tm_db *db, const char *sql)
 {
-	return db->store->exec(db, sql);
+	return tm__exec(db, sql);
 }
 
 static tm__stmt *

@@ -58,13 +58,17 @@
  */
 #define DEAD_MAX 32
 
-/* Serialises schema changes among processes; "tm schema" in ASCII. */
+/* Serialises schema changes among processes (a key of tm's own). */
 #define SCHEMA_LOCK "8388065289016190309"
+/* Serialises writers, as SQLite's write lock does; "tm write" in ASCII. */
+#define WRITE_LOCK "8389397378253812837"
 
 struct tm__pg {
 	PGconn *conn;
 	uint64_t nstmt;		/* statements prepared: their names */
 	int64_t changes;	/* rows the last INSERT/UPDATE/DELETE changed */
+	int64_t total;		/* ... and all of them since the connection */
+	bool read_only;		/* TM_DB_READONLY */
 	char *shown;		/* the conninfo without its password */
 	/*
 	 * The message of the last call that failed, NULL after one that
@@ -90,6 +94,7 @@ struct pg_stmt {
 	char **owned;		/* per parameter: text copied to end in NUL */
 	size_t *owned_cap;
 	PGresult *res;		/* NULL until the first step */
+	PGresult *desc;		/* its columns, described before a step */
 	int row, nrows, ncols;
 	bool done;		/* TM__DONE returned */
 	char (*scratch)[40];	/* per column: a number's text */
@@ -209,7 +214,10 @@ note_changes(struct tm__pg *pg, const PGresult *res)
 	if (strncmp(tag, "INSERT ", 7) == 0 ||
 	    strncmp(tag, "UPDATE ", 7) == 0 ||
 	    strncmp(tag, "DELETE ", 7) == 0 || strncmp(tag, "MERGE ", 6) == 0)
+	{
 		pg->changes = strtoll(PQcmdTuples((PGresult *)res), NULL, 10);
+		pg->total += pg->changes;
+	}
 }
 
 static bool
@@ -405,11 +413,12 @@ pg_exec(tm_db *db, const char *sql)
 	int error = 0;
 
 	if (!pg || !pg->conn)
-		return tm__error(TM_EINVAL, "no database");
+		return -1;
 	flush_dead(pg);
 	res = PQexec(pg->conn, sql);
 	if (!res || !good_status(res)) {
-		error = fail(db, res, "database");
+		keep_error(pg, res);
+		error = -1;
 	} else {
 		note_changes(pg, res);
 		no_error(pg);
@@ -439,13 +448,181 @@ pg_in_transaction(tm_db *db)
 	    s == PQTRANS_ACTIVE;
 }
 
+/* A value of one row and column, as text; NULL when none (kept failure). */
+static char *
+pg_value(struct tm__pg *pg, const char *sql)
+{
+	PGresult *res = PQexec(pg->conn, sql);
+	char *v = NULL;
+
+	if (res && PQresultStatus(res) == PGRES_TUPLES_OK &&
+	    PQntuples(res) == 1 && PQnfields(res) == 1) {
+		v = tm__strdup(PQgetisnull(res, 0, 0) ? "" :
+		    PQgetvalue(res, 0, 0));
+		if (v)
+			no_error(pg);
+		else
+			keep_message(pg, "out of memory");
+	} else {
+		keep_error(pg, res);
+	}
+	PQclear(res);
+	return v;
+}
+
+static int64_t
+pg_total_changes(tm_db *db)
+{
+	struct tm__pg *pg = pg_of(db);
+
+	return pg ? pg->total : 0;
+}
+
+/* The identity that the session's last INSERT drew (lastval()). */
+static int64_t
+pg_last_insert_id(tm_db *db)
+{
+	struct tm__pg *pg = pg_of(db);
+	char *v;
+	int64_t id;
+
+	if (!pg || !pg->conn || !(v = pg_value(pg, "SELECT lastval()")))
+		return 0;
+	id = strtoll(v, NULL, 10);
+	free(v);
+	return id;
+}
+
+static int
+pg_read_only(tm_db *db)
+{
+	struct tm__pg *pg = pg_of(db);
+
+	return !pg || pg->read_only;
+}
+
+static int
+pg_unique_violation(tm_db *db)
+{
+	struct tm__pg *pg = pg_of(db);
+
+	return pg && strcmp(pg->sqlstate, "23505") == 0;
+}
+
+/*
+ * Rows copied in with their ids: the table's identity, if it has one,
+ * goes past the largest, so that the next row given none does not
+ * collide.  Table names are tm's own, never a user's.
+ */
+static int
+pg_ids_taken(tm_db *db, const char *table)
+{
+	struct tm__pg *pg = pg_of(db);
+	struct tm__buf q = { 0 };
+	char *v = NULL;
+	int error;
+
+	if (!pg || !pg->conn)
+		return tm__error_why("database", "not connected");
+	if ((error = tm__buf_printf(&q, "SELECT count(*) FROM "
+	    "information_schema.columns WHERE table_schema = "
+	    "current_schema() AND table_name = '%s' AND column_name = 'id' "
+	    "AND is_identity = 'YES'", table)) < 0)
+		return error;
+	if (!(v = pg_value(pg, q.ptr))) {
+		error = pg_error(db, "cannot read the schema");
+		goto done;
+	}
+	if (strcmp(v, "0") == 0)
+		goto done;
+	q.len = 0;
+	free(v);
+	if ((error = tm__buf_printf(&q, "SELECT setval(pg_get_serial_sequence("
+	    "'%s', 'id'), coalesce(max(id), 0) + 1, false) FROM %s", table,
+	    table)) < 0)
+		goto done;
+	if (!(v = pg_value(pg, q.ptr)))
+		error = pg_error(db, "cannot set the next id");
+done:
+	free(v);
+	tm__buf_release(&q);
+	return error;
+}
+
+static int
+pg_has_table(tm_db *db, const char *table)
+{
+	struct tm__pg *pg = pg_of(db);
+	struct tm__buf q = { 0 };
+	char *v;
+	int r;
+
+	if (!pg || !pg->conn)
+		return tm__error_why("database", "not connected");
+	if ((r = tm__buf_printf(&q, "SELECT to_regclass('%s') IS NOT NULL",
+	    table)) < 0)
+		return r;
+	v = pg_value(pg, q.ptr);
+	tm__buf_release(&q);
+	if (!v)
+		return pg_error(db, "cannot read the schema");
+	r = strcmp(v, "t") == 0;
+	free(v);
+	return r;
+}
+
+static int
+pg_not_null(tm_db *db, const char *table, const char *column)
+{
+	struct tm__pg *pg = pg_of(db);
+	struct tm__buf q = { 0 };
+	char *v;
+	int r;
+
+	if (!pg || !pg->conn)
+		return tm__error_why("database", "not connected");
+	if ((r = tm__buf_printf(&q, "SELECT count(*) FROM "
+	    "information_schema.columns WHERE table_schema = "
+	    "current_schema() AND table_name = '%s' AND column_name = '%s' "
+	    "AND is_nullable = 'NO'", table, column)) < 0)
+		return r;
+	v = pg_value(pg, q.ptr);
+	tm__buf_release(&q);
+	if (!v)
+		return pg_error(db, "cannot read the schema");
+	r = strcmp(v, "0") != 0;
+	free(v);
+	return r;
+}
+
 const struct tm__store tm__store_pg = {
-	"postgresql",
-	pg_prepare,
-	pg_exec,
-	pg_changes,
-	pg_in_transaction,
-	pg_error,
+	.name = "postgresql",
+	/*
+	 * Writers take turns, as on SQLite: an import numbers its units
+	 * and finds its duplicates against what is committed, so two at
+	 * once would collide.  The lock is the transaction's, released at
+	 * its end (or the writer's crash); readers never wait for it.
+	 */
+	.begin_write = "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK ")",
+	.begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ",
+	.lookup_settings = NULL,
+	/*
+	 * No cheap counter of other sessions' commits: what the lookup
+	 * remembers is dropped when the variants or the index grow.
+	 */
+	.data_version = "0",
+	.prepare = pg_prepare,
+	.exec = pg_exec,
+	.changes = pg_changes,
+	.total_changes = pg_total_changes,
+	.last_insert_id = pg_last_insert_id,
+	.in_transaction = pg_in_transaction,
+	.read_only = pg_read_only,
+	.unique_violation = pg_unique_violation,
+	.ids_taken = pg_ids_taken,
+	.has_table = pg_has_table,
+	.not_null = pg_not_null,
+	.error = pg_error,
 };
 
 /* Binding */
@@ -679,6 +856,7 @@ pg_finalize(tm__stmt *base)
 	int k;
 
 	clear_result(st);
+	PQclear(st->desc);
 	if (pg && pg->conn) {
 		/* Without memory to remember it, it goes with the session. */
 		if (tm__buf_printf(&pg->dead, "DEALLOCATE %s;", st->name) == 0)
@@ -967,22 +1145,59 @@ pg_column_bytes(tm__stmt *base, int i)
 	return (int)strlen((const char *)s);
 }
 
+/* The result's shape: the rows' own, else the statement described. */
+static const PGresult *
+shape(struct pg_stmt *st)
+{
+	struct tm__pg *pg = pg_of(st->base.db);
+
+	if (st->res)
+		return st->res;
+	if (!st->desc && pg && pg->conn) {
+		st->desc = PQdescribePrepared(pg->conn, st->name);
+		if (st->desc && PQresultStatus(st->desc) != PGRES_COMMAND_OK) {
+			keep_error(pg, st->desc);
+			PQclear(st->desc);
+			st->desc = NULL;
+		}
+	}
+	return st->desc;
+}
+
+static int
+pg_column_count(tm__stmt *base)
+{
+	const PGresult *r = shape(stmt_of(base));
+
+	return r ? PQnfields(r) : 0;
+}
+
+static const char *
+pg_column_name(tm__stmt *base, int i)
+{
+	const PGresult *r = shape(stmt_of(base));
+
+	return r && i >= 0 && i < PQnfields(r) ? PQfname(r, i) : NULL;
+}
+
 static const struct tm__stmt_ops pg_ops = {
-	pg_bind_int64,
-	pg_bind_double,
-	pg_bind_text,
-	pg_bind_blob,
-	pg_bind_null,
-	pg_step,
-	pg_reset,
-	pg_clear_bindings,
-	pg_finalize,
-	pg_column_type,
-	pg_column_int64,
-	pg_column_double,
-	pg_column_text,
-	pg_column_blob,
-	pg_column_bytes,
+	.bind_int64 = pg_bind_int64,
+	.bind_double = pg_bind_double,
+	.bind_text = pg_bind_text,
+	.bind_blob = pg_bind_blob,
+	.bind_null = pg_bind_null,
+	.step = pg_step,
+	.reset = pg_reset,
+	.clear_bindings = pg_clear_bindings,
+	.finalize = pg_finalize,
+	.column_type = pg_column_type,
+	.column_int64 = pg_column_int64,
+	.column_double = pg_column_double,
+	.column_text = pg_column_text,
+	.column_blob = pg_column_blob,
+	.column_bytes = pg_column_bytes,
+	.column_count = pg_column_count,
+	.column_name = pg_column_name,
 };
 
 /* Opening */
@@ -1468,6 +1683,7 @@ tm__pg_open(tm_db *db, const char *conninfo, unsigned flags)
 		return tm__error_nomem();
 	db->pg = pg;
 	db->store = &tm__store_pg;
+	pg->read_only = (flags & TM_DB_READONLY) != 0;
 	if ((error = hide_password(&shown, conninfo)) < 0)
 		goto done;
 	if (!(pg->shown = tm__buf_detach(&shown))) {

@@ -6,6 +6,9 @@
  */
 #include "tm-int.h"
 
+/* The file mapped for lookups, at most (SQLite caps it at 2 GiB). */
+#define MMAP_BYTES 2147418112
+
 struct sq_stmt {
 	struct tm__stmt base;
 	sqlite3_stmt *st;
@@ -104,6 +107,18 @@ sq_column_bytes(tm__stmt *st, int i)
 	return sqlite3_column_bytes(SQ(st), i);
 }
 
+static int
+sq_column_count(tm__stmt *st)
+{
+	return sqlite3_column_count(SQ(st));
+}
+
+static const char *
+sq_column_name(tm__stmt *st, int i)
+{
+	return sqlite3_column_name(SQ(st), i);
+}
+
 static const struct tm__stmt_ops sq_ops = {
 	.bind_int64 = sq_bind_int64,
 	.bind_double = sq_bind_double,
@@ -120,6 +135,8 @@ static const struct tm__stmt_ops sq_ops = {
 	.column_text = sq_column_text,
 	.column_blob = sq_column_blob,
 	.column_bytes = sq_column_bytes,
+	.column_count = sq_column_count,
+	.column_name = sq_column_name,
 };
 
 static int
@@ -191,9 +208,62 @@ sq_unique_violation(tm_db *db)
 	    rc == SQLITE_CONSTRAINT_UNIQUE;
 }
 
+/* An INTEGER PRIMARY KEY gives max(id) + 1: nothing to do. */
+static int
+sq_ids_taken(tm_db *db, const char *table)
+{
+	(void)db;
+	(void)table;
+	return 0;
+}
+
+static int
+sq_has_table(tm_db *db, const char *table)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(db->sql, "SELECT 1 FROM sqlite_schema WHERE "
+	    "type = 'table' AND name = ?", -1, &st, NULL) != SQLITE_OK)
+		return sq_error(db, "cannot read the schema");
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sq_error(db, "cannot read the schema");
+	return rc == SQLITE_ROW;
+}
+
+static int
+sq_not_null(tm_db *db, const char *table, const char *column)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r = 0;
+
+	if (sqlite3_prepare_v2(db->sql, "SELECT \"notnull\" FROM "
+	    "pragma_table_info(?) WHERE name = ?", -1, &st, NULL) != SQLITE_OK)
+		return sq_error(db, "cannot read the schema");
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		r = sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sq_error(db, "cannot read the schema");
+	return r;
+}
+
 const struct tm__store tm__store_sqlite = {
 	.name = "sqlite",
 	.begin_write = "BEGIN IMMEDIATE",
+	.begin_read = "BEGIN",
+	/*
+	 * Lookups read postings and rows at random: map the file rather
+	 * than copy each page through read(2) (a fifth of a lookup's time).
+	 * Only for the matcher, so that an import's memory stays its own.
+	 */
+	.lookup_settings = "PRAGMA mmap_size = " TM__STR(MMAP_BYTES),
+	.data_version = "(SELECT data_version FROM pragma_data_version)",
 	.prepare = sq_prepare,
 	.exec = sq_exec,
 	.changes = sq_changes,
@@ -202,5 +272,8 @@ const struct tm__store tm__store_sqlite = {
 	.in_transaction = sq_in_transaction,
 	.read_only = sq_read_only,
 	.unique_violation = sq_unique_violation,
+	.ids_taken = sq_ids_taken,
+	.has_table = sq_has_table,
+	.not_null = sq_not_null,
 	.error = sq_error,
 };
