@@ -362,6 +362,20 @@ pg_test_db()
 	pg_createdb "$PG_DIR" "$1"
 }
 
+# TM_TEST_BACKEND=postgresql: the whole test on PostgreSQL.  Every
+# memory the test names (--db FILE, TM_DB) becomes a database of its own
+# on a server the test starts (tests/pg-tm.sh stands in for tm).
+if [ "${TM_TEST_BACKEND:-sqlite}" = postgresql ]; then
+	if ! pg_test_start; then
+		echo "Bail out! TM_TEST_BACKEND=postgresql, but no PostgreSQL server could start"
+		exit 99
+	fi
+	TM_PG_DIR=$PG_DIR
+	TM_REAL_BIN=$TM_BIN
+	TM_BIN=$TM_SRCDIR/tests/pg-tm.sh
+	export TM_PG_DIR TM_REAL_BIN TM_BIN
+fi
+
 # serve_start DB [OPTION...]: start `tm --db DB serve` on 127.0.0.1 with
 # a port the system picks (under valgrind when TM_VALGRIND=1), and wait
 # until it listens.  Sets SERVE_PID, PORT and URL; the server's standard

@@ -235,8 +235,8 @@ flush_keys(struct tm__sink *s)
 	size_t i, n = tm__idmap_sort(&s->added);
 	int error;
 
-	if ((error = tm__prepare(s->db, &st, "INSERT INTO tu_dup (hash, hash2, "
-	    "tu_id) VALUES (?, ?, ?)")) < 0)
+	if ((error = tm__prepare_bulk(s->db, &st, "INSERT INTO tu_dup (hash, "
+	    "hash2, tu_id) VALUES (?, ?, ?)")) < 0)
 		return error;
 	for (i = 0; i < n && !error; i++) {
 		const struct tm__idmap_slot *e = &s->added.slots[i];
@@ -405,15 +405,15 @@ prepare(struct tm__sink *s)
 
 	if ((error = insert_sql(&sql, "tu", "id, import_id", 2, tm__tu_attrs,
 	    tm__ntu_attrs, "extra, mtime, langs, dup, dup2", 5)) < 0 ||
-	    (error = tm__prepare(s->db, &s->ins_tu, sql.ptr)) < 0)
+	    (error = tm__prepare_bulk(s->db, &s->ins_tu, sql.ptr)) < 0)
 		goto done;
 	tm__buf_reset(&sql);
 	if ((error = insert_sql(&sql, "tuv",
 	    "tu_id, ord, lang, lang_key, lang_attr11", 5, tm__tuv_attrs,
 	    tm__ntuv_attrs, "extra, seg, text, key", 4)) < 0 ||
-	    (error = tm__prepare(s->db, &s->ins_tuv, sql.ptr)) < 0)
+	    (error = tm__prepare_bulk(s->db, &s->ins_tuv, sql.ptr)) < 0)
 		goto done;
-	if ((error = tm__prepare(s->db, &s->ins_annot, annot_sql)) < 0 ||
+	if ((error = tm__prepare_bulk(s->db, &s->ins_annot, annot_sql)) < 0 ||
 	    (error = tm__prepare(s->db, &s->sel_dup,
 	    "SELECT tu_id FROM tu_dup WHERE hash = ? AND hash2 = ? "
 	    "LIMIT 1")) < 0 ||
@@ -570,6 +570,9 @@ tm__sink_close(struct tm__sink *s, tm_import_result *res, bool abort)
 		    "cannot store units");
 	if (!error && !abort)
 		error = flush_keys(s);
+	/* Units were given their ids here: the next given none come after. */
+	if (!error && !abort)
+		error = s->db->store->ids_taken(s->db, "tu");
 	if (res) {
 		res->imported = s->counts.imported;
 		res->duplicates = s->counts.duplicates;

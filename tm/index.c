@@ -1447,8 +1447,8 @@ builder_prepare(struct builder *b, tm_db *db)
 	int error;
 
 	b->db = db;
-	if ((error = tm__prepare(db, &b->ins, "INSERT INTO ngram (gram, run, "
-	    "ids) VALUES (?, ?, ?)")) < 0 ||
+	if ((error = tm__prepare_bulk(db, &b->ins, "INSERT INTO ngram (gram, "
+	    "run, ids) VALUES (?, ?, ?)")) < 0 ||
 	    (error = tm__prepare(db, &b->sk_get, "SELECT v FROM sketch "
 	    "WHERE block = ?")) < 0 ||
 	    (error = tm__prepare(db, &b->sk_put, "INSERT INTO "

@@ -96,6 +96,12 @@ tm__prepare(tm_db *db, tm__stmt **out, const char *sql)
 }
 
 int
+tm__prepare_bulk(tm_db *db, tm__stmt **out, const char *sql)
+{
+	return db->store->prepare_bulk(db, out, sql);
+}
+
+int
 tm__step_done(tm_db *db, tm__stmt *st, const char *what)
 {
 	int rc = tm__step(st);

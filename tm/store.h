@@ -208,6 +208,14 @@ struct tm__store {
 	/* Prepare one statement; a TM_E* code (with the message set) on failure. */
 	int (*prepare)(tm_db *db, tm__stmt **out, const char *sql);
 	/*
+	 * Prepare an INSERT INTO t (columns) VALUES (?, ...) of many rows
+	 * that nobody reads back before the next other statement: the
+	 * backend may gather the rows and send them at once (PostgreSQL's
+	 * COPY).  They are in the table before any other statement on the
+	 * connection runs; a failure may show at that statement instead.
+	 */
+	int (*prepare_bulk)(tm_db *db, tm__stmt **out, const char *sql);
+	/*
 	 * Run statements that return no rows: 0, or nonzero on failure
 	 * without setting the thread's error (error() below reads it), so
 	 * that a ROLLBACK after a failure keeps the first message.

@@ -80,6 +80,9 @@ struct tm__pg {
 	/* "DEALLOCATE name;" for each statement finalised, not yet sent. */
 	struct tm__buf dead;
 	int ndead;
+	/* Bulk INSERTs (prepare_bulk), in the order made, and their rows. */
+	struct pg_stmt *bulk;
+	size_t pending;		/* bytes of rows not sent yet */
 };
 
 struct pg_stmt {
@@ -99,6 +102,14 @@ struct pg_stmt {
 	bool done;		/* TM__DONE returned */
 	char (*scratch)[40];	/* per column: a number's text */
 	int nscratch;
+	/*
+	 * A bulk INSERT: its rows in COPY's text format, sent by
+	 * flush_bulk() before anything else runs on the connection.
+	 */
+	char *copy_sql;
+	struct tm__buf rows;
+	int64_t nrows_pending;
+	struct pg_stmt *next_bulk;
 };
 
 static struct tm__pg *
@@ -405,6 +416,136 @@ done:
 	return error;
 }
 
+/*
+ * Bulk INSERTs
+ * ============
+ *
+ * An import's rows go to the server as COPY ... FROM STDIN, a batch of
+ * rows a round trip, rather than one statement and one round trip a
+ * row.  The rows wait in their statement until anything else is to run
+ * on the connection (a query, a command, a transaction's end) or they
+ * pass BULK_MAX bytes; then every bulk statement sends its rows, in the
+ * order the statements were made, so that a unit goes before its
+ * variants (their foreign key).
+ */
+#define BULK_MAX (4u << 20)
+
+static int
+send_rows(struct tm__pg *pg, struct pg_stmt *st)
+{
+	PGresult *res;
+	int ok;
+
+	res = PQexec(pg->conn, st->copy_sql);
+	if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
+		keep_error(pg, res);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	ok = PQputCopyData(pg->conn, st->rows.ptr, (int)st->rows.len) == 1;
+	ok = PQputCopyEnd(pg->conn, ok ? NULL : "cannot send rows") == 1 &&
+	    ok;
+	res = PQgetResult(pg->conn);
+	if (!ok || !res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+		keep_error(pg, res);
+		ok = 0;
+	}
+	PQclear(res);
+	while ((res = PQgetResult(pg->conn)))
+		PQclear(res);
+	return ok ? 0 : -1;
+}
+
+/* Send every bulk statement's rows: 0, or -1 with the failure kept. */
+static int
+flush_bulk(struct tm__pg *pg)
+{
+	struct pg_stmt *st;
+	int error = 0;
+
+	if (!pg->pending)
+		return 0;
+	for (st = pg->bulk; st; st = st->next_bulk) {
+		if (!error && st->rows.len && (error = send_rows(pg, st)) == 0)
+			pg->total += st->nrows_pending;
+		tm__buf_reset(&st->rows);
+		st->nrows_pending = 0;
+	}
+	pg->pending = 0;
+	return error;
+}
+
+/* A value as COPY's text format wants it: \N, \\x and hex, or escaped. */
+static int
+copy_value(struct tm__buf *b, const char *v, int len, int format)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *p;
+	int i, error = 0;
+
+	if (!v)
+		return tm__buf_adds(b, "\\N");
+	if (format == FORMAT_BINARY) {
+		error = tm__buf_adds(b, "\\\\x");
+		for (i = 0; i < len && !error; i++) {
+			char h[2] = { hex[(unsigned char)v[i] >> 4],
+			    hex[(unsigned char)v[i] & 15] };
+
+			error = tm__buf_add(b, h, 2);
+		}
+		return error;
+	}
+	for (p = v; *p && !error; p++) {
+		switch (*p) {
+		case '\\':
+			error = tm__buf_adds(b, "\\\\");
+			break;
+		case '\t':
+			error = tm__buf_adds(b, "\\t");
+			break;
+		case '\n':
+			error = tm__buf_adds(b, "\\n");
+			break;
+		case '\r':
+			error = tm__buf_adds(b, "\\r");
+			break;
+		default:
+			error = tm__buf_addc(b, *p);
+		}
+	}
+	return error;
+}
+
+/* A bulk statement's step: its row, gathered. */
+static int
+bulk_step(struct tm__pg *pg, struct pg_stmt *st)
+{
+	size_t before = st->rows.len;
+	int k, error = 0;
+
+	for (k = 0; k < st->nparams && !error; k++) {
+		if (k && (error = tm__buf_addc(&st->rows, '\t')) < 0)
+			break;
+		error = copy_value(&st->rows, st->values[k], st->lengths[k],
+		    st->formats[k]);
+	}
+	if (!error)
+		error = tm__buf_addc(&st->rows, '\n');
+	if (error) {
+		st->rows.len = before;
+		keep_message(pg, "out of memory");
+		return TM_EDB;
+	}
+	st->nrows_pending++;
+	pg->pending += st->rows.len - before;
+	pg->changes = 1;
+	if (pg->pending > BULK_MAX && flush_bulk(pg) < 0)
+		return TM_EDB;
+	no_error(pg);
+	return TM__DONE;
+}
+
 static int
 pg_exec(tm_db *db, const char *sql)
 {
@@ -413,6 +554,8 @@ pg_exec(tm_db *db, const char *sql)
 	int error = 0;
 
 	if (!pg || !pg->conn)
+		return -1;
+	if (flush_bulk(pg) < 0)
 		return -1;
 	flush_dead(pg);
 	res = PQexec(pg->conn, sql);
@@ -448,13 +591,86 @@ pg_in_transaction(tm_db *db)
 	    s == PQTRANS_ACTIVE;
 }
 
+/*
+ * "INSERT INTO t (a, b) VALUES (?, ?)" becomes "COPY t (a, b) FROM
+ * STDIN" with two parameters; any other statement is prepared as usual.
+ */
+static int
+pg_prepare_bulk(tm_db *db, tm__stmt **out, const char *sql)
+{
+	struct tm__pg *pg = pg_of(db);
+	const char *cols, *values, *p;
+	struct pg_stmt *st = NULL;
+	struct tm__buf q = { 0 };
+	int n = 0, error;
+
+	*out = NULL;
+	if (!pg || !pg->conn)
+		return tm__error(TM_EINVAL, "no database");
+	if (strncmp(sql, "INSERT INTO ", 12) != 0 ||
+	    !(cols = strchr(sql + 12, '(')) ||
+	    !(values = strstr(cols, ") VALUES (")))
+		return pg_prepare(db, out, sql);
+	for (p = values + 10; *p && *p != ')'; p++) {
+		if (*p == '?')
+			n++;
+		else if (*p != ',' && *p != ' ')
+			return pg_prepare(db, out, sql);
+	}
+	if (*p != ')' || p[1] != '\0' || n == 0)
+		return pg_prepare(db, out, sql);
+	if ((error = tm__buf_adds(&q, "COPY ")) < 0 ||
+	    (error = tm__buf_add(&q, sql + 12, (size_t)(values + 1 -
+	    (sql + 12)))) < 0 ||
+	    (error = tm__buf_adds(&q, " FROM STDIN")) < 0)
+		goto done;
+	if (!(st = tm__calloc(1, sizeof(*st))) ||
+	    !(st->values = tm__calloc((size_t)n, sizeof(*st->values))) ||
+	    !(st->lengths = tm__calloc((size_t)n, sizeof(*st->lengths))) ||
+	    !(st->formats = tm__calloc((size_t)n, sizeof(*st->formats))) ||
+	    !(st->num = tm__calloc((size_t)n, sizeof(*st->num))) ||
+	    !(st->owned = tm__calloc((size_t)n, sizeof(*st->owned))) ||
+	    !(st->owned_cap = tm__calloc((size_t)n, sizeof(*st->owned_cap)))) {
+		error = tm__error_nomem();
+		goto done;
+	}
+	st->base.ops = &pg_ops;
+	st->base.db = db;
+	st->nparams = n;
+	st->copy_sql = tm__buf_detach(&q);
+	if (!st->copy_sql) {
+		error = tm__error_nomem();
+		goto done;
+	}
+	/* Last in the list: rows go in the order the statements were made. */
+	{
+		struct pg_stmt **pp = &pg->bulk;
+
+		while (*pp)
+			pp = &(*pp)->next_bulk;
+		*pp = st;
+	}
+	*out = &st->base;
+	st = NULL;
+done:
+	if (st) {
+		st->base.db = NULL;
+		pg_ops.finalize(&st->base);
+	}
+	tm__buf_release(&q);
+	return error;
+}
+
 /* A value of one row and column, as text; NULL when none (kept failure). */
 static char *
 pg_value(struct tm__pg *pg, const char *sql)
 {
-	PGresult *res = PQexec(pg->conn, sql);
+	PGresult *res;
 	char *v = NULL;
 
+	if (flush_bulk(pg) < 0)
+		return NULL;
+	res = PQexec(pg->conn, sql);
 	if (res && PQresultStatus(res) == PGRES_TUPLES_OK &&
 	    PQntuples(res) == 1 && PQnfields(res) == 1) {
 		v = tm__strdup(PQgetisnull(res, 0, 0) ? "" :
@@ -612,6 +828,7 @@ const struct tm__store tm__store_pg = {
 	 */
 	.data_version = "0",
 	.prepare = pg_prepare,
+	.prepare_bulk = pg_prepare_bulk,
 	.exec = pg_exec,
 	.changes = pg_changes,
 	.total_changes = pg_total_changes,
@@ -781,6 +998,10 @@ run(struct pg_stmt *st)
 			keep_message(pg, "not connected");
 		return TM_EDB;
 	}
+	if (st->copy_sql)
+		return bulk_step(pg, st);
+	if (flush_bulk(pg) < 0)
+		return TM_EDB;
 	res = PQexecPrepared(pg->conn, st->name, st->nparams, st->values,
 	    st->lengths, st->formats, FORMAT_BINARY);
 	if (!res || !good_status(res)) {
@@ -857,6 +1078,21 @@ pg_finalize(tm__stmt *base)
 
 	clear_result(st);
 	PQclear(st->desc);
+	if (st->copy_sql) {
+		struct pg_stmt **pp;
+
+		/* Its rows go now (a failure shows at the next statement). */
+		if (pg && pg->conn && st->rows.len)
+			(void)flush_bulk(pg);
+		for (pp = pg ? &pg->bulk : NULL; pp && *pp; pp = &(*pp)->next_bulk)
+			if (*pp == st) {
+				*pp = st->next_bulk;
+				break;
+			}
+		free(st->copy_sql);
+		tm__buf_release(&st->rows);
+		pg = NULL;	/* nothing prepared on the server */
+	}
 	if (pg && pg->conn) {
 		/* Without memory to remember it, it goes with the session. */
 		if (tm__buf_printf(&pg->dead, "DEALLOCATE %s;", st->name) == 0)
