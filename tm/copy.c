@@ -108,7 +108,7 @@ copy_table(tm_db *src, tm_db *dst, const char *table, int64_t *rows)
 	/* In key order: the destination's pages fill in order. */
 	if ((error = tm__buf_printf(&q, "SELECT * FROM %s ORDER BY 1",
 	    table)) < 0 ||
-	    (error = tm__prepare(src, &sel, q.ptr)) < 0)
+	    (error = tm__prepare_scan(src, &sel, q.ptr)) < 0)
 		goto done;
 	q.len = 0;
 	if ((error = insert_sql(&q, table, sel)) < 0 ||

@@ -1552,7 +1552,7 @@ index_from(tm_db *db, int64_t from)
 		goto done;
 	}
 	if ((error = builder_prepare(&b, db)) < 0 ||
-	    (error = tm__prepare(db, &rd.sel, "SELECT id, lang_key, key, "
+	    (error = tm__prepare_scan(db, &rd.sel, "SELECT id, lang_key, key, "
 	    "coalesce(text, seg) FROM tuv WHERE id > ? ORDER BY id")) < 0)
 		goto done;
 	tm__bind_int64(rd.sel, 1, from);
@@ -1848,7 +1848,7 @@ tm__rekey(tm_db *db, unsigned flags, int64_t *changed)
 		goto done;
 	sparse = error == 0;
 	error = 0;
-	if ((error = tm__prepare(db, &sel, "SELECT id, key, coalesce(text, "
+	if ((error = tm__prepare_scan(db, &sel, "SELECT id, key, coalesce(text, "
 	    "seg) FROM tuv")) < 0 ||
 	    (error = tm__prepare(db, &upd, "UPDATE tuv SET key = ? WHERE "
 	    "id = ? AND key IS DISTINCT FROM ?1")) < 0)

@@ -102,6 +102,12 @@ tm__prepare_bulk(tm_db *db, tm__stmt **out, const char *sql)
 }
 
 int
+tm__prepare_scan(tm_db *db, tm__stmt **out, const char *sql)
+{
+	return db->store->prepare_scan(db, out, sql);
+}
+
+int
 tm__step_done(tm_db *db, tm__stmt *st, const char *what)
 {
 	int rc = tm__step(st);

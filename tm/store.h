@@ -216,6 +216,12 @@ struct tm__store {
 	 */
 	int (*prepare_bulk)(tm_db *db, tm__stmt **out, const char *sql);
 	/*
+	 * Prepare a SELECT that may return very many rows (a whole table):
+	 * the backend may read them a batch at a time (PostgreSQL's
+	 * cursors, inside a transaction) rather than hold them all.
+	 */
+	int (*prepare_scan)(tm_db *db, tm__stmt **out, const char *sql);
+	/*
 	 * Run statements that return no rows: 0, or nonzero on failure
 	 * without setting the thread's error (error() below reads it), so
 	 * that a ROLLBACK after a failure keeps the first message.

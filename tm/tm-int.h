@@ -323,6 +323,8 @@ void tm__db_drop_matcher(tm_db *db);
 int tm__prepare(tm_db *db, tm__stmt **out, const char *sql);
 /* The same for an INSERT of many rows (the backend's prepare_bulk). */
 int tm__prepare_bulk(tm_db *db, tm__stmt **out, const char *sql);
+/* The same for a SELECT of very many rows (the backend's prepare_scan). */
+int tm__prepare_scan(tm_db *db, tm__stmt **out, const char *sql);
 /* Run `sql` (no rows); TM_EDB with the backend's reason on failure. */
 int tm__exec(tm_db *db, const char *sql);
 /* The same, failure ignored and the thread's error kept (ROLLBACK). */

@@ -437,7 +437,7 @@ prepare_cursors(struct writer *wr)
 	if (!error)
 		error = tm__buf_printf(&sql, " FROM tu %s ORDER BY id",
 		    wr->since[0] ? "WHERE mtime >= ?1" : "");
-	if (error || (error = tm__prepare(wr->db, &wr->tu, sql.ptr)) < 0)
+	if (error || (error = tm__prepare_scan(wr->db, &wr->tu, sql.ptr)) < 0)
 		goto done;
 	if (wr->since[0])
 		tm__bind_text(wr->tu, 1, wr->since, -1);
@@ -448,11 +448,12 @@ prepare_cursors(struct writer *wr)
 		error = tm__buf_printf(&sql, ", %s", tm__tuv_attrs[i].col);
 	if (!error)
 		error = tm__buf_adds(&sql, " FROM tuv ORDER BY tu_id, ord");
-	if (error || (error = tm__prepare(wr->db, &wr->tuv, sql.ptr)) < 0)
+	if (error || (error = tm__prepare_scan(wr->db, &wr->tuv, sql.ptr)) < 0)
 		goto done;
-	if ((error = tm__prepare(wr->db, &wr->annot, "SELECT tu_id, tuv_ord, "
-	    "kind, type, lang, o_encoding, extra, value FROM annot "
-	    "WHERE tu_id IS NOT NULL ORDER BY tu_id, tuv_ord, ord")) < 0)
+	if ((error = tm__prepare_scan(wr->db, &wr->annot, "SELECT tu_id, "
+	    "tuv_ord, kind, type, lang, o_encoding, extra, value FROM annot "
+	    "WHERE tu_id IS NOT NULL ORDER BY tu_id, tuv_ord NULLS FIRST, "
+	    "ord")) < 0)
 		goto done;
 	wr->tuv_rc = tm__step(wr->tuv);
 	wr->annot_rc = tm__step(wr->annot);

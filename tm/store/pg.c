@@ -107,6 +107,9 @@ struct pg_stmt {
 	 * flush_bulk() before anything else runs on the connection.
 	 */
 	char *copy_sql;
+	/* A scan (prepare_scan): DECLARE ... CURSOR FOR the statement. */
+	char *scan_sql;
+	bool cursor;		/* its cursor is open */
 	struct tm__buf rows;
 	int64_t nrows_pending;
 	struct pg_stmt *next_bulk;
@@ -429,6 +432,8 @@ done:
  * variants (their foreign key).
  */
 #define BULK_MAX (4u << 20)
+/* The rows a scan's cursor fetches at a time. */
+#define SCAN_ROWS 4096
 
 static int
 send_rows(struct tm__pg *pg, struct pg_stmt *st)
@@ -589,6 +594,30 @@ pg_in_transaction(tm_db *db)
 	s = PQtransactionStatus(pg->conn);
 	return s == PQTRANS_INTRANS || s == PQTRANS_INERROR ||
 	    s == PQTRANS_ACTIVE;
+}
+
+/* A statement prepared as usual that also knows its cursor's DECLARE. */
+static int
+pg_prepare_scan(tm_db *db, tm__stmt **out, const char *sql)
+{
+	struct tm__buf q = { 0 }, d = { 0 };
+	struct pg_stmt *st;
+	int error, n = 0;
+
+	if ((error = pg_prepare(db, out, sql)) < 0)
+		return error;
+	st = (struct pg_stmt *)(void *)*out;
+	if ((error = translate(&q, sql, &n)) < 0 ||
+	    (error = tm__buf_printf(&d, "DECLARE %s_c NO SCROLL CURSOR FOR %s",
+	    st->name, q.ptr)) < 0 ||
+	    !(st->scan_sql = tm__buf_detach(&d))) {
+		error = error < 0 ? error : tm__error_nomem();
+		pg_ops.finalize(*out);
+		*out = NULL;
+	}
+	tm__buf_release(&q);
+	tm__buf_release(&d);
+	return error;
 }
 
 /*
@@ -829,6 +858,7 @@ const struct tm__store tm__store_pg = {
 	.data_version = "0",
 	.prepare = pg_prepare,
 	.prepare_bulk = pg_prepare_bulk,
+	.prepare_scan = pg_prepare_scan,
 	.exec = pg_exec,
 	.changes = pg_changes,
 	.total_changes = pg_total_changes,
@@ -985,30 +1015,12 @@ supported(Oid t)
 	}
 }
 
-/* Run the statement and hold its rows: TM__ROW, TM__DONE or TM_EDB. */
+/* Hold res, a result with rows (or none): TM__ROW, TM__DONE or TM_EDB. */
 static int
-run(struct pg_stmt *st)
+take_result(struct tm__pg *pg, struct pg_stmt *st, PGresult *res)
 {
-	struct tm__pg *pg = pg_of(st->base.db);
-	PGresult *res;
 	int c;
 
-	if (!pg || !pg->conn) {
-		if (pg)
-			keep_message(pg, "not connected");
-		return TM_EDB;
-	}
-	if (st->copy_sql)
-		return bulk_step(pg, st);
-	if (flush_bulk(pg) < 0)
-		return TM_EDB;
-	res = PQexecPrepared(pg->conn, st->name, st->nparams, st->values,
-	    st->lengths, st->formats, FORMAT_BINARY);
-	if (!res || !good_status(res)) {
-		keep_error(pg, res);
-		PQclear(res);
-		return TM_EDB;
-	}
 	note_changes(pg, res);
 	no_error(pg);
 	st->ncols = PQnfields(res);
@@ -1046,18 +1058,112 @@ run(struct pg_stmt *st)
 	return st->done ? TM__DONE : TM__ROW;
 }
 
+/* A scan's next rows from its cursor. */
+static int
+fetch(struct tm__pg *pg, struct pg_stmt *st)
+{
+	char q[64];
+	PGresult *res;
+
+	snprintf(q, sizeof(q), "FETCH %d FROM %s_c", SCAN_ROWS, st->name);
+	res = PQexecParams(pg->conn, q, 0, NULL, NULL, NULL, NULL,
+	    FORMAT_BINARY);
+	if (!res || !good_status(res)) {
+		keep_error(pg, res);
+		PQclear(res);
+		return TM_EDB;
+	}
+	return take_result(pg, st, res);
+}
+
+/* Close a scan's cursor, if open (not in a failed transaction). */
+static void
+close_cursor(struct tm__pg *pg, struct pg_stmt *st)
+{
+	char q[64];
+
+	if (!st->cursor)
+		return;
+	st->cursor = false;
+	if (!pg || !pg->conn ||
+	    PQtransactionStatus(pg->conn) != PQTRANS_INTRANS)
+		return;
+	snprintf(q, sizeof(q), "CLOSE %s_c", st->name);
+	PQclear(PQexec(pg->conn, q));
+}
+
+/* Run the statement and hold its rows: TM__ROW, TM__DONE or TM_EDB. */
+static int
+run(struct pg_stmt *st)
+{
+	struct tm__pg *pg = pg_of(st->base.db);
+	PGresult *res;
+
+	if (!pg || !pg->conn) {
+		if (pg)
+			keep_message(pg, "not connected");
+		return TM_EDB;
+	}
+	if (st->copy_sql)
+		return bulk_step(pg, st);
+	if (flush_bulk(pg) < 0)
+		return TM_EDB;
+	/*
+	 * A scan inside a transaction reads its rows SCAN_ROWS at a time
+	 * through a cursor, so that memory stays flat however many there
+	 * are; outside one (a cursor lives in its transaction) it fetches
+	 * them whole like any statement.
+	 */
+	if (st->scan_sql && PQtransactionStatus(pg->conn) == PQTRANS_INTRANS) {
+		res = PQexecParams(pg->conn, st->scan_sql, st->nparams, NULL,
+		    st->values, st->lengths, st->formats, FORMAT_TEXT);
+		if (!res || !good_status(res)) {
+			keep_error(pg, res);
+			PQclear(res);
+			return TM_EDB;
+		}
+		PQclear(res);
+		st->cursor = true;
+		return fetch(pg, st);
+	}
+	res = PQexecPrepared(pg->conn, st->name, st->nparams, st->values,
+	    st->lengths, st->formats, FORMAT_BINARY);
+	if (!res || !good_status(res)) {
+		keep_error(pg, res);
+		PQclear(res);
+		return TM_EDB;
+	}
+	return take_result(pg, st, res);
+}
+
 static int
 pg_step(tm__stmt *base)
 {
 	struct pg_stmt *st = stmt_of(base);
+	struct tm__pg *pg = pg_of(st->base.db);
+	int rc;
 
 	if (st->res && !st->done) {
 		if (++st->row < st->nrows)
 			return TM__ROW;
+		/* A cursor's batch used up: the next, unless it was short. */
+		if (st->cursor && st->nrows == SCAN_ROWS && pg && pg->conn) {
+			clear_result(st);
+			if ((rc = flush_bulk(pg)) < 0 ||
+			    (rc = fetch(pg, st)) != TM__ROW) {
+				close_cursor(pg, st);
+				if (rc == TM__DONE)
+					st->done = true;
+				return rc < 0 ? TM_EDB : rc;
+			}
+			return TM__ROW;
+		}
+		close_cursor(pg, st);
 		st->done = true;
 		return TM__DONE;
 	}
 	/* Stepped again after its end: run again, as SQLite does. */
+	close_cursor(pg, st);
 	clear_result(st);
 	return run(st);
 }
@@ -1065,7 +1171,10 @@ pg_step(tm__stmt *base)
 static int
 pg_reset(tm__stmt *base)
 {
-	clear_result(stmt_of(base));
+	struct pg_stmt *st = stmt_of(base);
+
+	close_cursor(pg_of(st->base.db), st);
+	clear_result(st);
 	return 0;
 }
 
@@ -1076,8 +1185,10 @@ pg_finalize(tm__stmt *base)
 	struct tm__pg *pg = pg_of(st->base.db);
 	int k;
 
+	close_cursor(pg, st);
 	clear_result(st);
 	PQclear(st->desc);
+	free(st->scan_sql);
 	if (st->copy_sql) {
 		struct pg_stmt **pp;
 

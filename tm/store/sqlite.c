@@ -267,6 +267,8 @@ const struct tm__store tm__store_sqlite = {
 	.prepare = sq_prepare,
 	/* One INSERT a row is what SQLite does fastest anyway. */
 	.prepare_bulk = sq_prepare,
+	/* SQLite reads rows as they are stepped to: every SELECT scans. */
+	.prepare_scan = sq_prepare,
 	.exec = sq_exec,
 	.changes = sq_changes,
 	.total_changes = sq_total_changes,
