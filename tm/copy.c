@@ -112,7 +112,7 @@ copy_table(tm_db *src, tm_db *dst, const char *table, int64_t *rows)
 		goto done;
 	q.len = 0;
 	if ((error = insert_sql(&q, table, sel)) < 0 ||
-	    (error = tm__prepare(dst, &ins, q.ptr)) < 0)
+	    (error = tm__prepare_bulk(dst, &ins, q.ptr)) < 0)
 		goto done;
 	n = tm__column_count(sel);
 	while (!error && (rc = tm__step(sel)) == TM__ROW) {

@@ -752,6 +752,132 @@ test_concurrent_create(void)
 	free(ci);
 }
 
+/*
+ * Bulk inserts (COPY) and scans (cursors): values that COPY's text
+ * format must escape come back as they went; rows gathered are in the
+ * table before the next statement; a scan reads more rows than one
+ * batch, in order, and nests with other statements.
+ */
+static void
+test_bulk_and_scan(tm_db *db)
+{
+	static const char nasty[] = "tab\there, newline\nthere, CR\r, "
+	    "backslash \\ and \\N, 中文";
+	static const unsigned char blob[] = { 0, 1, '\\', '\t', '\n', 255 };
+	tm__stmt *ins, *sel, *inner;
+	int64_t i, n = 0, prev = -1;
+	int rc, order_ok = 1, error;
+
+	ok(x(db, "CREATE TABLE bk (id bigint PRIMARY KEY, t text, b bytea, "
+	    "d double precision)") == 0, "bulk: a table");
+	if ((error = tm__prepare_bulk(db, &ins, "INSERT INTO bk (id, t, b, d) "
+	    "VALUES (?, ?, ?, ?)")) < 0) {
+		ok(0, "bulk: prepare");
+		return;
+	}
+	ok(x(db, "BEGIN") == 0, "bulk: in a transaction");
+	tm__bind_int64(ins, 1, 1);
+	tm__bind_text(ins, 2, nasty, -1);
+	tm__bind_blob(ins, 3, blob, sizeof(blob));
+	tm__bind_double(ins, 4, 0.5);
+	is_int(tm__step(ins), TM__DONE, "bulk: a row gathered");
+	tm__reset(ins);
+	tm__bind_int64(ins, 1, 2);
+	tm__bind_null(ins, 2);
+	tm__bind_null(ins, 3);
+	tm__bind_null(ins, 4);
+	is_int(tm__step(ins), TM__DONE, "bulk: a row of NULLs");
+	tm__reset(ins);
+	/* More than a scan's batch, and more than a bulk buffer's bytes. */
+	for (i = 3; i <= 20000; i++) {
+		tm__bind_int64(ins, 1, i);
+		tm__bind_text(ins, 2, "some text to fill the buffer with rows "
+		    "until it is flushed on its own, more than once", -1);
+		tm__bind_null(ins, 3);
+		tm__bind_double(ins, 4, (double)i);
+		if (tm__step(ins) != TM__DONE)
+			break;
+		tm__reset(ins);
+	}
+	is_int(i, 20001, "bulk: 20,000 rows gathered");
+	is_int(q_int(db, "SELECT count(*) FROM bk"), 20000,
+	    "bulk: all in the table before the next statement");
+	sel = prep(db, "SELECT t, b, d FROM bk WHERE id = 1");
+	if (sel && tm__step(sel) == TM__ROW) {
+		is_str((const char *)tm__column_text(sel, 0), nasty,
+		    "bulk: text with tabs, newlines, backslashes comes back");
+		ok(tm__column_bytes(sel, 1) == (int)sizeof(blob) &&
+		    memcmp(tm__column_blob(sel, 1), blob, sizeof(blob)) == 0,
+		    "bulk: a blob comes back byte for byte");
+		ok(tm__column_double(sel, 2) == 0.5, "bulk: a double");
+	} else {
+		ok(0, "bulk: the row is there");
+	}
+	tm__finalize(sel);
+	is_int(q_int(db, "SELECT count(*) FROM bk WHERE id = 2 AND t IS NULL "
+	    "AND b IS NULL AND d IS NULL"), 1, "bulk: NULLs stay NULL");
+	/* A scan of them all, a point query nested in it each 1,000 rows. */
+	if ((error = tm__prepare_scan(db, &sel, "SELECT id FROM bk WHERE "
+	    "id > ? ORDER BY id")) < 0) {
+		ok(0, "scan: prepare");
+	} else {
+		inner = prep(db, "SELECT count(*) FROM bk WHERE id <= ?");
+		tm__bind_int64(sel, 1, 0);
+		while ((rc = tm__step(sel)) == TM__ROW) {
+			int64_t id = tm__column_int64(sel, 0);
+
+			if (id <= prev)
+				order_ok = 0;
+			prev = id;
+			if (++n % 1000 == 0 && inner) {
+				tm__bind_int64(inner, 1, id);
+				if (tm__step(inner) != TM__ROW ||
+				    tm__column_int64(inner, 0) != id)
+					order_ok = 0;
+				tm__reset(inner);
+			}
+		}
+		is_int(rc, TM__DONE, "scan: to its end");
+		is_int(n, 20000, "scan: every row, over several batches");
+		ok(order_ok, "scan: in order, with statements nested in it");
+		tm__reset(sel);
+		tm__bind_int64(sel, 1, 19990);
+		n = 0;
+		while (tm__step(sel) == TM__ROW)
+			n++;
+		is_int(n, 10, "scan: reset and run again");
+		tm__finalize(inner);
+		tm__finalize(sel);
+	}
+	ok(x(db, "COMMIT") == 0, "bulk and scan: commit");
+	/* Outside a transaction a scan fetches whole, as any statement. */
+	sel = NULL;
+	if (tm__prepare_scan(db, &sel, "SELECT count(*) FROM bk") == 0 &&
+	    tm__step(sel) == TM__ROW)
+		is_int(tm__column_int64(sel, 0), 20000,
+		    "scan: outside a transaction too");
+	else
+		ok(0, "scan: outside a transaction too");
+	tm__finalize(sel);
+	/* A bulk row that breaks a key fails at the next statement. */
+	ok(x(db, "BEGIN") == 0, "bulk: a transaction that will fail");
+	tm__bind_int64(ins, 1, 1);
+	tm__bind_text(ins, 2, "again", -1);
+	tm__bind_null(ins, 3);
+	tm__bind_null(ins, 4);
+	tm__step(ins);
+	tm__reset(ins);
+	ok(x(db, "SELECT 1") == TM_EDB, "bulk: a duplicate key shows at the "
+	    "next statement");
+	ok(x(db, "ROLLBACK") == 0, "bulk: rolled back");
+	tm__finalize(ins);
+	is_int(db->store->has_table(db, "bk"), 1, "has_table: yes");
+	is_int(db->store->has_table(db, "no_such"), 0, "has_table: no");
+	is_int(db->store->not_null(db, "bk", "id"), 1, "not_null: a key");
+	is_int(db->store->not_null(db, "bk", "t"), 0, "not_null: text");
+	ok(x(db, "DROP TABLE bk") == 0, "bulk: table dropped");
+}
+
 int
 main(void)
 {
@@ -785,6 +911,7 @@ main(void)
 		test_nesting(db);
 		test_changes(db);
 		test_transactions(db);
+		test_bulk_and_scan(db);
 		close_db(db);
 	} else {
 		ok(0, "open for the statement tests");

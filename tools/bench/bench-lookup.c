@@ -20,6 +20,7 @@
 
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 struct variant {
 	char *key, *text, *seg;
@@ -97,7 +98,9 @@ main(int argc, char **argv)
 	if (snprintf(exh_path, sizeof(exh_path), "%s.exh", argv[2]) >=
 	    (int)sizeof(exh_path))
 		return 2;
-	have_exh = newer(exh_path, argv[1]) && newer(exh_path, argv[2]);
+	/* A PostgreSQL memory is taken for a copy of the file they came from. */
+	have_exh = (tm_db_is_postgres(argv[1]) ? access(exh_path, F_OK) == 0 :
+	    newer(exh_path, argv[1])) && newer(exh_path, argv[2]);
 	if (tm__key_flags(db, &kflags) < 0)
 		return fprintf(stderr, "%s\n", tm_error_last()->message), 1;
 	if (!have_exh)
