@@ -72,8 +72,13 @@ pg_db()
 	printf 'host=%s user=tm dbname=%s\n' "$TM_PG_DIR" "$_name"
 }
 
-# Commands that only read a memory.
+# Commands that only read a memory; --help anywhere opens none.
 _mode=write
+for _a in "$@"; do
+	case $_a in
+	-h | --help) _mode=read ;;
+	esac
+done
 _prev=
 for _a in "$@"; do
 	case $_a in
