@@ -968,16 +968,18 @@ xliff_import(tm_xliff_import_result *out, tm_db *db, const tm_xliff *x,
 	{
 		tm__stmt *st = NULL;
 
-		if ((error = tm__prepare(db, &st, "INSERT INTO import (file, "
-		    "date, creationtool) VALUES (?, ?, 'tm import-xliff')")) < 0)
+		if ((error = tm__next_import_id(db, &xi.import_id)) < 0 ||
+		    (error = tm__prepare(db, &st, "INSERT INTO import (id, "
+		    "file, date, creationtool) VALUES (?, ?, ?, "
+		    "'tm import-xliff')")) < 0)
 			goto done;
-		tm__bind_text(st, 1, file ? file : "(xliff)", -1);
-		tm__bind_text(st, 2, nowiso, -1);
+		tm__bind_int64(st, 1, xi.import_id);
+		tm__bind_text(st, 2, file ? file : "(xliff)", -1);
+		tm__bind_text(st, 3, nowiso, -1);
 		error = tm__step_done(db, st, "cannot record the import");
 		tm__finalize(st);
 		if (error)
 			goto done;
-		xi.import_id = db->store->last_insert_id(db);
 	}
 	if ((error = tm__prepare(db, &xi.ins_tu, "INSERT INTO tu (import_id, "
 	    "creationdate, creationid, changedate, changeid, srclang, "
