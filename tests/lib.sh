@@ -416,6 +416,24 @@ EOT
 	fi
 }
 
+# mem_dump DB: every row of the memory DB as SQL (SQLite's iterdump, or
+# pg_dump of the PostgreSQL database), for "nothing was written".
+mem_dump()
+{
+	if on_sqlite; then
+		python3 - "$1" <<'EOT'
+import sqlite3, sys
+c = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+for line in c.iterdump():
+    print(line)
+EOT
+	else
+		# Without the random key of the \restrict lines (pg_dump 17+).
+		pg_dump --data-only -d "$(cat "$1")" |
+		    grep -v '^\\\(un\)\{0,1\}restrict '
+	fi
+}
+
 # serve_start DB [OPTION...]: start `tm --db DB serve` on 127.0.0.1 with
 # a port the system picks (under valgrind when TM_VALGRIND=1), and wait
 # until it listens.  Sets SERVE_PID, PORT and URL; the server's standard

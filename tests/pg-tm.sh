@@ -72,11 +72,12 @@ pg_db()
 	printf 'host=%s user=tm dbname=%s\n' "$TM_PG_DIR" "$_name"
 }
 
-# Commands that only read a memory; --help anywhere opens none.
+# Commands that only read a memory; --help anywhere opens none, and a
+# server with --read-only writes none.
 _mode=write
 for _a in "$@"; do
 	case $_a in
-	-h | --help) _mode=read ;;
+	-h | --help | --read-only) _mode=read ;;
 	esac
 done
 _prev=

@@ -145,7 +145,7 @@ tm__next_import_id(tm_db *db, int64_t *out)
 	if (rc == TM__ROW)
 		*out = tm__column_int64(st, 0);
 	else
-		error = tm__error_db(db, "cannot record import");
+		error = tm__error_db(db, "cannot read the memory");
 	tm__finalize(st);
 	return error;
 }

@@ -898,6 +898,12 @@ update_unit(struct ximport *xi, const tm_xliff_unit *u, const char *tseg,
 	tm__bind_int64(st, 6, tuv);
 	if ((error = tm__step_done(xi->db, st, "cannot update a variant")) < 0)
 		return error;
+	/*
+	 * The variant was given its new id here: the next one given none
+	 * (an identity on PostgreSQL) must come after it, or collide.
+	 */
+	if ((error = xi->db->store->ids_taken(xi->db, "tuv")) < 0)
+		return error;
 	st = xi->upd_tu;
 	tm__bind_text(st, 1, date, -1);
 	tm__bind_text(st, 2, who, -1);
