@@ -58,9 +58,11 @@
 # --json without timings and dates), db_state DB (export + stats_state:
 # what "unchanged" means), canon (tests/tmx-canon.py), dtd_errors FILE DTD
 # (the validity errors xmllint finds, one per line, without file and
-# line), dtd_valid FILE DTD, and the paths DATA (tests/data), SHARED (the
-# third-party data in $TM_SRCDIR/../shared/data, read in place, may be
-# absent: tests that need it skip), TMX14_DTD and TMX11_DTD (the TMX
+# line), dtd_valid FILE DTD, mem_sql DB SQL and mem_dump DB (the
+# memory's rows in SQL on either backend), and the paths DATA
+# (tests/data), SHARED (the third-party data in
+# $TM_SRCDIR/../shared/data, read in place, may be absent: tests that
+# need it skip), TMX14_DTD and TMX11_DTD (the TMX
 # DTDs, shipped in tests/data/dtd with their attribution).
 
 # English messages whatever the user's LANGUAGE (which gettext reads
