@@ -30,6 +30,9 @@
 #   same_file A B NAME          the files are byte-for-byte equal
 #   pass NAME / fail NAME       when the script decides itself
 #   skip NAME REASON            "ok N # skip REASON"
+#   on_sqlite                   true unless TM_TEST_BACKEND=postgresql:
+#                               guards checks of a SQLite file itself
+#                               (else: skip NAME "$NOT_SQLITE")
 #   skip_all REASON             the whole script is skipped ("1..0 # SKIP")
 #   TODO=REASON                 while set, assertions carry "# TODO REASON"
 #                               (an expected failure: an open question, not
@@ -55,9 +58,11 @@
 # --json without timings and dates), db_state DB (export + stats_state:
 # what "unchanged" means), canon (tests/tmx-canon.py), dtd_errors FILE DTD
 # (the validity errors xmllint finds, one per line, without file and
-# line), dtd_valid FILE DTD, and the paths DATA (tests/data), SHARED (the
-# third-party data in $TM_SRCDIR/../shared/data, read in place, may be
-# absent: tests that need it skip), TMX14_DTD and TMX11_DTD (the TMX
+# line), dtd_valid FILE DTD, mem_sql DB SQL and mem_dump DB (the
+# memory's rows in SQL on either backend), and the paths DATA
+# (tests/data), SHARED (the third-party data in
+# $TM_SRCDIR/../shared/data, read in place, may be absent: tests that
+# need it skip), TMX14_DTD and TMX11_DTD (the TMX
 # DTDs, shipped in tests/data/dtd with their attribution).
 
 # English messages whatever the user's LANGUAGE (which gettext reads
@@ -375,6 +380,61 @@ if [ "${TM_TEST_BACKEND:-sqlite}" = postgresql ]; then
 	TM_BIN=$TM_SRCDIR/tests/pg-tm.sh
 	export TM_PG_DIR TM_REAL_BIN TM_BIN
 fi
+
+# on_sqlite: the test runs on SQLite (TM_TEST_BACKEND unset or sqlite).
+# Checks of a SQLite file's own behaviour (its bytes, its -wal, Python's
+# sqlite3 on it, an older schema in it) run only then; on PostgreSQL each
+# such check is a `skip NAME "$NOT_SQLITE"` instead, so that the plan has
+# the same count on both backends.
+on_sqlite()
+{
+	[ "${TM_TEST_BACKEND:-sqlite}" != postgresql ]
+}
+NOT_SQLITE="a SQLite file's own behaviour"
+
+# mem_sql DB SQL: run SQL (statements separated by ";", none holding
+# one in a literal) on the memory DB in one transaction, whatever the
+# backend: Python's sqlite3 on a SQLite file, psql on the PostgreSQL
+# database that tests/pg-tm.sh made for DB.  Rows come out one a line,
+# columns separated by a tab, NULL as an empty string.  Only SQL that
+# both read alike belongs here.
+mem_sql()
+{
+	if on_sqlite; then
+		python3 - "$1" "$2" <<'EOT'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+with c:
+    for q in sys.argv[2].split(";"):
+        if q.strip():
+            for r in c.execute(q):
+                print("\t".join("" if v is None else str(v) for v in r))
+c.close()
+EOT
+	else
+		printf 'BEGIN;\n%s;\nCOMMIT;\n' "$2" |
+		    psql -X -q -A -t -F "$(printf '\t')" -v ON_ERROR_STOP=1 \
+		    -d "$(cat "$1")" -f -
+	fi
+}
+
+# mem_dump DB: every row of the memory DB as SQL (SQLite's iterdump, or
+# pg_dump of the PostgreSQL database), for "nothing was written".
+mem_dump()
+{
+	if on_sqlite; then
+		python3 - "$1" <<'EOT'
+import sqlite3, sys
+c = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+for line in c.iterdump():
+    print(line)
+EOT
+	else
+		# Without the random key of the \restrict lines (pg_dump 17+).
+		pg_dump --data-only -d "$(cat "$1")" |
+		    grep -v '^\\\(un\)\{0,1\}restrict '
+	fi
+}
 
 # serve_start DB [OPTION...]: start `tm --db DB serve` on 127.0.0.1 with
 # a port the system picks (under valgrind when TM_VALGRIND=1), and wait

@@ -72,8 +72,14 @@ pg_db()
 	printf 'host=%s user=tm dbname=%s\n' "$TM_PG_DIR" "$_name"
 }
 
-# Commands that only read a memory.
+# Commands that only read a memory; --help anywhere opens none, and a
+# server with --read-only writes none.
 _mode=write
+for _a in "$@"; do
+	case $_a in
+	-h | --help | --read-only) _mode=read ;;
+	esac
+done
 _prev=
 for _a in "$@"; do
 	case $_a in

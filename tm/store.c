@@ -139,6 +139,24 @@ tm__begin_write(tm_db *db)
 }
 
 int
+tm__next_import_id(tm_db *db, int64_t *out)
+{
+	tm__stmt *st = NULL;
+	int error, rc;
+
+	if ((error = tm__prepare(db, &st, "SELECT COALESCE(MAX(id), 0) + 1 "
+	    "FROM import")) < 0)
+		return error;
+	rc = tm__step(st);
+	if (rc == TM__ROW)
+		*out = tm__column_int64(st, 0);
+	else
+		error = tm__error_db(db, "cannot read the memory");
+	tm__finalize(st);
+	return error;
+}
+
+int
 tm__error_db(tm_db *db, const char *what)
 {
 	if (!db || !db->store)

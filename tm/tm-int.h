@@ -335,6 +335,13 @@ int tm__token_table(tm_db *db);
 int tm__begin_write(tm_db *db);
 /* Step a statement that returns no row, reset it; TM_EDB with `what`. */
 int tm__step_done(tm_db *db, tm__stmt *st, const char *what);
+/*
+ * The id of the import about to be recorded, inside the write
+ * transaction: one past the largest, as SQLite gives an INTEGER PRIMARY
+ * KEY.  Given explicitly, so that on PostgreSQL too an import killed or
+ * rolled back leaves no gap (a sequence would keep the number it drew).
+ */
+int tm__next_import_id(tm_db *db, int64_t *out);
 
 /*
  * The TMX attributes that the store keeps in columns, per element.  The

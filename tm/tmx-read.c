@@ -1207,14 +1207,15 @@ begin_import(struct reader *r)
 	int error;
 
 	tm__now_iso(now);
-	if ((error = tm__prepare(r->db, &st, "INSERT INTO import (file, date) "
-	    "VALUES (?, ?)")) < 0)
+	if ((error = tm__next_import_id(r->db, &r->import_id)) < 0 ||
+	    (error = tm__prepare(r->db, &st, "INSERT INTO import (id, file, "
+	    "date) VALUES (?, ?, ?)")) < 0)
 		return error;
-	tm__bind_text(st, 1, r->file, -1);
-	tm__bind_text(st, 2, now, -1);
+	tm__bind_int64(st, 1, r->import_id);
+	tm__bind_text(st, 2, r->file, -1);
+	tm__bind_text(st, 3, now, -1);
 	error = tm__step_done(r->db, st, "cannot record import");
 	tm__finalize(st);
-	r->import_id = r->db->store->last_insert_id(r->db);
 	if (!error)
 		error = tm__sink_open(&r->sink, r->db, r->import_id,
 		    r->opts->duplicates, r->pb);

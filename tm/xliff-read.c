@@ -898,6 +898,12 @@ update_unit(struct ximport *xi, const tm_xliff_unit *u, const char *tseg,
 	tm__bind_int64(st, 6, tuv);
 	if ((error = tm__step_done(xi->db, st, "cannot update a variant")) < 0)
 		return error;
+	/*
+	 * The variant was given its new id here: the next one given none
+	 * (an identity on PostgreSQL) must come after it, or collide.
+	 */
+	if ((error = xi->db->store->ids_taken(xi->db, "tuv")) < 0)
+		return error;
 	st = xi->upd_tu;
 	tm__bind_text(st, 1, date, -1);
 	tm__bind_text(st, 2, who, -1);
@@ -968,16 +974,18 @@ xliff_import(tm_xliff_import_result *out, tm_db *db, const tm_xliff *x,
 	{
 		tm__stmt *st = NULL;
 
-		if ((error = tm__prepare(db, &st, "INSERT INTO import (file, "
-		    "date, creationtool) VALUES (?, ?, 'tm import-xliff')")) < 0)
+		if ((error = tm__next_import_id(db, &xi.import_id)) < 0 ||
+		    (error = tm__prepare(db, &st, "INSERT INTO import (id, "
+		    "file, date, creationtool) VALUES (?, ?, ?, "
+		    "'tm import-xliff')")) < 0)
 			goto done;
-		tm__bind_text(st, 1, file ? file : "(xliff)", -1);
-		tm__bind_text(st, 2, nowiso, -1);
+		tm__bind_int64(st, 1, xi.import_id);
+		tm__bind_text(st, 2, file ? file : "(xliff)", -1);
+		tm__bind_text(st, 3, nowiso, -1);
 		error = tm__step_done(db, st, "cannot record the import");
 		tm__finalize(st);
 		if (error)
 			goto done;
-		xi.import_id = db->store->last_insert_id(db);
 	}
 	if ((error = tm__prepare(db, &xi.ins_tu, "INSERT INTO tu (import_id, "
 	    "creationdate, creationid, changedate, changeid, srclang, "

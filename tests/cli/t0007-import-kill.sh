@@ -23,7 +23,8 @@ size()
 }
 
 # The large import, without valgrind (it is killed anyway).  Kill it once
-# it has written for a while: the WAL file grew past 1 MB, or 1 s passed.
+# it has written for a while: the WAL file grew past 1 MB (on SQLite;
+# 2 s on PostgreSQL), or 15 s passed.
 "$TM_BIN" --db k.db import -q big.tmx >big.out 2>big.err &
 pid=$!
 bg_pid $pid
@@ -32,6 +33,8 @@ while [ $i -lt 150 ]; do
 	sleep 0.1
 	i=$((i + 1))
 	[ "$(size k.db-wal)" -gt 1000000 ] && [ $i -ge 10 ] && break
+	# PostgreSQL writes no file beside the memory: 2 s of import.
+	on_sqlite || { [ $i -ge 20 ] && break; }
 	kill -0 "$pid" 2>/dev/null || break
 done
 diag "killing the import after $((i / 10)).$((i % 10)) s, WAL $(size k.db-wal) bytes"
@@ -51,8 +54,12 @@ same_file after.stats before.stats "stats --json (timings aside) is as before th
 run tm --db k.db export
 is "$RC" 0 "export after the kill exits 0"
 same_file "$OUT" before.tmx "the export is byte-for-byte the export before the kill"
-is "$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("pragma integrity_check").fetchone()[0])' k.db)" \
-    ok "PRAGMA integrity_check is ok"
+if on_sqlite; then
+	is "$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("pragma integrity_check").fetchone()[0])' k.db)" \
+	    ok "PRAGMA integrity_check is ok"
+else
+	skip "PRAGMA integrity_check is ok" "$NOT_SQLITE"
+fi
 
 # And the memory goes on working.
 run tm --db k.db import -q "$DATA/tmx11-lang.tmx"

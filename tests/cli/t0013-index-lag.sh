@@ -5,8 +5,8 @@
 # next import clears it.
 #
 # The state is made exactly as the kill leaves it, in every build: the
-# units are imported, then the index's own transaction is undone with
-# SQLite (its run's rows deleted, the marks put back).
+# units are imported, then the index's own transaction is undone in SQL
+# (its run's rows deleted, the marks put back).
 
 . "${TM_SRCDIR:-$(dirname "$0")/../..}/tests/lib.sh"
 
@@ -24,34 +24,30 @@ EOT
 # marks DB: the index's marks, to put back later.
 marks()
 {
-	python3 - "$1" <<'EOT'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-m = dict(c.execute("SELECT key, value FROM meta WHERE key IN "
-    "('index_tuv', 'index_runs')"))
-print(int(m["index_tuv"]), int(m["index_runs"]))
-EOT
+	mem_sql "$1" "SELECT value FROM meta WHERE key = 'index_tuv';
+	    SELECT value FROM meta WHERE key = 'index_runs'" | tr '\n' ' '
 }
 
 # unindex DB TUV RUNS: undo every index update after the marks TUV, RUNS.
 unindex()
 {
-	python3 - "$@" <<'EOT'
-import sqlite3, sys
-db, tuv, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-c = sqlite3.connect(db)
-with c:
-    c.execute("DELETE FROM ngram WHERE run >> 24 >= ?", (runs,))
-    c.execute("UPDATE meta SET value = ? WHERE key = 'index_tuv'", (tuv,))
-    c.execute("UPDATE meta SET value = ? WHERE key = 'index_runs'", (runs,))
-c.close()
-EOT
+	mem_sql "$1" "DELETE FROM ngram WHERE (run >> 24) >= $3;
+	    UPDATE meta SET value = $2 WHERE key = 'index_tuv';
+	    UPDATE meta SET value = $3 WHERE key = 'index_runs'"
 }
 
-# state DB: the database's bytes (its WAL, if any, included).
+# state DB: the database's bytes (its WAL, if any, included) on SQLite;
+# on PostgreSQL what a write would change: the statistics, the index's
+# marks and the tables' sizes.
 state()
 {
-	cat "$1" "$1-wal" 2>/dev/null | cksum
+	if on_sqlite; then
+		cat "$1" "$1-wal" 2>/dev/null | cksum
+	else
+		{ stats_state "$1"; mem_sql "$1" "SELECT key, value FROM meta
+		    ORDER BY key; SELECT count(*) FROM tu; SELECT count(*) FROM tuv;
+		    SELECT count(*) FROM ngram"; } | cksum
+	fi
 }
 
 NEW_ZH=驻沪领事馆今天向市外办赠送了防疫物资。

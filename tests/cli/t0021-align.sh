@@ -60,13 +60,8 @@ like "$(cat "$OUT")" "Consul General" "concordance finds an aligned unit"
 tm_plain --db m.db export -q -o exp.tmx
 is "$(grep -c 'x-align-score' exp.tmx)" 9 "the scores come back in the export"
 like "$(cat exp.tmx)" '<prop type="x-align-doc">b.zh \| b.en</prop>' "so do the documents"
-low=$(python3 - m.db <<'EOF2'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-print(c.execute("SELECT count(*) FROM annot WHERE kind = 'prop' AND "
-                "type = 'x-align-score' AND CAST(value AS REAL) < 0.5").fetchone()[0])
-EOF2
-)
+low=$(mem_sql m.db "SELECT count(*) FROM annot WHERE kind = 'prop' AND
+    type = 'x-align-score' AND CAST(value AS REAL) < 0.5")
 tsvlow=$(awk -F'\t' 'NR > 1 && $2 != "1-0" && $2 != "0-1" && $1 < 0.5' out.tsv | wc -l | tr -d ' ')
 is "$low" "$tsvlow" "low-confidence units are found by SQL on the props (README)"
 

@@ -223,7 +223,14 @@ like "$(cat "$ERR")" "a400: HTTP 400: Server trouble 400" "apertium's explanatio
 
 # A cache that cannot be written loses no translation.
 tm_plain --db full.db mt --provider l500 --from en --to it x >/dev/null 2>&1
-python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("CREATE TRIGGER full BEFORE INSERT ON mt_cache BEGIN SELECT RAISE(ABORT, \"the cache is full\"); END"); c.commit()' full.db
+if on_sqlite; then
+	python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("CREATE TRIGGER full BEFORE INSERT ON mt_cache BEGIN SELECT RAISE(ABORT, \"the cache is full\"); END"); c.commit()' full.db
+else
+	mem_sql full.db "CREATE FUNCTION cache_full() RETURNS trigger
+	    LANGUAGE plpgsql AS \$\$BEGIN RAISE 'the cache is full'; END\$\$;
+	    CREATE TRIGGER cache_full BEFORE INSERT ON mt_cache
+	    FOR EACH ROW EXECUTE FUNCTION cache_full()"
+fi
 printf 'one\ntwo\n' >in.txt
 run tm --db full.db mt --provider l500 --from en --to it - <in.txt
 is "$RC" 0 "a cache that cannot be written: the translations still come"

@@ -21,12 +21,7 @@ tm_plain --db $DB glossary import g.csv >/dev/null 2>&1 || fail "a glossary"
 state()
 {
 	stats_state "$1"
-	python3 - "$1" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
-for line in c.iterdump():
-    print(line)
-PY
+	mem_dump "$1"
 }
 state $DB >before.state
 

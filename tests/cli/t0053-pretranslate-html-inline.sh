@@ -204,15 +204,10 @@ s = re.sub(r'(<trans-unit id="4">.*?)<target [^>]*>.*?</target>',
     r'</target>', s, count=1, flags=re.S)
 open("reviewed.xlf", "w", encoding="utf-8").write(s)
 PY
-# The memory read back with Python's sqlite3 (no sqlite3 program needed).
+# The memory read back in SQL (lib.sh: mem_sql), columns joined by |.
 sql()
 {
-	python3 - "$DB" "$1" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
-for row in c.execute(sys.argv[2]):
-    print("|".join("" if v is None else str(v) for v in row))
-PY
+	mem_sql "$DB" "$1" | tr '\t' '|'
 }
 run tm --db $DB import-xliff reviewed.xlf
 is "$RC" 0 "import-xliff exits 0"

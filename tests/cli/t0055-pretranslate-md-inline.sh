@@ -179,12 +179,7 @@ open("reviewed.xlf", "w", encoding="utf-8").write(s)
 PY
 sql()
 {
-	python3 - "$DB" "$1" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
-for row in c.execute(sys.argv[2]):
-    print("|".join("" if v is None else str(v) for v in row))
-PY
+	mem_sql "$DB" "$1" | tr '\t' '|'
 }
 run tm --db $DB import-xliff reviewed.xlf
 is "$RC" 0 "import-xliff exits 0"

@@ -91,9 +91,13 @@ mkdir adir
 run zh --db adir stats
 is "$RC" 1 "a directory as the database: exit 1"
 like "$(cat "$ERR")" '无法打开数据库“adir”：它是一个目录' "... said in Chinese"
-run zh --db none.db stats
-like "$(cat "$ERR")" '“none\.db”处还没有翻译记忆库' \
-    "reading a memory that does not exist, in Chinese"
+if on_sqlite; then
+	run zh --db none.db stats
+	like "$(cat "$ERR")" '“none\.db”处还没有翻译记忆库' \
+	    "reading a memory that does not exist, in Chinese"
+else
+	skip "reading a memory that does not exist, in Chinese" "$NOT_SQLITE"
+fi
 
 tm_plain --db m.db import -q "$DATA/sample-bulletin.tmx" \
     "$DATA/sample-bulletin-2020-02.tmx" || fail "importing the sample memory"
