@@ -396,7 +396,7 @@ put_row(struct builder *b, uint32_t gram, int64_t row, const void *p,
 	tm__bind_blob(b->ins, 3, p, (int)n);
 	if (tm__step(b->ins) != TM__DONE) {
 		tm__reset(b->ins);
-		return tm__error_sqlite(b->db->sql, "cannot write the index");
+		return tm__error_db(b->db, "cannot write the index");
 	}
 	tm__reset(b->ins);
 	return 0;
@@ -967,7 +967,7 @@ sketch_flush(struct builder *b)
 	tm__bind_blob(b->sk_put, 2, v, (int)sizeof(v));
 	if (tm__step(b->sk_put) != TM__DONE) {
 		tm__reset(b->sk_put);
-		return tm__error_sqlite(b->db->sql, "cannot write the index");
+		return tm__error_db(b->db, "cannot write the index");
 	}
 	tm__reset(b->sk_put);
 	return 0;
@@ -2139,7 +2139,7 @@ tm__postings_size(struct tm__postings *p, uint32_t gram, size_t *bytes)
 		*bytes = (size_t)tm__column_int64(p->size, 0);
 	tm__reset(p->size);
 	if (rc != TM__ROW && rc != TM__DONE)
-		return tm__error_sqlite(p->db->sql, "cannot read the index");
+		return tm__error_db(p->db, "cannot read the index");
 	/* Kept when more than a row. */
 	if (*bytes > CHUNK) {
 		if (p->nsizes >= SIZES / 2) {
@@ -2167,7 +2167,7 @@ tm__postings_count(struct tm__postings *p, uint32_t gram, uint8_t *counts,
 		    touched);
 	tm__reset(p->sel);
 	if (!error && rc != TM__DONE && rc != TM__ROW)
-		error = tm__error_sqlite(p->db->sql, "cannot read the index");
+		error = tm__error_db(p->db, "cannot read the index");
 	return error;
 }
 
@@ -2182,6 +2182,6 @@ tm__postings_read(struct tm__postings *p, uint32_t gram, struct tm__i64v *out)
 		    (size_t)tm__column_bytes(p->sel, 0), out);
 	tm__reset(p->sel);
 	if (!error && rc != TM__DONE && rc != TM__ROW)
-		error = tm__error_sqlite(p->db->sql, "cannot read the index");
+		error = tm__error_db(p->db, "cannot read the index");
 	return error;
 }

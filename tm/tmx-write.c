@@ -241,7 +241,7 @@ write_ude(struct writer *wr, tm__stmt *st, tm__stmt *maps)
 		W(xmlTextWriterEndElement(wr->w));
 	}
 	if (rc != TM__DONE) {
-		error = tm__error_sqlite(wr->db->sql, "cannot read header");
+		error = tm__error_db(wr->db, "cannot read header");
 		goto done;
 	}
 	W(indent(wr, "\n    "));
@@ -289,7 +289,7 @@ write_header_content(struct writer *wr, int64_t import_id)
 		}
 	}
 	if (rca != TM__DONE || rcu != TM__DONE)
-		error = tm__error_sqlite(wr->db->sql, "cannot read header");
+		error = tm__error_db(wr->db, "cannot read header");
 done:
 	release_arow(&a);
 	tm__finalize(an);
@@ -314,7 +314,7 @@ read_ids(struct writer *wr, const char *sql, int64_t **ids, size_t *n,
 		(*ids)[(*n)++] = tm__column_int64(st, 0);
 	}
 	if (!error && rc != TM__DONE)
-		error = tm__error_sqlite(wr->db->sql, "cannot read imports");
+		error = tm__error_db(wr->db, "cannot read imports");
 	tm__finalize(st);
 	return error;
 }
@@ -363,7 +363,7 @@ write_header(struct writer *wr)
 	if (nimports == 1) {
 		tm__bind_int64(hdr, 1, imports[0]);
 		if (tm__step(hdr) != TM__ROW) {
-			error = tm__error_sqlite(wr->db->sql,
+			error = tm__error_db(wr->db,
 			    "cannot read header");
 			goto done;
 		}
@@ -507,7 +507,7 @@ collect(struct writer *wr, int64_t id)
 		wr->tuv_rc = tm__step(wr->tuv);
 	}
 	if (wr->tuv_rc != TM__ROW && wr->tuv_rc != TM__DONE)
-		return tm__error_sqlite(wr->db->sql, "cannot read variants");
+		return tm__error_db(wr->db, "cannot read variants");
 	while (wr->annot_rc == TM__ROW &&
 	    tm__column_int64(wr->annot, 0) <= id) {
 		if (tm__column_int64(wr->annot, 0) == id) {
@@ -521,7 +521,7 @@ collect(struct writer *wr, int64_t id)
 		wr->annot_rc = tm__step(wr->annot);
 	}
 	if (wr->annot_rc != TM__ROW && wr->annot_rc != TM__DONE)
-		return tm__error_sqlite(wr->db->sql, "cannot read props");
+		return tm__error_db(wr->db, "cannot read props");
 	return 0;
 }
 
@@ -638,7 +638,7 @@ write_body(struct writer *wr)
 			    wr->opts->payload);
 	}
 	if (rc != TM__DONE) {
-		error = tm__error_sqlite(wr->db->sql, "cannot read units");
+		error = tm__error_db(wr->db, "cannot read units");
 		goto done;
 	}
 	W(indent(wr, "\n  "));

@@ -878,7 +878,7 @@ update_unit(struct ximport *xi, const tm_xliff_unit *u, const char *tseg,
 	}
 	tm__reset(st);
 	if (rc != TM__ROW && rc != TM__DONE)
-		return tm__error_sqlite(xi->db->sql, "cannot read a unit");
+		return tm__error_db(xi->db, "cannot read a unit");
 	if (!tuv || same)
 		return 0;
 	st = xi->hist;

@@ -11,6 +11,9 @@
 
 . "${TM_SRCDIR:-$(dirname "$0")/../..}/tests/lib.sh"
 
+# The test names its backends itself: the real tm, not tests/pg-tm.sh.
+TM_BIN=${TM_REAL_BIN:-$TM_BIN}
+
 # A memory with something in every table: several files (every TMX
 # element, extensions, TMX 1.1), a glossary, a token, a machine
 # translation cached and a replaced translation.
