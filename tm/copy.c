@@ -36,22 +36,6 @@ static const struct {
 	{ "token", true },
 };
 
-static int
-count_rows(tm_db *db, const char *sql, int64_t *n)
-{
-	tm__stmt *st = NULL;
-	int error;
-
-	*n = 0;
-	if ((error = tm__prepare(db, &st, sql)) < 0)
-		return error;
-	if (tm__step(st) == TM__ROW)
-		*n = tm__column_int64(st, 0);
-	else
-		error = tm__error_db(db, "cannot read the memory");
-	tm__finalize(st);
-	return error;
-}
 
 /* INSERT INTO table (the columns of sel) VALUES (?, ...). */
 static int
@@ -176,9 +160,9 @@ tm_db_copy(tm_db *src, tm_db *dst, uint64_t *units)
 	if ((error = tm__begin_write(dst)) < 0)
 		goto done;
 	began = true;
-	if ((error = count_rows(dst, "SELECT (SELECT count(*) FROM tu) + "
+	if ((error = tm__query_int64(dst, "SELECT (SELECT count(*) FROM tu) + "
 	    "(SELECT count(*) FROM import) + (SELECT count(*) FROM "
-	    "gloss_entry)", &n)) < 0)
+	    "gloss_entry)", &n, "cannot read the memory")) < 0)
 		goto done;
 	if (n) {
 		error = tm__error(TM_EINVAL, "'%s' is not empty: a copy goes "

@@ -172,19 +172,10 @@ tm__error_sqlite(sqlite3 *db, const char *what)
 {
 	int rc = db ? sqlite3_errcode(db) : SQLITE_ERROR;
 	const char *why = db ? sqlite3_errmsg(db) : "no database";
-	char *msg, *neutral = NULL;
 
 	if (rc == SQLITE_NOMEM)
 		return tm__error_nomem();
-	msg = join(_(what), why);
-	if (msg && _(what) != what && !(neutral = join(what, why))) {
-		free(msg);
-		msg = NULL;
-	}
-	if (!msg)
-		return tm__error_nomem();
-	set_message(TM_EDB, msg, neutral);
-	return TM_EDB;
+	return tm__error_why(what, why);
 }
 
 int

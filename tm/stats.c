@@ -37,16 +37,10 @@ keep(struct stats_priv *s, const unsigned char *text)
 static int
 count(tm_db *db, const char *sql, uint64_t *out)
 {
-	tm__stmt *st = NULL;
-	int error;
+	int64_t n = 0;
+	int error = tm__query_int64(db, sql, &n, "cannot count");
 
-	if ((error = tm__prepare(db, &st, sql)) < 0)
-		return error;
-	if (tm__step(st) == TM__ROW)
-		*out = (uint64_t)tm__column_int64(st, 0);
-	else
-		error = tm__error_db(db, "cannot count");
-	tm__finalize(st);
+	*out = (uint64_t)n;
 	return error;
 }
 

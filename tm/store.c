@@ -157,6 +157,23 @@ tm__next_import_id(tm_db *db, int64_t *out)
 }
 
 int
+tm__query_int64(tm_db *db, const char *sql, int64_t *out, const char *what)
+{
+	tm__stmt *st = NULL;
+	int error;
+
+	*out = 0;
+	if ((error = tm__prepare(db, &st, sql)) < 0)
+		return error;
+	if (tm__step(st) == TM__ROW)
+		*out = tm__column_int64(st, 0);
+	else
+		error = tm__error_db(db, what);
+	tm__finalize(st);
+	return error;
+}
+
+int
 tm__error_db(tm_db *db, const char *what)
 {
 	if (!db || !db->store)

@@ -331,6 +331,9 @@ int tm__exec(tm_db *db, const char *sql);
 void tm__exec_quiet(tm_db *db, const char *sql);
 /* unit.c: make the access tokens' table, made on first use. */
 int tm__token_table(tm_db *db);
+/* The first column of sql's first row; TM_EDB with `what` when none. */
+int tm__query_int64(tm_db *db, const char *sql, int64_t *out,
+    const char *what);
 /* Begin a transaction that writes (the backend's begin_write). */
 int tm__begin_write(tm_db *db);
 /* Step a statement that returns no row, reset it; TM_EDB with `what`. */
