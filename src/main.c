@@ -184,7 +184,9 @@ usage(FILE *f)
 
 	fputs(_("usage: tm [--db FILE] COMMAND [OPTIONS] [ARGS]\n\n"
 	    "The database is --db FILE, else $TM_DB, else "
-	    "$XDG_DATA_HOME/tm/tm.db.\n\nCommands:\n"), f);
+	    "$XDG_DATA_HOME/tm/tm.db.\nFILE may also be a PostgreSQL database: "
+	    "postgresql://user@host/dbname\nor a libpq string "
+	    "('host=/run/postgresql dbname=tm').\n\nCommands:\n"), f);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "   %-12s %s\n", commands[i].name,
 		    _(commands[i].help));
