@@ -107,6 +107,15 @@ run tm copy nowhere.db d.db
 is "$RC" 1 "a copy from a missing memory fails"
 like "$(cat "$ERR")" "nowhere.db" "... naming it"
 ok "... and makes no destination" test ! -e d.db
+printf 'not a memory\n' >text.db
+run tm copy text.db f.db
+is "$RC" 1 "a copy from a file that is no memory fails"
+like "$(cat "$ERR")" "text.db': file is not a database" "... naming it and why"
+ok "... and makes no destination" test ! -e f.db
+run tm copy a.db 'host=/nonexistent-tm-socket dbname=x'
+is "$RC" 1 "a copy to a PostgreSQL server that is not there fails"
+like "$(cat "$ERR")" "cannot connect to 'host=/nonexistent-tm-socket dbname=x'" \
+    "... naming it"
 run tm copy a.db
 is "$RC" 2 "copy wants two memories (usage error)"
 run tm copy a.db b.db c.db
