@@ -370,6 +370,31 @@ clear_result(struct pg_stmt *st)
 	st->done = false;
 }
 
+/* A statement of n parameters, nothing bound; NULL without memory. */
+static struct pg_stmt *
+new_stmt(tm_db *db, int n)
+{
+	struct pg_stmt *st = tm__calloc(1, sizeof(*st));
+
+	if (!st)
+		return NULL;
+	st->base.ops = &pg_ops;
+	st->nparams = n;
+	if (n > 0 && (!(st->values = tm__calloc((size_t)n,
+	    sizeof(*st->values))) ||
+	    !(st->lengths = tm__calloc((size_t)n, sizeof(*st->lengths))) ||
+	    !(st->formats = tm__calloc((size_t)n, sizeof(*st->formats))) ||
+	    !(st->num = tm__calloc((size_t)n, sizeof(*st->num))) ||
+	    !(st->owned = tm__calloc((size_t)n, sizeof(*st->owned))) ||
+	    !(st->owned_cap = tm__calloc((size_t)n,
+	    sizeof(*st->owned_cap))))) {
+		pg_ops.finalize(&st->base);
+		return NULL;
+	}
+	st->base.db = db;
+	return st;
+}
+
 static int
 pg_prepare(tm_db *db, tm__stmt **out, const char *sql)
 {
@@ -385,21 +410,10 @@ pg_prepare(tm_db *db, tm__stmt **out, const char *sql)
 	flush_dead(pg);
 	if ((error = translate(&q, sql, &n)) < 0)
 		goto done;
-	if (!(st = tm__calloc(1, sizeof(*st))) ||
-	    (n > 0 && (!(st->values = tm__calloc((size_t)n,
-	    sizeof(*st->values))) ||
-	    !(st->lengths = tm__calloc((size_t)n, sizeof(*st->lengths))) ||
-	    !(st->formats = tm__calloc((size_t)n, sizeof(*st->formats))) ||
-	    !(st->num = tm__calloc((size_t)n, sizeof(*st->num))) ||
-	    !(st->owned = tm__calloc((size_t)n, sizeof(*st->owned))) ||
-	    !(st->owned_cap = tm__calloc((size_t)n,
-	    sizeof(*st->owned_cap)))))) {
+	if (!(st = new_stmt(db, n))) {
 		error = tm__error_nomem();
 		goto done;
 	}
-	st->base.ops = &pg_ops;
-	st->base.db = db;
-	st->nparams = n;
 	snprintf(st->name, sizeof(st->name), "tm_%" PRIu64, ++pg->nstmt);
 	res = PQprepare(pg->conn, st->name, q.ptr, n, NULL);
 	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
@@ -653,19 +667,10 @@ pg_prepare_bulk(tm_db *db, tm__stmt **out, const char *sql)
 	    (sql + 12)))) < 0 ||
 	    (error = tm__buf_adds(&q, " FROM STDIN")) < 0)
 		goto done;
-	if (!(st = tm__calloc(1, sizeof(*st))) ||
-	    !(st->values = tm__calloc((size_t)n, sizeof(*st->values))) ||
-	    !(st->lengths = tm__calloc((size_t)n, sizeof(*st->lengths))) ||
-	    !(st->formats = tm__calloc((size_t)n, sizeof(*st->formats))) ||
-	    !(st->num = tm__calloc((size_t)n, sizeof(*st->num))) ||
-	    !(st->owned = tm__calloc((size_t)n, sizeof(*st->owned))) ||
-	    !(st->owned_cap = tm__calloc((size_t)n, sizeof(*st->owned_cap)))) {
+	if (!(st = new_stmt(db, n))) {
 		error = tm__error_nomem();
 		goto done;
 	}
-	st->base.ops = &pg_ops;
-	st->base.db = db;
-	st->nparams = n;
 	st->copy_sql = tm__buf_detach(&q);
 	if (!st->copy_sql) {
 		error = tm__error_nomem();
@@ -713,6 +718,38 @@ pg_value(struct tm__pg *pg, const char *sql)
 	}
 	PQclear(res);
 	return v;
+}
+
+/*
+ * A question about the schema, on tm's own table and column names: 1
+ * when the answer is true or a count above 0, 0 when not, TM_EDB
+ * (message set) on failure.
+ */
+static int schema_test(tm_db *db, const char *fmt, ...) TM__PRINTF(2, 3);
+
+static int
+schema_test(tm_db *db, const char *fmt, ...)
+{
+	struct tm__pg *pg = pg_of(db);
+	struct tm__buf q = { 0 };
+	char *v = NULL;
+	va_list ap;
+	int r;
+
+	if (!pg || !pg->conn)
+		return tm__error_why("database", "not connected");
+	va_start(ap, fmt);
+	r = tm__buf_vprintf(&q, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return r;
+	v = pg_value(pg, q.ptr);
+	tm__buf_release(&q);
+	if (!v)
+		return pg_error(db, "cannot read the schema");
+	r = strcmp(v, "t") == 0 || (strcmp(v, "f") != 0 && strcmp(v, "0") != 0);
+	free(v);
+	return r;
 }
 
 static int64_t
@@ -764,80 +801,38 @@ pg_ids_taken(tm_db *db, const char *table)
 {
 	struct tm__pg *pg = pg_of(db);
 	struct tm__buf q = { 0 };
-	char *v = NULL;
-	int error;
+	char *v;
+	int r;
 
-	if (!pg || !pg->conn)
-		return tm__error_why("database", "not connected");
-	if ((error = tm__buf_printf(&q, "SELECT count(*) FROM "
-	    "information_schema.columns WHERE table_schema = "
-	    "current_schema() AND table_name = '%s' AND column_name = 'id' "
-	    "AND is_identity = 'YES'", table)) < 0)
-		return error;
-	if (!(v = pg_value(pg, q.ptr))) {
-		error = pg_error(db, "cannot read the schema");
-		goto done;
-	}
-	if (strcmp(v, "0") == 0)
-		goto done;
-	q.len = 0;
-	free(v);
-	if ((error = tm__buf_printf(&q, "SELECT setval(pg_get_serial_sequence("
+	if ((r = schema_test(db, "SELECT count(*) FROM "
+	    "information_schema.columns WHERE table_schema = current_schema() "
+	    "AND table_name = '%s' AND column_name = 'id' AND is_identity = "
+	    "'YES'", table)) <= 0)
+		return r;
+	if ((r = tm__buf_printf(&q, "SELECT setval(pg_get_serial_sequence("
 	    "'%s', 'id'), coalesce(max(id), 0) + 1, false) FROM %s", table,
 	    table)) < 0)
-		goto done;
-	if (!(v = pg_value(pg, q.ptr)))
-		error = pg_error(db, "cannot set the next id");
-done:
-	free(v);
+		return r;
+	v = pg_value(pg, q.ptr);
 	tm__buf_release(&q);
-	return error;
+	if (!v)
+		return pg_error(db, "cannot set the next id");
+	free(v);
+	return 0;
 }
 
 static int
 pg_has_table(tm_db *db, const char *table)
 {
-	struct tm__pg *pg = pg_of(db);
-	struct tm__buf q = { 0 };
-	char *v;
-	int r;
-
-	if (!pg || !pg->conn)
-		return tm__error_why("database", "not connected");
-	if ((r = tm__buf_printf(&q, "SELECT to_regclass('%s') IS NOT NULL",
-	    table)) < 0)
-		return r;
-	v = pg_value(pg, q.ptr);
-	tm__buf_release(&q);
-	if (!v)
-		return pg_error(db, "cannot read the schema");
-	r = strcmp(v, "t") == 0;
-	free(v);
-	return r;
+	return schema_test(db, "SELECT to_regclass('%s') IS NOT NULL", table);
 }
 
 static int
 pg_not_null(tm_db *db, const char *table, const char *column)
 {
-	struct tm__pg *pg = pg_of(db);
-	struct tm__buf q = { 0 };
-	char *v;
-	int r;
-
-	if (!pg || !pg->conn)
-		return tm__error_why("database", "not connected");
-	if ((r = tm__buf_printf(&q, "SELECT count(*) FROM "
-	    "information_schema.columns WHERE table_schema = "
-	    "current_schema() AND table_name = '%s' AND column_name = '%s' "
-	    "AND is_nullable = 'NO'", table, column)) < 0)
-		return r;
-	v = pg_value(pg, q.ptr);
-	tm__buf_release(&q);
-	if (!v)
-		return pg_error(db, "cannot read the schema");
-	r = strcmp(v, "0") != 0;
-	free(v);
-	return r;
+	return schema_test(db, "SELECT count(*) FROM information_schema.columns "
+	    "WHERE table_schema = current_schema() AND table_name = '%s' AND "
+	    "column_name = '%s' AND is_nullable = 'NO'", table, column);
 }
 
 const struct tm__store tm__store_pg = {
